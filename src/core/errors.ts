@@ -1,0 +1,95 @@
+/**
+ * One error catalogue for the whole server. Every error a client can see carries a stable `code`,
+ * an HTTP status, the offending name and suggestions. Anything that is not a MaatstafError is a bug
+ * and is reported as INTERNAL without details.
+ */
+export const ERROR_CODES = {
+  // Query errors (400 unless noted)
+  INVALID_QUERY: 400,
+  UNKNOWN_METRIC: 404,
+  UNKNOWN_SAVED_QUERY: 404,
+  UNKNOWN_GROUP_BY: 400,
+  UNKNOWN_DIMENSION: 404,
+  INVALID_GRAIN: 400,
+  INVALID_DATE_PART: 400,
+  AMBIGUOUS_GROUP_BY: 400,
+  AMBIGUOUS_JOIN_PATH: 400,
+  INCOMPATIBLE_GROUP_BY: 400,
+  INVALID_FILTER: 400,
+  INVALID_TIME_RANGE: 400,
+  INVALID_ORDER_BY: 400,
+  INVALID_LIMIT: 400,
+  DUPLICATE_METRIC: 400,
+  UNSUPPORTED_QUERY: 400,
+  NOT_ACCEPTABLE: 406,
+  PAYLOAD_TOO_LARGE: 413,
+  NOT_FOUND: 404,
+  // Definition errors
+  INVALID_DEFINITIONS: 500,
+  // Warehouse
+  WAREHOUSE_UNAVAILABLE: 503,
+  STATEMENT_TIMEOUT: 504,
+  WAREHOUSE_ERROR: 502,
+  NOT_READY: 503,
+  // Configuration (CLI exit code 2)
+  INVALID_CONFIG: 500,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorDetails {
+  /** The offending item as the caller wrote it (metric name, group-by name, setting, …). */
+  readonly name?: string;
+  /** Where in the request: `metrics[1]`, `groupBy[0]`, `where[0]`. */
+  readonly path?: string;
+  /** Closest valid names, best first. */
+  readonly suggestions?: readonly string[];
+  /** Items that would be valid here (e.g. group-by names available for the metrics). */
+  readonly available?: readonly string[];
+}
+
+export class MaatstafError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MaatstafError';
+    this.code = code;
+    this.status = ERROR_CODES[code];
+    this.details = details;
+  }
+}
+
+export function isMaatstafError(e: unknown): e is MaatstafError {
+  return e instanceof MaatstafError;
+}
+
+/** A problem found in definition files: always points at a file and line. */
+export interface DefinitionIssue {
+  readonly severity: 'error' | 'warning';
+  readonly file: string;
+  readonly line: number;
+  /** YAML path, e.g. `metrics[2].type_params.measure`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatIssue(issue: DefinitionIssue): string {
+  const where = issue.path ? ` ${issue.path}` : '';
+  return `${issue.file}:${issue.line}${where}: ${issue.message}`;
+}
+
+/** Thrown when definitions do not validate; carries every issue found, not just the first. */
+export class DefinitionsError extends MaatstafError {
+  readonly issues: readonly DefinitionIssue[];
+
+  constructor(issues: readonly DefinitionIssue[]) {
+    const errors = issues.filter((i) => i.severity === 'error');
+    super('INVALID_DEFINITIONS', `${errors.length} definition error(s):\n${errors.map(formatIssue).join('\n')}`);
+    this.name = 'DefinitionsError';
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+
+export interface WarehouseField {
+  readonly name: string;
+  /** PostgreSQL type OID. */
+  readonly dataTypeID: number;
+}
+
+export interface WarehouseResult<R = Record<string, unknown>> {
+  readonly rows: R[];
+  readonly fields: readonly WarehouseField[];
+}
+
+/**
+ * The one interface every warehouse implements. Values come back normalised the same way on both
+ * engines: int8/numeric as JS numbers, date/timestamp/timestamptz as PostgreSQL's text form.
+ */
+export interface Warehouse {
+  readonly kind: 'pglite' | 'postgres';
+  /** Kysely on the same connection(s): migrations, seeding, introspection. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly db: Kysely<any>;
+  /** Schema that unqualified table names resolve to (search_path), if one was configured. */
+  readonly schema: string | undefined;
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<WarehouseResult<R>>;
+  /** Throws when the warehouse cannot answer `select 1`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WarehouseOptions {
+  /** Unqualified names resolve here first (search_path). Created if missing when `createSchema` is set. */
+  readonly schema?: string;
+  readonly createSchema?: boolean;
+  /** Milliseconds; 0 = none. */
+  readonly statementTimeoutMs?: number;
+}
+
+/** OIDs whose text form we convert to JS numbers on both engines. */
+export const NUMERIC_OIDS = { int8: 20, numeric: 1700 } as const;
+/** OIDs we keep as PostgreSQL text (no JS Date: it would shift local times). */
+export const TIME_OIDS = { date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
+
+export function parseNumber(text: string): number {
+  return Number(text);
+}
+
+/** Quote an identifier for the few statements built outside Kysely (SET search_path, CREATE SCHEMA). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
