@@ -47,6 +47,14 @@ export interface ErrorDetails {
   readonly suggestions?: readonly string[];
   /** Items that would be valid here (e.g. group-by names available for the metrics). */
   readonly available?: readonly string[];
+  /** Every problem found, when a request had several (the error's own code and message are the first's). */
+  readonly issues?: readonly QueryIssue[];
+}
+
+/** One problem in a request; resolution collects them all and throws one MaatstafError. */
+export interface QueryIssue extends Omit<ErrorDetails, 'issues'> {
+  readonly code: ErrorCode;
+  readonly message: string;
 }
 
 export class MaatstafError extends Error {

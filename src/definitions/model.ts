@@ -114,6 +114,8 @@ export interface SimpleAggregationDef {
   readonly expr: ElementExpr;
   readonly percentile?: number;
   readonly useDiscretePercentile: boolean;
+  /** MetricFlow's `use_approximate_percentile` (kept through the median → percentile rewrite). */
+  readonly useApproximatePercentile?: boolean;
   /** Resolved: the measure/metric setting or the model default. Always a time dimension of the model. */
   readonly aggTimeDimension: string;
   readonly nonAdditiveDimension?: NonAdditiveDimension;

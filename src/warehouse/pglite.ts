@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
+import { lockDataDir } from './data-dir-lock.js';
 import { NUMERIC_OIDS, TIME_OIDS, parseNumber, quoteIdent, type Warehouse, type WarehouseOptions, type WarehouseResult } from './warehouse.js';
 
 export interface PgliteWarehouseOptions extends WarehouseOptions {
@@ -11,16 +12,14 @@ const identity = (v: string) => v;
 
 /** Embedded PostgreSQL (WASM): the default warehouse when no database URL is given. */
 export async function openPgliteWarehouse(opts: PgliteWarehouseOptions = {}): Promise<Warehouse> {
-  const pglite = await PGlite.create({
-    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-    parsers: {
-      [NUMERIC_OIDS.int8]: parseNumber,
-      [NUMERIC_OIDS.numeric]: parseNumber,
-      [TIME_OIDS.date]: identity,
-      [TIME_OIDS.timestamp]: identity,
-      [TIME_OIDS.timestamptz]: identity,
-    },
-  });
+  const unlock = opts.dataDir ? lockDataDir(opts.dataDir) : () => {};
+  let pglite: PGlite;
+  try {
+    pglite = await createPglite(opts);
+  } catch (e) {
+    unlock();
+    throw e;
+  }
   if (opts.schema) {
     if (opts.createSchema) await pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(opts.schema)}`);
     await pglite.exec(`SET search_path TO ${quoteIdent(opts.schema)}, public`);
@@ -44,7 +43,24 @@ export async function openPgliteWarehouse(opts: PgliteWarehouseOptions = {}): Pr
     async close() {
       if (closed) return;
       closed = true;
-      await pglite.close();
+      try {
+        await pglite.close();
+      } finally {
+        unlock();
+      }
     },
   };
+}
+
+function createPglite(opts: PgliteWarehouseOptions): Promise<PGlite> {
+  return PGlite.create({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    parsers: {
+      [NUMERIC_OIDS.int8]: parseNumber,
+      [NUMERIC_OIDS.numeric]: parseNumber,
+      [TIME_OIDS.date]: identity,
+      [TIME_OIDS.timestamp]: identity,
+      [TIME_OIDS.timestamptz]: identity,
+    },
+  });
 }

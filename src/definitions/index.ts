@@ -1,0 +1,7 @@
+/** The definitions loader: dbt semantic-layer YAML → validated, normalised Definitions. */
+export { loadDefinitions, loadDefinitionsOrThrow, readDefinitionFiles } from './load.js';
+export { parseDefinitionFiles, type DefinitionFile, type LoadOptions, type LoadResult } from './parse.js';
+export { definitionsJsonSchema, settingsJsonSchema, jsonSchemaFiles } from './json-schema.js';
+export { definitionsVersion } from './version.js';
+export { DEFAULT_TIME_ZONE, SETTINGS_FILE } from './schema/settings.schema.js';
+export type * from './model.js';
