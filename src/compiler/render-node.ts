@@ -1,0 +1,126 @@
+/** Renders one plan node as a SELECT over the CTEs of its inputs. */
+import { sql, type RawBuilder } from 'kysely';
+import type {
+  CombineNode,
+  JoinNode,
+  OrderLimitNode,
+  PlanNode,
+  SourceColumn,
+  TimeSpineNode,
+} from '../planner/plan/plan-nodes.js';
+import { renderFilter } from '../planner/filter-api.js';
+import { aggregateSql, ident, metricExprSql, qualified, relationRef, sourceExprSql, type RenderContext } from './render-exprs.js';
+
+type Sql = RawBuilder<unknown>;
+
+const NL = sql.raw('\n');
+const LIST = sql.raw(',\n  ');
+
+function list(items: readonly Sql[]): Sql {
+  return sql.join(items, LIST);
+}
+
+function as(expr: Sql, name: string): Sql {
+  return sql`${expr} AS ${ident(name)}`;
+}
+
+function columnsOf(names: readonly string[]): Sql {
+  return list(names.map(ident));
+}
+
+function selectColumns(select: readonly SourceColumn[], ctx: RenderContext): Sql {
+  return list(select.map((c) => as(sourceExprSql(c.expr, ctx), c.name)));
+}
+
+function timeSpine(n: TimeSpineNode, ctx: RenderContext): Sql {
+  const from =
+    n.spine.kind === 'table'
+      ? relationRef(n.spine.relation)
+      : sql`GENERATE_SERIES(CAST(${n.spine.start} AS TIMESTAMP), CAST(${n.spine.stop} AS TIMESTAMP), ${sql.raw(`INTERVAL '1 ${n.spine.step}'`)}) AS ${ident('series')}(${ident('ts')})`;
+  return sql`SELECT${NL}  ${selectColumns(n.select, ctx)}${NL}FROM ${from}`;
+}
+
+const JOIN_KEYWORD = { left: 'LEFT OUTER JOIN', full: 'FULL OUTER JOIN', cross: 'CROSS JOIN' } as const;
+
+function join(n: JoinNode): Sql {
+  const cols = [
+    ...n.keep.map((c) => as(qualified('l', c), c)),
+    ...n.joins.flatMap((j, i) => j.take.map((t) => as(qualified(`r${i + 1}`, t.from), t.as))),
+  ];
+  const clauses = n.joins.map((j, i) => {
+    const alias = `r${i + 1}`;
+    const on = j.on.map((o) => sql`${qualified('l', o.left)} = ${qualified(alias, o.right)}`);
+    const head = sql`${sql.raw(JOIN_KEYWORD[j.type])} ${ident(j.right)} AS ${ident(alias)}`;
+    return on.length ? sql`${head} ON ${sql.join(on, sql.raw(' AND '))}` : head;
+  });
+  return sql`SELECT${NL}  ${list(cols)}${NL}FROM ${ident(n.left)} AS ${ident('l')}${NL}${sql.join(clauses, NL)}`;
+}
+
+function combine(n: CombineNode): Sql {
+  const alias = (i: number) => `p${i + 1}`;
+  const fill = (expr: Sql, v: number | undefined) => (v === undefined ? expr : sql`COALESCE(${expr}, ${sql.lit(v)})`);
+  if (n.inputs.length === 1) {
+    const input = n.inputs[0]!;
+    const cols = [...n.keys.map(ident), ...input.take.map((t) => as(fill(ident(t.from), t.fillNullsWith), t.as))];
+    return sql`SELECT${NL}  ${list(cols)}${NL}FROM ${ident(input.node)}`;
+  }
+  const from = sql`${ident(n.inputs[0]!.node)} AS ${ident(alias(0))}`;
+  if (n.keys.length === 0) {
+    const cols = n.inputs.flatMap((p, i) => p.take.map((t) => as(fill(qualified(alias(i), t.from), t.fillNullsWith), t.as)));
+    const joins = n.inputs.slice(1).map((p, i) => sql`CROSS JOIN ${ident(p.node)} AS ${ident(alias(i + 1))}`);
+    return sql`SELECT${NL}  ${list(cols)}${NL}FROM ${from}${NL}${sql.join(joins, NL)}`;
+  }
+  // Key k after the first i inputs: COALESCE over them (the k-th join compares against all previous).
+  const keyOver = (k: string, count: number): Sql =>
+    count === 1 ? qualified(alias(0), k) : sql`COALESCE(${sql.join(Array.from({ length: count }, (_, i) => qualified(alias(i), k)))})`;
+  const keys = n.keys.map((k) => keyOver(k, n.inputs.length));
+  const cols = [
+    ...n.keys.map((k, i) => as(keys[i]!, k)),
+    ...n.inputs.flatMap((p, i) => p.take.map((t) => as(fill(sql`MAX(${qualified(alias(i), t.from)})`, t.fillNullsWith), t.as))),
+  ];
+  const joins = n.inputs.slice(1).map((p, j) => {
+    const i = j + 1;
+    const on = n.keys.map((k) => sql`${keyOver(k, i)} = ${qualified(alias(i), k)}`);
+    return sql`FULL OUTER JOIN ${ident(p.node)} AS ${ident(alias(i))} ON ${sql.join(on, sql.raw(' AND '))}`;
+  });
+  return sql`SELECT${NL}  ${list(cols)}${NL}FROM ${from}${NL}${sql.join(joins, NL)}${NL}GROUP BY${NL}  ${list(keys)}`;
+}
+
+function orderLimit(n: OrderLimitNode): Sql {
+  const parts: Sql[] = [sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}`];
+  if (n.orderBy.length) parts.push(sql`ORDER BY ${sql.join(n.orderBy.map((o) => (o.descending ? sql`${ident(o.column)} DESC` : ident(o.column))))}`);
+  if (n.limit !== undefined) parts.push(sql`LIMIT ${n.limit}`);
+  return sql.join(parts, NL);
+}
+
+export function renderNode(n: PlanNode, ctx: RenderContext): Sql {
+  switch (n.kind) {
+    case 'source':
+      return sql`SELECT${NL}  ${selectColumns(n.select, ctx)}${NL}FROM ${relationRef(n.relation)}`;
+    case 'time-spine':
+      return timeSpine(n, ctx);
+    case 'join':
+      return join(n);
+    case 'filter': {
+      const conditions = n.filters.map((f) => sql`(${renderFilter(f.filter, (_ref, i) => ident(f.refColumns[i]!))})`);
+      return sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}${NL}WHERE ${sql.join(conditions, sql.raw('\n  AND '))}`;
+    }
+    case 'time-constraint': {
+      const col = ident(n.column);
+      return sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}${NL}WHERE ${col} >= CAST(${n.start} AS TIMESTAMP) AND ${col} < CAST(${n.endExclusive} AS TIMESTAMP)`;
+    }
+    case 'aggregate': {
+      const cols = [...n.groupBy.map(ident), ...n.aggregations.map((a) => as(aggregateSql(a), a.as))];
+      const body = sql`SELECT${NL}  ${list(cols)}${NL}FROM ${ident(n.input)}`;
+      return n.groupBy.length ? sql`${body}${NL}GROUP BY${NL}  ${columnsOf(n.groupBy)}` : body;
+    }
+    case 'compute-metric':
+      return sql`SELECT${NL}  ${list([...n.keys.map(ident), as(metricExprSql(n.expr), n.metric)])}${NL}FROM ${ident(n.input)}`;
+    case 'combine':
+      return combine(n);
+    case 'distinct':
+      return sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}${NL}GROUP BY${NL}  ${columnsOf(n.columns)}`;
+    case 'order-limit':
+      return orderLimit(n);
+  }
+}

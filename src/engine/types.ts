@@ -1,0 +1,25 @@
+import type { CompiledQuery, MetricQueryInput, OutputColumn } from '../core/query.js';
+import type { Definitions } from '../definitions/model.js';
+import type { SemanticGraph } from '../semantic-graph/index.js';
+
+export interface QueryResultMeta {
+  readonly definitionsVersion: string;
+  /** sha256 of SQL + params, first 16 hex chars: equal numbers come from equal SQL. */
+  readonly sqlHash: string;
+  readonly rowCount: number;
+  readonly durationMs: number;
+}
+
+export interface QueryResult {
+  readonly columns: readonly OutputColumn[];
+  readonly rows: readonly Record<string, unknown>[];
+  readonly meta: QueryResultMeta;
+}
+
+/** The one engine every interface (REST, GraphQL, CLI) calls. */
+export interface Engine {
+  readonly definitions: Definitions;
+  readonly graph: SemanticGraph;
+  compile(query: MetricQueryInput): CompiledQuery;
+  run(query: MetricQueryInput): Promise<QueryResult>;
+}

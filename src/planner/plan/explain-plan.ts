@@ -1,0 +1,84 @@
+/** A readable text form of a plan, one block per node (plan snapshots, `explain`). */
+import type { MetricExpr, PlanNode, QueryPlan, SourceColumn, SourceExpr, SpineSource } from './plan-nodes.js';
+import type { Relation } from '../../definitions/model.js';
+
+function relation(r: Relation): string {
+  return [r.database, r.schema, r.alias].filter(Boolean).join('.');
+}
+
+function sourceExpr(e: SourceExpr): string {
+  const text = e.expr.column ?? `(${e.expr.sql})`;
+  switch (e.kind) {
+    case 'element':
+      return text;
+    case 'time-trunc':
+      return `trunc(${text}: ${e.columnType}, ${e.grain})`;
+    case 'date-part':
+      return `extract(${e.part} from ${text}: ${e.columnType})`;
+  }
+}
+
+function selectLines(select: readonly SourceColumn[]): string[] {
+  return select.map((c) => `  ${c.name} = ${sourceExpr(c.expr)}`);
+}
+
+function spine(s: SpineSource): string {
+  return s.kind === 'table' ? `${relation(s.relation)}.${s.column} (${s.grain})` : `generate_series(${s.start}, ${s.stop}, 1 ${s.step})`;
+}
+
+function metricExpr(e: MetricExpr): string {
+  switch (e.kind) {
+    case 'fill-nulls':
+      return `coalesce(${e.column}, ${e.value})`;
+    case 'ratio':
+      return `${e.numerator} / nullif(${e.denominator}, 0)`;
+    case 'derived':
+      return e.sql;
+  }
+}
+
+function explainNode(n: PlanNode): string[] {
+  switch (n.kind) {
+    case 'source':
+      return [`${n.id}: source ${n.model} (${relation(n.relation)})`, ...selectLines(n.select)];
+    case 'time-spine':
+      return [`${n.id}: time-spine ${spine(n.spine)}`, ...selectLines(n.select)];
+    case 'join':
+      return [
+        `${n.id}: join ${n.left} keep [${n.keep.join(', ')}]`,
+        ...n.joins.map(
+          (j) =>
+            `  ${j.type} ${j.right}${j.on.length ? ` on ${j.on.map((o) => `${o.left} = ${o.right}`).join(' and ')}` : ''}` +
+            ` take [${j.take.map((t) => (t.from === t.as ? t.as : `${t.from} as ${t.as}`)).join(', ')}]`,
+        ),
+      ];
+    case 'filter':
+      return [`${n.id}: filter ${n.input}`, ...n.filters.map((f) => `  ${f.origin}: ${f.filter.text.trim()} [${f.refColumns.join(', ')}]`)];
+    case 'time-constraint':
+      return [`${n.id}: time-constraint ${n.input} ${n.start} <= ${n.column} < ${n.endExclusive}`];
+    case 'aggregate':
+      return [
+        `${n.id}: aggregate ${n.input} by [${n.groupBy.join(', ')}]`,
+        ...n.aggregations.map((a) => `  ${a.as} = ${a.agg}${a.percentile !== undefined ? `(${a.percentile}${a.discretePercentile ? ', discrete' : ''})` : ''}(${a.input})`),
+      ];
+    case 'compute-metric':
+      return [`${n.id}: compute-metric ${n.input} ${n.metric} = ${metricExpr(n.expr)}`];
+    case 'combine':
+      return [
+        `${n.id}: combine on [${n.keys.join(', ')}]`,
+        ...n.inputs.map((i) => `  ${i.node} take [${i.take.map((t) => `${t.from === t.as ? t.as : `${t.from} as ${t.as}`}${t.fillNullsWith !== undefined ? ` fill ${t.fillNullsWith}` : ''}`).join(', ')}]`),
+      ];
+    case 'distinct':
+      return [`${n.id}: distinct ${n.input} [${n.columns.join(', ')}]`];
+    case 'order-limit':
+      return [
+        `${n.id}: order-limit ${n.input} [${n.columns.join(', ')}]` +
+          (n.orderBy.length ? ` order by ${n.orderBy.map((o) => `${o.column}${o.descending ? ' desc' : ''}`).join(', ')}` : '') +
+          (n.limit !== undefined ? ` limit ${n.limit}` : ''),
+      ];
+  }
+}
+
+export function explainPlan(plan: QueryPlan): string {
+  return plan.nodes.flatMap(explainNode).join('\n');
+}

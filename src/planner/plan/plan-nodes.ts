@@ -1,0 +1,173 @@
+/**
+ * The logical query plan: a list of immutable nodes, each reading earlier nodes by id, named for
+ * what it does. The compiler renders every node as one named CTE, so the plan and the SQL have the
+ * same shape. Every node lists its output columns.
+ */
+import type { OutputColumn } from '../../core/query.js';
+import type { DatePart, TimeGrain } from '../../core/time.js';
+import type { Aggregation, ElementExpr, Relation } from '../../definitions/model.js';
+import type { TimeColumnType } from '../../semantic-graph/time-column-types.js';
+import type { ParsedFilter } from '../filter-api.js';
+
+export type NodeId = string;
+
+/** How one column is computed from a row of a semantic model's relation (or of a time spine). */
+export type SourceExpr =
+  | { readonly kind: 'element'; readonly expr: ElementExpr }
+  | { readonly kind: 'time-trunc'; readonly expr: ElementExpr; readonly columnType: TimeColumnType; readonly grain: TimeGrain }
+  | { readonly kind: 'date-part'; readonly expr: ElementExpr; readonly columnType: TimeColumnType; readonly part: DatePart };
+
+export interface SourceColumn {
+  readonly name: string;
+  readonly expr: SourceExpr;
+}
+
+interface NodeBase {
+  readonly id: NodeId;
+  readonly columns: readonly string[];
+}
+
+/** Reads one semantic model's relation, one row per relation row. */
+export interface SourceNode extends NodeBase {
+  readonly kind: 'source';
+  readonly model: string;
+  readonly relation: Relation;
+  readonly select: readonly SourceColumn[];
+}
+
+/** Where time-spine rows come from: a spine table, or generate_series when there is none. */
+export type SpineSource =
+  | { readonly kind: 'table'; readonly relation: Relation; readonly column: string; readonly grain: TimeGrain }
+  | { readonly kind: 'series'; readonly start: string; readonly stop: string; readonly step: TimeGrain };
+
+/** Reads time-spine rows (metric_time in queries without metrics); `select` exprs read the spine column. */
+export interface TimeSpineNode extends NodeBase {
+  readonly kind: 'time-spine';
+  readonly spine: SpineSource;
+  readonly select: readonly SourceColumn[];
+}
+
+export interface JoinClause {
+  /** left: LEFT OUTER (metric rows, never dropped); full: dimension-only queries; cross: spine rows. */
+  readonly type: 'left' | 'full' | 'cross';
+  readonly right: NodeId;
+  /** Equalities `left.<left> = right.<right>`. */
+  readonly on: readonly { readonly left: string; readonly right: string }[];
+  /** Right-side columns taken, renamed with the entity-link prefix. */
+  readonly take: readonly { readonly from: string; readonly as: string }[];
+}
+
+/** Joins other nodes to the left node's rows along entities (spec 4.2). */
+export interface JoinNode extends NodeBase {
+  readonly kind: 'join';
+  readonly left: NodeId;
+  /** Left columns kept in the output. */
+  readonly keep: readonly string[];
+  readonly joins: readonly JoinClause[];
+}
+
+/** A filter with each reference bound to a column of the input. */
+export interface BoundFilter {
+  readonly filter: ParsedFilter;
+  /** Column for `filter.refs[i]`. */
+  readonly refColumns: readonly string[];
+  readonly origin: string;
+}
+
+/** WHERE over row-level data, before aggregation (filters are ANDed). */
+export interface FilterNode extends NodeBase {
+  readonly kind: 'filter';
+  readonly input: NodeId;
+  readonly filters: readonly BoundFilter[];
+}
+
+/** Keeps rows whose time column lies in [start, endExclusive) (local wall-clock values). */
+export interface TimeConstraintNode extends NodeBase {
+  readonly kind: 'time-constraint';
+  readonly input: NodeId;
+  readonly column: string;
+  readonly start: string;
+  readonly endExclusive: string;
+}
+
+export interface AggregateColumn {
+  readonly input: string;
+  readonly as: string;
+  readonly agg: Aggregation;
+  readonly percentile?: number;
+  readonly discretePercentile?: boolean;
+}
+
+/** GROUP BY the keys, aggregating row-level columns. */
+export interface AggregateNode extends NodeBase {
+  readonly kind: 'aggregate';
+  readonly input: NodeId;
+  readonly groupBy: readonly string[];
+  readonly aggregations: readonly AggregateColumn[];
+}
+
+/** How a metric's value is computed from its input columns. */
+export type MetricExpr =
+  | { readonly kind: 'fill-nulls'; readonly column: string; readonly value: number }
+  | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string }
+  /** A derived metric's expression from the definitions, pasted as SQL over the input columns. */
+  | { readonly kind: 'derived'; readonly sql: string };
+
+/** Adds one metric column computed row by row from the input's columns; passes the keys through. */
+export interface ComputeMetricNode extends NodeBase {
+  readonly kind: 'compute-metric';
+  readonly input: NodeId;
+  readonly keys: readonly string[];
+  readonly metric: string;
+  readonly expr: MetricExpr;
+}
+
+export interface CombineInput {
+  readonly node: NodeId;
+  readonly take: readonly { readonly from: string; readonly as: string; readonly fillNullsWith?: number }[];
+}
+
+/**
+ * Combines separately aggregated parts on the group-by keys (spec 4.3): FULL OUTER JOINs with
+ * COALESCEd keys, then GROUP BY with MAX; CROSS JOIN when there are no keys.
+ */
+export interface CombineNode extends NodeBase {
+  readonly kind: 'combine';
+  readonly keys: readonly string[];
+  readonly inputs: readonly CombineInput[];
+}
+
+/** Distinct rows of the columns (dimension-only queries). */
+export interface DistinctNode extends NodeBase {
+  readonly kind: 'distinct';
+  readonly input: NodeId;
+}
+
+/** The final SELECT: output columns in order, ORDER BY, LIMIT. */
+export interface OrderLimitNode extends NodeBase {
+  readonly kind: 'order-limit';
+  readonly input: NodeId;
+  readonly orderBy: readonly { readonly column: string; readonly descending: boolean }[];
+  readonly limit?: number;
+}
+
+export type PlanNode =
+  | SourceNode
+  | TimeSpineNode
+  | JoinNode
+  | FilterNode
+  | TimeConstraintNode
+  | AggregateNode
+  | ComputeMetricNode
+  | CombineNode
+  | DistinctNode
+  | OrderLimitNode;
+
+export interface QueryPlan {
+  /** Topologically ordered; the last is `root`. */
+  readonly nodes: readonly PlanNode[];
+  readonly root: NodeId;
+  readonly columns: readonly OutputColumn[];
+  /** IANA zone that timestamptz columns are converted to before truncation. */
+  readonly timeZone: string;
+}

@@ -1,0 +1,28 @@
+/** Turns a resolved query into the logical plan (spec 8). */
+import type { SemanticGraph } from '../../semantic-graph/graph.js';
+import type { ResolvedQuery } from '../resolve/resolved-query.js';
+import { outputColumns } from './output-columns.js';
+import { PlanBuilder } from './plan-builder.js';
+import { planDimensionValues } from './plan-dimension-values.js';
+import { combine, planMetric, type MetricPlanContext } from './plan-metric.js';
+import type { NodeId, QueryPlan } from './plan-nodes.js';
+
+export function planQuery(graph: SemanticGraph, q: ResolvedQuery): QueryPlan {
+  const b = new PlanBuilder();
+  const ctx: MetricPlanContext = { b, graph, keys: q.groupBy.map((g) => g.item), ...(q.timeRange ? { timeRange: q.timeRange } : {}) };
+  let body: NodeId;
+  if (q.metrics.length === 0) body = planDimensionValues(b, graph, q);
+  else {
+    const outs = q.metrics.map((m) => ({ out: planMetric(ctx, m, q.where), as: m.name }));
+    body = outs.length === 1 && outs[0]!.out.column === outs[0]!.as ? outs[0]!.out.node : combine(ctx, outs);
+  }
+  const columns = outputColumns(graph, q);
+  const root = b.add({
+    kind: 'order-limit',
+    input: body,
+    orderBy: q.orderBy,
+    ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    columns: columns.map((c) => c.name),
+  });
+  return { nodes: b.nodes, root, columns, timeZone: graph.timeZone };
+}

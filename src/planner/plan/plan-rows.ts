@@ -1,0 +1,131 @@
+/**
+ * Row-level data for a set of items (spec 4.2): a source node reading the left model, plus joins
+ * to the models that supply non-local items — LEFT OUTER for metric rows (never dropped, never
+ * multiplied), FULL OUTER for dimension-only queries. A two-link item is joined as a small
+ * sub-tree (`N ⟕ P` on the second entity) that is then joined to the left rows on the first.
+ */
+import type { SemanticGraph } from '../../semantic-graph/graph.js';
+import { specKey } from '../../semantic-graph/item-spec.js';
+import type { ModelNode } from '../../semantic-graph/model-node.js';
+import type { ResolvedItem } from '../resolve/resolved-query.js';
+import { INTERNAL, elementExpr, levelColumn, partitionColumn, partitionSelect, relativeName, sharedPartitions, timeExpr, type LevelColumn } from './element-columns.js';
+import { assignJoinTargets, type JoinNeed, type JoinTarget } from './join-assignment.js';
+import type { PlanBuilder } from './plan-builder.js';
+import type { JoinClause, NodeId, SourceColumn } from './plan-nodes.js';
+import { SPINE_TIME, planCustomGranularityLookup } from './plan-time-spine.js';
+
+export interface RowsRequest {
+  readonly model: ModelNode;
+  /** Items to expose as columns named by `item.name`. */
+  readonly items: readonly ResolvedItem[];
+  /** The dimension metric_time maps to on these rows (a simple metric's aggregation time dimension). */
+  readonly metricTimeDimension?: string;
+  /** More columns from the left model (e.g. the value to aggregate). */
+  readonly extra: readonly SourceColumn[];
+  readonly joinType: 'left' | 'full';
+}
+
+/** The item's name with its first `depth` entity links removed (its name inside a joined sub-tree). */
+function nameAtDepth(item: ResolvedItem, depth: number): string {
+  const spec = item.spec;
+  if (depth === 0 || spec.kind === 'metric_time') return item.name;
+  return relativeName([...spec.links.slice(depth), spec.element].join('__'), item.time);
+}
+
+function elementName(item: ResolvedItem): string {
+  if (item.spec.kind === 'metric_time') throw new Error('metric_time is never joined in');
+  return item.spec.element;
+}
+
+function uniqueByName<C extends { readonly name: string }>(columns: readonly C[]): C[] {
+  const seen = new Map<string, C>();
+  for (const c of columns) if (!seen.has(c.name)) seen.set(c.name, c);
+  return [...seen.values()];
+}
+
+function ownedAt(need: JoinNeed, depth: number): boolean {
+  return need.entries.some((e) => e.hops.length === depth);
+}
+
+interface Level {
+  readonly model: ModelNode;
+  readonly depth: number;
+  /** Entity this level is joined on (absent for the left rows). */
+  readonly via?: string;
+  readonly parent?: ModelNode;
+  /** Columns read directly from this model (or looked up in a spine for custom granularities). */
+  readonly direct: readonly LevelColumn[];
+  readonly needs: readonly JoinNeed[];
+}
+
+/** Key column joining a row to the spine row that holds its custom granularity. */
+function spineKey(name: string): string {
+  return `${INTERNAL}spine_key__${name}`;
+}
+
+function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType: 'left' | 'full'): NodeId {
+  const { model, depth } = level;
+  const targets = assignJoinTargets(graph, level.needs, depth);
+  const viaKey: SourceColumn[] = level.via ? [{ name: level.via, expr: elementExpr(graph, model, level.via) }] : [];
+  const parentPartitions = level.parent ? sharedPartitions(model, level.parent).map((p) => partitionSelect(graph, model, level.parent!, p)) : [];
+  const computed = level.direct.flatMap((c) => ('expr' in c ? [c] : []));
+  const customs = level.direct.flatMap((c) => ('custom' in c ? [c] : []));
+  const keep = uniqueByName([...viaKey, ...computed, ...parentPartitions]);
+  const targetModels = targets.map((t) => graph.model(t.model)!);
+  const joinKeys = targets.map((t) => ({ name: t.entity, expr: elementExpr(graph, model, t.entity) }));
+  const childPartitions = targetModels.flatMap((child) => sharedPartitions(model, child).map((p) => partitionSelect(graph, model, child, p)));
+  const spineKeys = customs.map((c) => ({
+    name: spineKey(c.name),
+    expr: timeExpr(graph, model, c.custom.dimension, { kind: 'grain', grain: c.custom.granularity.spine.grain }),
+  }));
+  const select = uniqueByName([...keep, ...joinKeys, ...childPartitions, ...spineKeys]);
+  const source = b.add({ kind: 'source', model: model.name, relation: model.def.relation, select, columns: select.map((c) => c.name) }, model.name);
+  if (targets.length === 0 && customs.length === 0) return source;
+
+  // Custom granularities: a LEFT OUTER lookup in the defining spine, whatever the join type.
+  const lookups: JoinClause[] = customs.map((c) => ({
+    type: 'left',
+    right: planCustomGranularityLookup(b, c.custom.granularity),
+    on: [{ left: spineKey(c.name), right: SPINE_TIME }],
+    take: [{ from: c.custom.granularity.name, as: c.name }],
+  }));
+
+  const joins: JoinClause[] = targets.map((t: JoinTarget, i) => {
+    const child = targetModels[i]!;
+    const direct = t.needs
+      .filter((n) => ownedAt(n, depth + 1))
+      .map((n) => levelColumn(graph, child, nameAtDepth(n.item, depth + 1), elementName(n.item), n.item.time));
+    const right = planLevel(b, graph, { model: child, depth: depth + 1, via: t.entity, parent: model, direct, needs: t.needs.filter((n) => !ownedAt(n, depth + 1)) }, joinType);
+    const partitions = sharedPartitions(model, child).map((p) => ({ left: partitionColumn(p), right: partitionColumn(p) }));
+    return {
+      type: joinType,
+      right,
+      on: [{ left: t.entity, right: t.entity }, ...partitions],
+      take: t.needs.map((n) => ({ from: nameAtDepth(n.item, depth + 1), as: nameAtDepth(n.item, depth) })),
+    };
+  });
+  const keepNames = keep.map((c) => c.name);
+  const all = [...lookups, ...joins];
+  const columns = [...new Set([...keepNames, ...all.flatMap((j) => j.take.map((t) => t.as))])];
+  return b.add({ kind: 'join', left: source, keep: keepNames, joins: all, columns });
+}
+
+/** Plans the rows for `req`; returns the node whose columns are the item names plus `extra`. */
+export function planRows(b: PlanBuilder, graph: SemanticGraph, req: RowsRequest): NodeId {
+  const direct: LevelColumn[] = [];
+  const needs: JoinNeed[] = [];
+  const reachable = graph.reachable(req.model.name);
+  for (const item of req.items) {
+    const spec = item.spec;
+    if (spec.kind === 'metric_time') {
+      if (!req.metricTimeDimension) throw new Error('metric_time needs an aggregation time dimension here');
+      direct.push(levelColumn(graph, req.model, item.name, req.metricTimeDimension, item.time));
+      continue;
+    }
+    const entries = reachable.filter((r) => r.key === specKey(spec));
+    if (entries.length === 0) throw new Error(`${item.name} is not reachable from ${req.model.name}`);
+    if (entries.some((e) => e.hops.length === 0)) direct.push(levelColumn(graph, req.model, item.name, spec.element, item.time));
+    else needs.push({ item, entries });
+  }
+  return planLevel(b, graph, { model: req.model, depth: 0, direct: [...uniqueByName(direct), ...req.extra], needs }, req.joinType);
+}

@@ -1,0 +1,75 @@
+/**
+ * Resolves a queried metric into a tree of simple/ratio/derived nodes, each carrying its own
+ * filters resolved against that node's items (spec 3.6). Kinds not built yet (cumulative,
+ * conversion, input offsets, non-additive dimensions) answer UNSUPPORTED_QUERY.
+ */
+import type { MetricDef, MetricInputDef } from '../../definitions/model.js';
+import type { SemanticGraph } from '../../semantic-graph/graph.js';
+import type { IssueLog } from './issue-log.js';
+import { resolveFilters } from './resolve-filters.js';
+import type { ItemScope } from './resolve-item.js';
+import type { ResolvedMetric, ResolvedMetricInput } from './resolved-query.js';
+
+export interface MetricResolution {
+  readonly graph: SemanticGraph;
+  readonly issues: IssueLog;
+  /** Request path of the top-level metric (`metrics[0]`), for messages. */
+  readonly path: string;
+}
+
+function scopeOf(graph: SemanticGraph, metric: string, grainFrom: string): ItemScope {
+  return { graph, available: graph.availableItems([metric]), metrics: [metric], metricTimeGrain: graph.defaultMetricTimeGrain([grainFrom]) };
+}
+
+function unsupported(r: MetricResolution, def: MetricDef, what: string): undefined {
+  r.issues.add({ code: 'UNSUPPORTED_QUERY', message: `${r.path}: metric '${def.name}' uses ${what}, which is not supported yet.`, name: def.name, path: r.path });
+  return undefined;
+}
+
+function resolveInput(r: MetricResolution, parent: MetricDef, input: MetricInputDef, role: string, seen: readonly string[]): ResolvedMetricInput | undefined {
+  if (input.offsetWindow || input.offsetToGrain) return unsupported(r, parent, 'an input offset');
+  const metric = resolveMetricNode(r, input.name, seen);
+  const column = input.alias ?? input.name;
+  const filters = resolveFilters(
+    input.filters,
+    (i) => ({ path: `${r.path} (${parent.name}.${role}.filter[${i}])`, origin: `metric ${parent.name} input ${column}`, level: 'input' }),
+    scopeOf(r.graph, input.name, parent.name),
+    r.issues,
+  );
+  return metric ? { column, filters, metric } : undefined;
+}
+
+/** Resolves metric `name` and everything under it; undefined (issues logged) on problems. */
+export function resolveMetricNode(r: MetricResolution, name: string, seen: readonly string[] = []): ResolvedMetric | undefined {
+  const def = r.graph.metric(name);
+  if (!def || seen.includes(name)) {
+    r.issues.add({ code: 'INVALID_DEFINITIONS', message: `${r.path}: metric '${name}' is missing or circular in the definitions.`, name, path: r.path });
+    return undefined;
+  }
+  const filters = resolveFilters(
+    def.filters,
+    (i) => ({ path: `${r.path} (${name}.filter[${i}])`, origin: `metric ${name}`, level: 'metric' }),
+    scopeOf(r.graph, name, name),
+    r.issues,
+  );
+  const under = [...seen, name];
+  switch (def.type) {
+    case 'simple': {
+      if (def.aggregation.nonAdditiveDimension) return unsupported(r, def, 'a non-additive dimension');
+      return { kind: 'simple', name, def, filters };
+    }
+    case 'ratio': {
+      const numerator = resolveInput(r, def, def.numerator, 'numerator', under);
+      const denominator = resolveInput(r, def, def.denominator, 'denominator', under);
+      return numerator && denominator ? { kind: 'ratio', name, def, filters, numerator, denominator } : undefined;
+    }
+    case 'derived': {
+      const inputs = def.inputs.map((input, i) => resolveInput(r, def, input, `metrics[${i}]`, under));
+      return inputs.every((i) => i !== undefined) ? { kind: 'derived', name, def, filters, inputs: inputs as ResolvedMetricInput[] } : undefined;
+    }
+    case 'cumulative':
+      return unsupported(r, def, 'the cumulative type');
+    case 'conversion':
+      return unsupported(r, def, 'the conversion type');
+  }
+}

@@ -1,0 +1,10 @@
+export { buildSemanticGraph, type BuildGraphOptions, type SemanticGraph } from './graph.js';
+export type { TimeColumnType, TimeColumnTypeLookup } from './time-column-types.js';
+export { timeColumnTypeOfOid, timeColumnTypesFrom } from './time-column-types.js';
+export type { GroupByItemInfo } from './group-by-info.js';
+export type { MetricLineage, LineageRead, LineageFilter } from './lineage.js';
+export type { AvailableItem, AvailableItems } from './available-items.js';
+export type { ReachableElement, JoinHop } from './reachability.js';
+export type { ModelNode } from './model-node.js';
+export * from './item-spec.js';
+export type { CustomGranularity } from './time-spines.js';

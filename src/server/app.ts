@@ -1,0 +1,48 @@
+/**
+ * The Fastify app factory used by the CLI and by tests. It only wires plugins and routes; all
+ * query logic lives in the engine.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { MaatstafError } from '../core/errors.js';
+import { registerHealthRoutes } from './health.routes.js';
+import { normaliseError, sendProblem } from './problem.js';
+import type { ServerState } from './state.js';
+
+export interface AppOptions {
+  readonly state: ServerState;
+  /** A pino logger, or false for none (tests). */
+  readonly logger?: Logger | false;
+  readonly bodyLimitBytes?: number;
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger || undefined,
+    logger: opts.logger ? undefined : false,
+    bodyLimit: opts.bodyLimitBytes ?? 256 * 1024,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Default is plenty for dashboards; long exports stream (later issue).
+    connectionTimeout: 0,
+    routerOptions: { maxParamLength: 500 },
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const err = normaliseError(error);
+    if (err.code === 'INTERNAL') request.log.error({ err: error }, 'internal error');
+    else if (err.status >= 500) request.log.warn({ err: error, code: err.code }, err.message);
+    return sendProblem(reply, request, err);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, new MaatstafError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  registerHealthRoutes(app, opts.state);
+  return app;
+}
