@@ -85,7 +85,7 @@ describe.skipIf(!PG_URL)('maatstaf CLI on real PostgreSQL', () => {
     const port = await freePort();
     const server = startCli(['serve', '--port', String(port)], { ...env, LOG_LEVEL: 'info', DATABASE_URL: proxied.toString() });
     try {
-      expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200)).toBe(200);
+      expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 180_000)).toBe(200);
       const ready = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as Record<string, unknown>;
       expect(ready).toMatchObject({ status: 'ready', warehouse: 'postgres' });
 
@@ -111,7 +111,7 @@ describe.skipIf(!PG_URL)('maatstaf CLI on real PostgreSQL', () => {
       if (server.exitCode === null) server.kill('SIGKILL');
       await proxy.close();
     }
-  });
+  }, 300_000);
 });
 
 describe('maatstaf CLI on the embedded warehouse', () => {
@@ -125,7 +125,7 @@ describe('maatstaf CLI on the embedded warehouse', () => {
     const port = await freePort();
     const server = startCli(['serve', '--data-dir', dir, '--port', String(port)], cliEnv({ LOG_LEVEL: 'info' }));
     try {
-      expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 60_000)).toBe(200);
+      expect(await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 180_000)).toBe(200);
       expect(server.output().stdout).not.toContain('seeding the demo municipality');
 
       const second = await runCli(['serve', '--data-dir', dir, '--port', String(await freePort())]);
@@ -136,8 +136,9 @@ describe('maatstaf CLI on the embedded warehouse', () => {
       expect(await waitForExit(server)).toBe(0);
     } finally {
       if (server.exitCode === null) server.kill('SIGKILL');
+      await waitForExit(server).catch(() => {});
     }
-  });
+  }, 300_000);
 
   it('fails with one line when the port is taken', async () => {
     const blocker = createServer();
@@ -150,5 +151,5 @@ describe('maatstaf CLI on the embedded warehouse', () => {
     } finally {
       await new Promise<void>((r) => blocker.close(() => r()));
     }
-  });
+  }, 180_000);
 });
