@@ -3,8 +3,9 @@
  * query logic lives in the engine.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { registerRestApi } from '../api/rest/index.js';
 import { MaatstafError } from '../core/errors.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { normaliseError, sendProblem } from './problem.js';
@@ -27,6 +28,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Default is plenty for dashboards; long exports stream (later issue).
     connectionTimeout: 0,
     routerOptions: { maxParamLength: 500 },
+    // Malformed URLs (bad percent-encoding) never reach the error handler; answer them as problems too.
+    frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, normaliseError(error)),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   app.addHook('onSend', async (request, reply) => {
@@ -44,5 +47,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   registerHealthRoutes(app, opts.state);
+  await registerRestApi(app, opts.state);
   return app;
 }

@@ -68,6 +68,8 @@ export function normaliseError(err: unknown): MaatstafError {
         return new MaatstafError('PAYLOAD_TOO_LARGE', 'request body too large');
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return new MaatstafError('INVALID_QUERY', 'unsupported content type: send application/json');
+      case 'FST_ERR_BAD_URL':
+        return new MaatstafError('INVALID_QUERY', 'the URL is not validly percent-encoded');
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
         return new MaatstafError('INVALID_QUERY', 'request body is not valid JSON');
@@ -122,5 +124,6 @@ function validationError(entries: readonly ValidationEntry[], context: string | 
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: MaatstafError): FastifyReply {
   if (err.status === 503) reply.header('retry-after', '5');
-  return reply.code(err.status).type('application/problem+json').send(toProblem(err, request.url));
+  // Serialised here, not by a route's response schema: an error answer must never fail to serialise.
+  return reply.code(err.status).type('application/problem+json').send(JSON.stringify(toProblem(err, request.url)));
 }

@@ -1,0 +1,100 @@
+/**
+ * Shared route plumbing: the engine (or 503 while definitions do not load), the negotiated
+ * format, deprecation headers, and sending a query result as JSON or CSV.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MaatstafError } from '../../core/errors.js';
+import type { MetricDef } from '../../definitions/model.js';
+import { deprecationNotice } from '../../engine/governance.js';
+import type { Engine, QueryResult } from '../../engine/types.js';
+import type { ServerState } from '../../server/state.js';
+import { toCsv } from './formats/csv.js';
+import { negotiateFormat, type ResultFormat } from './formats/negotiate.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Formats the route can answer in, preferred first; default JSON only. */
+    formats?: readonly ResultFormat[];
+  }
+}
+
+/** The loaded engine; NOT_READY (503, Retry-After) while the definitions do not load. */
+export function engineOf(state: ServerState): Engine {
+  if (state.engine) return state.engine;
+  throw new MaatstafError('NOT_READY', 'the metric definitions are not loaded; see /readyz');
+}
+
+const chosenFormats = new WeakMap<FastifyRequest, ResultFormat>();
+
+/** Negotiates every route's format before its handler runs, so a 406 never costs a query. */
+export function addFormatNegotiation(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    const offered = request.routeOptions.config.formats;
+    // Only result routes declare (and so validate) `?format=`; elsewhere it is not a parameter.
+    const explicit = offered ? (request.query as { format?: ResultFormat } | undefined)?.format : undefined;
+    chosenFormats.set(request, negotiateFormat(request.headers.accept, explicit, offered ?? ['json']));
+  });
+}
+
+export function formatOf(request: FastifyRequest): ResultFormat {
+  return chosenFormats.get(request) ?? 'json';
+}
+
+/** RFC 9745 `Deprecation`, RFC 8594 `Sunset` and `Link` headers when any metric is deprecated. */
+export function setDeprecationHeaders(reply: FastifyReply, defs: readonly (MetricDef | undefined)[]): void {
+  const notice = deprecationNotice(defs.filter((d): d is MetricDef => d !== undefined));
+  if (!notice) return;
+  // The RFC 9745 value is a date; without `deprecated_at` in meta we say "already in effect" (the epoch).
+  const since = Math.floor((notice.deprecatedAt?.getTime() ?? 0) / 1000);
+  reply.header('deprecation', `@${since}`);
+  if (notice.sunset) reply.header('sunset', notice.sunset.toUTCString());
+  const links = [
+    ...notice.metrics.map((m) => `</v1/metrics/${encodeURIComponent(m)}>; rel="deprecation"; type="application/json"`),
+    ...notice.replacements.map((m) => `</v1/metrics/${encodeURIComponent(m)}>; rel="successor-version"; type="application/json"`),
+  ];
+  reply.header('link', links.join(', '));
+}
+
+/** Deprecation headers for the metrics a query names. */
+export function setQueryDeprecationHeaders(reply: FastifyReply, engine: Engine, metrics: readonly string[] | undefined): void {
+  setDeprecationHeaders(reply, (metrics ?? []).map((m) => engine.graph.metric(m)));
+}
+
+export interface SendRowsOptions {
+  /** CSV: prefix a UTF-8 BOM. */
+  readonly bom?: boolean;
+  /** File name offered for CSV downloads (without extension). */
+  readonly filename?: string;
+}
+
+/** A query result in the negotiated format: JSON `{columns, rows, meta}` or CSV. */
+export function sendRows(reply: FastifyReply, request: FastifyRequest, result: QueryResult, opts: SendRowsOptions = {}): FastifyReply {
+  if (formatOf(request) === 'csv') {
+    const name = (opts.filename ?? 'query').replace(/[^A-Za-z0-9_.-]/g, '_');
+    return reply
+      .type('text/csv; charset=utf-8; header=present')
+      .header('content-disposition', `inline; filename="${name}.csv"`)
+      .send(toCsv(result.columns, result.rows, { bom: opts.bom ?? false }));
+  }
+  const body = {
+    columns: result.columns.map((c) => ({
+      name: c.name,
+      kind: c.kind,
+      dataType: c.dataType,
+      ...(c.label !== undefined ? { label: c.label } : {}),
+      ...(c.unit !== undefined ? { unit: c.unit } : {}),
+      ...(c.grain !== undefined ? { grain: c.grain } : {}),
+    })),
+    rows: result.rows,
+    meta: { queryId: request.id, ...result.meta },
+  };
+  // Serialised here rather than by the response schema: results can be large and need no checking.
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/** The engine's readonly data as the response schema's (mutable) type; the data is unchanged. */
+export type DeepMutable<T> = T extends readonly (infer U)[] ? DeepMutable<U>[] : T extends object ? { -readonly [K in keyof T]: DeepMutable<T[K]> } : T;
+
+export function asResponse<T>(value: T): DeepMutable<T> {
+  return value as DeepMutable<T>;
+}

@@ -1,0 +1,101 @@
+/**
+ * Request and response schemas of the query routes. The POST body is the engine's own
+ * MetricQuerySchema, so validation, documentation and the engine cannot drift apart.
+ */
+import { z } from 'zod';
+import { MAX_FILTER_LENGTH, MAX_GROUP_BY, MAX_LIMIT, MAX_METRICS, MetricQuerySchema } from '../../../core/query.js';
+import { EXAMPLE_FILTER, QUERY_EXAMPLES } from '../examples.js';
+
+export const ColumnSchema = z
+  .object({
+    name: z.string().describe('Output name, e.g. `metric_time__month`.'),
+    kind: z.enum(['metric', 'dimension', 'time', 'entity']),
+    dataType: z.enum(['number', 'integer', 'string', 'boolean', 'date', 'datetime']),
+    label: z.string().optional(),
+    unit: z.string().optional(),
+    grain: z.string().optional().describe('Time columns: the grain, or `extract_<part>` for date parts.'),
+  })
+  .meta({ id: 'Column' });
+
+const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const QueryResultSchema = z
+  .object({
+    columns: z.array(ColumnSchema),
+    rows: z.array(z.record(z.string(), Cell)).describe('One object per row, keyed by column name.'),
+    meta: z.object({
+      queryId: z.string().describe('The request id (also in the x-request-id header and the server log).'),
+      definitionsVersion: z.string(),
+      sqlHash: z.string().describe('Hash of the compiled SQL and parameters: equal hashes, equal numbers.'),
+      rowCount: z.number().int(),
+      durationMs: z.number(),
+    }),
+  })
+  .meta({ id: 'QueryResult' });
+
+export const CompileResultSchema = z
+  .object({
+    sql: z.string(),
+    params: z.array(z.unknown()).describe('Values for $1, $2, … in the SQL.'),
+    columns: z.array(ColumnSchema),
+  })
+  .meta({ id: 'CompiledQuery' });
+
+/** The POST body: the query model with demo examples. */
+export const QueryBodySchema = MetricQuerySchema.meta({ 'x-examples': QUERY_EXAMPLES });
+
+const FORMAT = z.enum(['json', 'csv']);
+
+/** `?format=` and `?bom=` of every route that returns rows. */
+export const formatParams = {
+  format: FORMAT.optional()
+    .describe('Response format; overrides the Accept header. `csv` is RFC 4180 with a header row.')
+    .meta({ examples: ['json'] }),
+  bom: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('CSV only: start with a UTF-8 byte order mark so Excel reads accents correctly.')
+    .meta({ examples: ['false'] }),
+};
+
+const itemName = z.string().min(1).max(200);
+const listNote = 'Comma-separated or repeated.';
+
+/** GET /v1/query: the query model as URL parameters (for Power BI's Web connector, Excel "From Web"). */
+export const QueryStringSchema = z
+  .object({
+    metrics: z
+      .array(itemName)
+      .max(MAX_METRICS)
+      .optional()
+      .describe(`Metric names. ${listNote}`)
+      .meta({ examples: [['reports_received', 'reports_resolved']] }),
+    groupBy: z
+      .array(itemName)
+      .max(MAX_GROUP_BY)
+      .optional()
+      .describe(`Group-by items in dunder form (metric_time__month, report__category). ${listNote}`)
+      .meta({ examples: [['metric_time__month']] }),
+    where: z
+      .array(z.string().max(MAX_FILTER_LENGTH))
+      .max(20)
+      .optional()
+      .describe('MetricFlow filter; repeat the parameter for several (ANDed). Not split on commas.')
+      .meta({ examples: [[EXAMPLE_FILTER]] }),
+    start: z.string().max(40).optional().describe('Inclusive start of metric_time (ISO date or local date-time).').meta({ examples: ['2024-01-01'] }),
+    end: z.string().max(40).optional().describe('Inclusive end of metric_time.').meta({ examples: ['2024-12-31'] }),
+    orderBy: z
+      .array(itemName)
+      .max(MAX_GROUP_BY + MAX_METRICS)
+      .optional()
+      .describe(`Output names; prefix - for descending. ${listNote}`)
+      .meta({ examples: [['metric_time__month']] }),
+    limit: z.coerce.number().int().min(0).max(MAX_LIMIT).optional().meta({ examples: [100] }),
+    ...formatParams,
+  })
+  .strict();
+
+/** Parameters split on commas (and accepted repeated) before validation. */
+export const QUERY_LIST_PARAMS = ['metrics', 'groupBy', 'orderBy'] as const;
+/** Parameters accepted repeated but never split (filters contain commas). */
+export const QUERY_REPEATED_PARAMS = ['where'] as const;
