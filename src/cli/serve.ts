@@ -36,7 +36,7 @@ export async function serve(config: Config): Promise<void> {
     log.error({ metricsDir: config.metricsDir }, `definitions not loaded: ${loaded.error}`);
   }
 
-  const app = await buildApp({ state, logger: log });
+  const app = await buildApp({ state, logger: log, graphql: { introspection: config.graphqlIntrospection } });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {

@@ -28,6 +28,11 @@ export const ConfigSchema = z.object({
     .describe('Warehouse schema for unqualified table names (search_path).'),
   poolSize: intFrom(1, 200).default(10).describe('Maximum PostgreSQL connections.'),
   statementTimeoutMs: intFrom(0, 3_600_000).default(30_000).describe('Statement timeout in ms (0 = none).'),
+  graphqlIntrospection: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1')
+    .describe('Allow GraphQL introspection and GraphiQL.'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
 });
 
@@ -44,6 +49,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   schema: 'MAATSTAF_SCHEMA',
   poolSize: 'MAATSTAF_POOL_SIZE',
   statementTimeoutMs: 'MAATSTAF_STATEMENT_TIMEOUT_MS',
+  graphqlIntrospection: 'MAATSTAF_GRAPHQL_INTROSPECTION',
   logLevel: 'LOG_LEVEL',
 };
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
 import { registerRestApi } from '../api/rest/index.js';
 import { MaatstafError } from '../core/errors.js';
 import { registerHealthRoutes } from './health.routes.js';
@@ -16,6 +17,8 @@ export interface AppOptions {
   /** A pino logger, or false for none (tests). */
   readonly logger?: Logger | false;
   readonly bodyLimitBytes?: number;
+  /** GraphQL options: introspection (default on), GraphiQL, limits. */
+  readonly graphql?: GraphqlApiOptions;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -48,5 +51,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, opts.state);
   await registerRestApi(app, opts.state);
+  await registerGraphqlApi(app, opts.state, opts.graphql);
   return app;
 }

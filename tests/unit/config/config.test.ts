@@ -40,3 +40,11 @@ describe('loadConfig', () => {
     expect(redactUrl('postgres://me@localhost/x')).toBe('postgres://me@localhost/x');
   });
 });
+
+describe('graphqlIntrospection', () => {
+  it('defaults to on and reads MAATSTAF_GRAPHQL_INTROSPECTION', () => {
+    expect(loadConfig({}, {}).graphqlIntrospection).toBe(true);
+    expect(loadConfig({}, { MAATSTAF_GRAPHQL_INTROSPECTION: 'false' }).graphqlIntrospection).toBe(false);
+    expect(() => loadConfig({}, { MAATSTAF_GRAPHQL_INTROSPECTION: 'maybe' })).toThrow(/MAATSTAF_GRAPHQL_INTROSPECTION/);
+  });
+});

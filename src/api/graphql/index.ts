@@ -1,0 +1,60 @@
+/**
+ * The GraphQL API: mercurius on the app's Fastify instance at `/graphql`, GraphiQL at `/graphiql`,
+ * a schema generated from the loaded definitions, resolvers over the same engine functions as
+ * REST, error codes shared with REST, and limits on depth, cost, aliases, batching and length.
+ *
+ * Every module here imports `graphql/index.js` rather than `graphql`: mercurius require()s the
+ * CommonJS build, and a bundler-style resolver (vitest) would otherwise load the ESM build too,
+ * and graphql-js refuses types from "another module or realm". In Node both names are one file.
+ */
+import type { FastifyInstance } from 'fastify';
+import { validateSchema } from 'graphql/index.js';
+import mercurius from 'mercurius';
+import type { Engine } from '../../engine/types.js';
+import type { ServerState } from '../../server/state.js';
+import { createContext } from './context.js';
+import { formatGraphqlErrors } from './errors.js';
+import { DEFAULT_GRAPHQL_LIMITS, validationRules, type GraphqlLimits } from './limits.js';
+import { requestGuard } from './request-guard.js';
+import { buildGraphqlSchema } from './schema.js';
+
+export { buildGraphqlSchema } from './schema.js';
+export { DEFAULT_GRAPHQL_LIMITS, type GraphqlLimits } from './limits.js';
+
+export interface GraphqlApiOptions {
+  /** Answer `__schema`/`__type` queries; default true. Off refuses them with INTROSPECTION_DISABLED. */
+  readonly introspection?: boolean;
+  /** Serve GraphiQL at /graphiql; default: on when introspection is (it needs introspection). */
+  readonly graphiql?: boolean;
+  /** Overrides of DEFAULT_GRAPHQL_LIMITS. */
+  readonly limits?: Partial<GraphqlLimits>;
+}
+
+/** Registers `/graphql` (and `/graphiql`) on the app. Call before `app.ready()`. */
+export async function registerGraphqlApi(app: FastifyInstance, state: ServerState, opts: GraphqlApiOptions = {}): Promise<void> {
+  const limits: GraphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...opts.limits };
+  const introspection = opts.introspection ?? true;
+  await app.register(mercurius, {
+    schema: buildGraphqlSchema(state.engine),
+    path: '/graphql',
+    graphiql: opts.graphiql ?? introspection,
+    // One operation per request keeps every limit per request.
+    allowBatchedQueries: false,
+    validationRules: validationRules(limits, introspection),
+    graphql: { parseOptions: { maxTokens: limits.maxTokens } },
+    errorFormatter: formatGraphqlErrors,
+    context: (request) => createContext(state, request.id),
+    additionalRouteOptions: { preValidation: requestGuard(limits) },
+  });
+}
+
+/**
+ * Replaces the schema after the definitions were reloaded (new metric, group-by and saved-query
+ * enums), without a restart. Resolvers always use the state's current engine; pass that engine here.
+ */
+export function rebuildGraphqlSchema(app: FastifyInstance, engine: Engine | undefined): void {
+  const schema = buildGraphqlSchema(engine);
+  const problems = validateSchema(schema);
+  if (problems.length > 0) throw new Error(`generated GraphQL schema is invalid: ${problems.map((p) => p.message).join('; ')}`);
+  app.graphql.replaceSchema(schema);
+}
