@@ -7,7 +7,7 @@ import { loadDefinitions, parseDefinitionFiles } from '../definitions/index.js';
 import { buildSemanticGraph, type SemanticGraph } from '../semantic-graph/index.js';
 import { parseQuery } from '../engine/engine.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { fmt, time, type Timing } from './stats.js';
+import { fmt, time, timePair, type Timing } from './stats.js';
 import { WIDE_QUERY, wideDefinitionFiles } from './wide-definitions.js';
 
 export interface BenchSection {
@@ -86,8 +86,12 @@ export async function benchPlanParity(wh: Warehouse, graph: SemanticGraph, label
   if (JSON.stringify(canonicalRows(ourRows)) !== JSON.stringify(canonicalRows(handRows))) {
     failures.push('reports_received by month × category differs from the hand-written SQL');
   }
-  const tOurs = await time(() => wh.query(compiled.sql, compiled.params), 15, 3);
-  const tHand = await time(() => wh.query(HAND_WRITTEN), 15, 3);
+  // Interleaved, so a busy moment on a shared machine hits both sides alike.
+  const [tOurs, tHand] = await timePair(
+    () => wh.query(compiled.sql, compiled.params),
+    () => wh.query(HAND_WRITTEN),
+    15,
+  );
   const count = (await wh.query<{ n: number }>('select count(*)::int as n from public_space_reports')).rows[0]!.n;
   return {
     title: `Plan parity with hand-written SQL (${label}, ${count.toLocaleString('en')} report rows)`,

@@ -38,7 +38,7 @@ async function main(): Promise<number> {
       await seedDemo(wh, {
         scale,
         onProgress: (p) => {
-          if (p.done === p.total) process.stderr.write(`bench: seeded ${p.table} (${p.total} rows)\n`);
+          if (p.done === p.total && p.total > 0) process.stderr.write(`bench: seeded ${p.table} (${p.total} rows)\n`);
         },
       });
     }

@@ -28,3 +28,25 @@ export async function time(fn: () => unknown, n: number, warmup = Math.min(200, 
 export function fmt(ms: number): string {
   return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`;
 }
+
+/** Times two functions alternately (a, b, a, b, …) so drift in machine load affects both equally. */
+export async function timePair(a: () => unknown, b: () => unknown, n: number, warmup = 3): Promise<[Timing, Timing]> {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const sa: number[] = [];
+  const sb: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (const [fn, samples] of i % 2 === 0 ? ([[a, sa], [b, sb]] as const) : ([[b, sb], [a, sa]] as const)) {
+      const t0 = performance.now();
+      await fn();
+      samples.push(performance.now() - t0);
+    }
+  }
+  const summarise = (s: number[]): Timing => {
+    s.sort((x, y) => x - y);
+    return { n, p50: percentile(s, 50), p99: percentile(s, 99), mean: s.reduce((x, y) => x + y, 0) / n };
+  };
+  return [summarise(sa), summarise(sb)];
+}
