@@ -1,58 +1,31 @@
 #!/usr/bin/env node
 /**
- * The `maatstaf` command: serve, migrate, seed. Configuration errors exit with code 2, runtime
- * failures with 1, always as one readable line.
+ * The `maatstaf` command: serve, migrate, seed, validate, compile, query, diff, docs. Configuration
+ * and usage errors exit with code 2, runtime failures with 1, always as one readable line.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig, type Config } from '../config/config.js';
 import { migrateWarehouse } from '../demo/migrate.js';
 import { seedDemo } from '../demo/seed.js';
+import { registerDiffCommand } from './diff.command.js';
+import { registerDocsCommand } from './docs.command.js';
 import { CliExit, reportAndExit } from './fail.js';
+import { configFrom, withCommonFlags, type CommonFlags } from './flags.js';
 import { createProgressReporter } from './progress.js';
-import { serve } from './serve.js';
+import { registerQueryCommands } from './query.command.js';
+import { serve, watchFromEnv } from './serve.js';
+import { registerValidateCommand } from './validate.command.js';
 import { openConfiguredWarehouse } from './warehouse-from-config.js';
-
-interface CommonFlags {
-  port?: string;
-  host?: string;
-  metrics?: string;
-  databaseUrl?: string;
-  dataDir?: string;
-  schema?: string;
-  logLevel?: string;
-}
-
-function withCommonFlags(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--port <port>', 'TCP port (env PORT, default 3000)'))
-    .addOption(new Option('--host <host>', 'interface to bind (env HOST, default 127.0.0.1)'))
-    .addOption(new Option('--metrics <dir>', 'definitions folder (env MAATSTAF_METRICS_DIR, default metrics)'))
-    .addOption(new Option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL); default: embedded PGlite'))
-    .addOption(new Option('--data-dir <dir>', 'embedded warehouse folder (env MAATSTAF_DATA_DIR, default .maatstaf)'))
-    .addOption(new Option('--schema <name>', 'warehouse schema (env MAATSTAF_SCHEMA)'))
-    .addOption(new Option('--log-level <level>', 'log level (env LOG_LEVEL, default info)'));
-}
-
-function configFrom(flags: CommonFlags): Config {
-  return loadConfig({
-    port: flags.port,
-    host: flags.host,
-    metricsDir: flags.metrics,
-    databaseUrl: flags.databaseUrl,
-    dataDir: flags.dataDir,
-    schema: flags.schema,
-    logLevel: flags.logLevel,
-  });
-}
 
 const program = new Command('maatstaf')
   .description('Semantic layer and metrics API server')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-withCommonFlags(program.command('serve').description('serve the metrics API')).action(async (flags: CommonFlags) => {
-  await serve(configFrom(flags));
-});
+withCommonFlags(program.command('serve').description('serve the metrics API'))
+  .addOption(new Option('--watch', 'reload the definitions when they change (development; env MAATSTAF_WATCH=1)'))
+  .action(async (flags: CommonFlags & { watch?: boolean }) => {
+    await serve(configFrom(flags), { watch: flags.watch === true || watchFromEnv(process.env.MAATSTAF_WATCH) });
+  });
 
 withCommonFlags(program.command('migrate').description('create or update the demo warehouse tables')).action(
   async (flags: CommonFlags) => {
@@ -88,6 +61,11 @@ withCommonFlags(program.command('seed').description('fill the demo warehouse wit
       await wh.close();
     }
   });
+
+registerValidateCommand(program);
+registerQueryCommands(program);
+registerDiffCommand(program);
+registerDocsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,8 +1,10 @@
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { redactUrl } from '../config/config.js';
+import { rebuildGraphqlSchema } from '../api/graphql/index.js';
 import { loadEngine } from '../engine/load-engine.js';
 import { buildApp } from '../server/app.js';
+import { watchDefinitions } from '../server/reload.js';
 import type { ServerState } from '../server/state.js';
 import { ensureEmbeddedDemo } from './demo-setup.js';
 import { CliExit } from './fail.js';
@@ -16,17 +18,22 @@ export function createLogger(config: Config): Logger {
   });
 }
 
+export interface ServeOptions {
+  /** Reload the definitions when files in the metrics folder change (development). */
+  readonly watch?: boolean;
+}
+
 /**
  * `maatstaf serve`: reads a warehouse (never writes to one given by URL), loads the definitions and
  * serves the API until SIGTERM/SIGINT, then drains in-flight requests and closes the pool.
  */
-export async function serve(config: Config): Promise<void> {
+export async function serve(config: Config, opts: ServeOptions = {}): Promise<void> {
   const log = createLogger(config);
   const warehouse = await openConfiguredWarehouse(config);
   if (!config.databaseUrl) await ensureEmbeddedDemo(warehouse, log);
   log.info({ warehouse: config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded:${config.dataDir}` }, 'warehouse ready');
 
-  const state: ServerState = { warehouse, engine: undefined, definitionsError: undefined };
+  const state: ServerState = { warehouse, engine: undefined, definitionsError: undefined, onReload: [] };
   const loaded = await loadEngine(config.metricsDir, warehouse);
   if (loaded.engine) {
     state.engine = loaded.engine;
@@ -37,9 +44,13 @@ export async function serve(config: Config): Promise<void> {
   }
 
   const app = await buildApp({ state, logger: log, graphql: { introspection: config.graphqlIntrospection } });
+  // After a reload the GraphQL enums (metric and group-by names) must follow the new definitions.
+  state.onReload!.push((engine) => rebuildGraphqlSchema(app, engine));
+  const watcher = opts.watch ? watchDefinitions(state, config.metricsDir, log) : undefined;
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
+    watcher?.close();
     await warehouse.close().catch(() => {});
     const err = e as { code?: string; message?: string };
     if (err.code === 'EADDRINUSE') throw new CliExit(1, `port ${config.port} on ${config.host} is already in use (set --port or PORT)`);
@@ -57,6 +68,7 @@ export async function serve(config: Config): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    watcher?.close();
     app
       .close()
       .then(() => warehouse.close())
@@ -71,4 +83,9 @@ export async function serve(config: Config): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** MAATSTAF_WATCH=1 / true / yes turns on hot reload. */
+export function watchFromEnv(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }

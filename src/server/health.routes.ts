@@ -17,7 +17,14 @@ export function registerHealthRoutes(app: FastifyInstance, state: ServerState): 
     if (problems.length > 0) {
       return reply.code(503).header('retry-after', '5').send({ status: 'not_ready', reasons: problems });
     }
-    return { status: 'ready', warehouse: state.warehouse.kind, definitionsVersion: state.engine!.definitions.version };
+    const warnings = state.definitionsWarnings ?? [];
+    return {
+      status: 'ready',
+      warehouse: state.warehouse.kind,
+      definitionsVersion: state.engine!.definitions.version,
+      // The last reload failed; the last valid definitions are still served, so still ready.
+      ...(warnings.length > 0 ? { definitionsWarnings: warnings } : {}),
+    };
   });
 }
 

@@ -9,6 +9,7 @@ import { cyclesRule } from './cycles.rule.js';
 import { derivedRatioRule } from './derived-ratio.rule.js';
 import { elementConsistencyRule } from './consistency.rule.js';
 import { filtersRule } from './filters.rule.js';
+import { governanceRule } from './governance.rule.js';
 import { labelsRule } from './labels.rule.js';
 import { measuresRule } from './measures.rule.js';
 import { metricParamsRule } from './metric-params.rule.js';
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   filtersRule,
   savedQueriesRule,
   timeSpinesRule,
+  governanceRule,
 ];
 
 export function validateSpecs(index: SpecIndex, log: IssueLog, sources: SourceMap): void {

@@ -1,0 +1,31 @@
+/** The engine for commands that compile or run queries, and engine errors as one or two lines. */
+import { isMaatstafError, type MaatstafError } from '../core/errors.js';
+import { loadEngine } from '../engine/load-engine.js';
+import type { Engine } from '../engine/types.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { CliExit } from './fail.js';
+
+/** Loads the definitions into an engine on `wh`; definition errors end the command (exit 1). */
+export async function loadCliEngine(metricsDir: string, wh: Warehouse): Promise<Engine> {
+  const loaded = await loadEngine(metricsDir, wh);
+  if (!loaded.engine) throw new CliExit(1, `the definitions in ${metricsDir} do not load (run 'maatstaf validate'):\n${loaded.error}`);
+  return loaded.engine;
+}
+
+/** `CODE: message` and, when the engine has them, a second line with suggestions. */
+export function describeEngineError(e: MaatstafError): string {
+  const suggestions = e.details.suggestions ?? [];
+  const more = (e.details.issues?.length ?? 0) > 1 ? ` (+${e.details.issues!.length - 1} more problem(s))` : '';
+  const hint = suggestions.length > 0 ? `\n  did you mean: ${suggestions.join(', ')}?` : '';
+  return `${e.code}: ${e.message}${more}${hint}`;
+}
+
+/** Runs `fn`; a query error from the engine becomes a CliExit with exit code 1. */
+export async function withEngineErrors<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isMaatstafError(e) && e.code !== 'INVALID_CONFIG') throw new CliExit(1, describeEngineError(e));
+    throw e;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Query flags shared by `maatstaf compile` and `maatstaf query`: --metrics m1,m2 --group-by a,b
+ * --where … (repeatable) --start --end --order-by --limit → the engine's query model.
+ */
+import { Option, type Command } from 'commander';
+import type { MetricQueryInput } from '../core/query.js';
+import { CliExit } from './fail.js';
+
+export interface QueryFlags {
+  metrics?: string;
+  groupBy?: string;
+  where?: string[];
+  start?: string;
+  end?: string;
+  orderBy?: string;
+  limit?: string;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function withQueryFlags(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--metrics <names>', 'metric names, comma-separated').makeOptionMandatory())
+    .addOption(new Option('--group-by <items>', 'group-by items, comma-separated (metric_time__month, report__category)'))
+    .addOption(new Option('--where <filter>', "filter, e.g. \"{{ Dimension('report__channel') }} = 'app'\" (repeatable, ANDed)").argParser(collect))
+    .addOption(new Option('--start <date>', 'metric_time from (inclusive, ISO date)'))
+    .addOption(new Option('--end <date>', 'metric_time until (inclusive, ISO date)'))
+    .addOption(new Option('--order-by <items>', 'output names, comma-separated; prefix - for descending'))
+    .addOption(new Option('--limit <n>', 'maximum rows'));
+}
+
+const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+
+/** The query model from the flags; a malformed --limit is a usage error (exit 2). */
+export function queryFromFlags(flags: QueryFlags): MetricQueryInput {
+  let limit: number | undefined;
+  if (flags.limit !== undefined) {
+    limit = Number(flags.limit);
+    if (!Number.isInteger(limit) || limit < 0) throw new CliExit(2, `invalid --limit '${flags.limit}': must be a whole number >= 0`);
+  }
+  const timeRange = flags.start !== undefined || flags.end !== undefined ? { ...(flags.start ? { start: flags.start } : {}), ...(flags.end ? { end: flags.end } : {}) } : undefined;
+  return {
+    metrics: list(flags.metrics),
+    groupBy: list(flags.groupBy),
+    ...(flags.where && flags.where.length > 0 ? { where: flags.where } : {}),
+    ...(timeRange ? { timeRange } : {}),
+    orderBy: list(flags.orderBy),
+    ...(limit !== undefined ? { limit } : {}),
+  };
+}

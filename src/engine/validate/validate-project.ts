@@ -1,0 +1,41 @@
+/**
+ * `maatstaf validate` as a function: the loader's schema and semantic checks, then the
+ * definitions against the warehouse (relations, expressions, aggregation types, every metric
+ * compiles and passes EXPLAIN), and optionally the declared data tests.
+ */
+import { loadDefinitions } from '../../definitions/index.js';
+import { buildSemanticGraph } from '../../semantic-graph/index.js';
+import type { Warehouse } from '../../warehouse/warehouse.js';
+import { createEngine } from '../engine.js';
+import { introspectTimeTypes } from '../introspect-time-types.js';
+import { validateAggregations, validateRelations } from '../validate-warehouse.js';
+import { runDataTests } from './data-tests.js';
+import { buildReport, findingOfIssue, statusOf, type PhaseResult, type ValidationReport } from './findings.js';
+import { validateMetrics } from './validate-metrics.js';
+
+export interface ValidateOptions {
+  /** Also run the data tests declared in `config.meta.data_tests` (reads data). */
+  readonly data?: boolean;
+}
+
+export async function validateProject(metricsDir: string, wh: Warehouse, opts: ValidateOptions = {}): Promise<ValidationReport> {
+  const loaded = await loadDefinitions(metricsDir);
+  const errors = loaded.issues.filter((i) => i.severity === 'error').map(findingOfIssue);
+  const warnings = loaded.issues.filter((i) => i.severity === 'warning').map(findingOfIssue);
+  const definitionsPhase: PhaseResult = {
+    errors,
+    warnings,
+    checks: [{ name: 'definitions', status: statusOf(errors.length, warnings.length), checked: loaded.definitions?.metrics.length ?? 0, failed: errors.length }],
+  };
+  const defs = loaded.definitions;
+  if (!defs) return buildReport([definitionsPhase]);
+
+  const phases: PhaseResult[] = [definitionsPhase];
+  const { phase: relations, readable } = await validateRelations(defs, wh);
+  phases.push(relations, await validateAggregations(defs, wh, readable));
+  const types = await introspectTimeTypes(defs, wh);
+  const engine = createEngine({ graph: buildSemanticGraph(defs, { timeColumnTypes: types.lookup }), warehouse: wh });
+  phases.push(await validateMetrics(engine, wh));
+  if (opts.data) phases.push(await runDataTests(defs.semanticModels, wh, readable));
+  return buildReport(phases);
+}

@@ -1,0 +1,95 @@
+/** `maatstaf compile` and `maatstaf query` through the real CLI on a seeded embedded warehouse. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliEnv, runCli } from '../helpers/cli.js';
+
+describe('maatstaf compile / query (real CLI, embedded warehouse)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'maatstaf-query-'));
+  const cli = (args: string[]) => runCli([...args, '--data-dir', dataDir], cliEnv(), 120_000);
+
+  beforeAll(async () => {
+    const seed = await runCli(['seed', '--data-dir', dataDir, '--scale', '0.02'], cliEnv(), 180_000);
+    expect(seed.code, seed.stderr).toBe(0);
+  }, 200_000);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('compile prints the SQL and its parameters', async () => {
+    const r = await cli(['compile', '--metrics', 'reports_received', '--group-by', 'metric_time__month,report__category', '--start', '2024-01-01', '--end', '2024-03-31']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^(WITH|SELECT)\b/);
+    expect(r.stdout).toContain('"public_space_reports"');
+    expect(r.stdout).toMatch(/^-- \$1 = /m);
+    const json = await cli(['compile', '--metrics', 'reports_received', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ sql: expect.stringMatching(/^(WITH|SELECT)\b/), params: expect.any(Array), columns: [{ name: 'reports_received' }] });
+  });
+
+  it('query prints an aligned table, CSV or JSON', async () => {
+    const args = ['query', '--metrics', 'reports_received,reports_resolved', '--group-by', 'metric_time__year', '--order-by', 'metric_time__year'];
+    const table = await cli(args);
+    expect(table.code, table.stderr).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('metric_time__year  reports_received  reports_resolved');
+    expect(lines[1]).toBe('-----------------  ----------------  ----------------');
+    expect(lines[2]).toMatch(/^2023-01-01 {10,}\d+ {2,}\d+$/);
+    expect(lines.at(-1)).toMatch(/^\(\d+ rows\)$/);
+
+    const csv = await cli([...args, '--format', 'csv']);
+    expect(csv.stdout.split('\r\n')[0]).toBe('metric_time__year,reports_received,reports_resolved');
+    expect(csv.stdout.split('\r\n')[1]).toMatch(/^2023-01-01,\d+,\d+$/);
+
+    const json = await cli([...args, '--format', 'json', '--limit', '1']);
+    const body = JSON.parse(json.stdout) as { rows: Record<string, unknown>[]; meta: { rowCount: number } };
+    expect(body.rows).toEqual([{ metric_time__year: '2023-01-01', reports_received: expect.any(Number), reports_resolved: expect.any(Number) }]);
+    expect(body.meta.rowCount).toBe(1);
+  });
+
+  it('prints the engine error code, message and suggestions, exit 1', async () => {
+    const r = await cli(['query', '--metrics', 'reports_recieved']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      "maatstaf: UNKNOWN_METRIC: metrics[0]: unknown metric 'reports_recieved'.",
+      '  did you mean: reports_received, reports_resolved?',
+    ]);
+    const g = await cli(['compile', '--metrics', 'reports_received', '--group-by', 'report__colour']);
+    expect(g.code).toBe(1);
+    expect(g.stderr).toMatch(/^maatstaf: UNKNOWN_GROUP_BY: /);
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await cli(['query', '--group-by', 'metric_time'])).code).toBe(2); // --metrics missing
+    expect((await cli(['query', '--metrics', 'reports_received', '--limit', 'ten'])).code).toBe(2);
+    const f = await cli(['query', '--metrics', 'reports_received', '--format', 'xml']);
+    expect(f.code).toBe(2);
+    expect(f.stderr).toMatch(/Allowed choices are table, csv, json/);
+  });
+});
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('maatstaf query (real CLI, PostgreSQL)', () => {
+  const url = process.env.TEST_DATABASE_URL!;
+  const schema = `cli_query_${Date.now().toString(36)}`;
+  const env = cliEnv({ DATABASE_URL: url, MAATSTAF_SCHEMA: schema });
+  const admin = async (sql: string) => {
+    const pg = await import('pg');
+    const client = new pg.default.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  afterAll(() => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+
+  it('runs a query and prints the same table shape', async () => {
+    await admin(`CREATE SCHEMA "${schema}"`);
+    expect((await runCli(['seed', '--scale', '0.02'], env, 180_000)).code).toBe(0);
+    const r = await runCli(['query', '--metrics', 'reports_received', '--group-by', 'metric_time__year', '--order-by', 'metric_time__year', '--format', 'csv'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\r\n').slice(0, 2)).toEqual(['metric_time__year,reports_received', expect.stringMatching(/^2023-01-01,\d+$/)]);
+    const bad = await runCli(['compile', '--metrics', 'reports_received', '--where', "{{ Dimension('report__colour') }} = 'x'"], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^maatstaf: [A-Z_]+: /);
+  }, 300_000);
+});
