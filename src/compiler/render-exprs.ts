@@ -107,6 +107,8 @@ export function metricExprSql(e: MetricExpr): Sql {
       return sql`COALESCE(${ident(e.column)}, ${sql.lit(e.value)})`;
     case 'ratio':
       return sql`CAST(${ident(e.numerator)} AS DOUBLE PRECISION) / CAST(NULLIF(${ident(e.denominator)}, 0) AS DOUBLE PRECISION)`;
+    case 'column':
+      return ident(e.column);
     case 'derived':
       return sql.raw(`(${e.sql})`);
   }

@@ -9,6 +9,8 @@ import type {
   TimeSpineNode,
 } from '../planner/plan/plan-nodes.js';
 import { renderFilter } from '../planner/filter-api.js';
+import { renderConversionJoin } from './render-conversion.js';
+import { renderPeriodAgg, renderSemiAdditive, renderTimeJoin } from './render-time-join.js';
 import { aggregateSql, ident, metricExprSql, qualified, relationRef, sourceExprSql, type RenderContext } from './render-exprs.js';
 
 type Sql = RawBuilder<unknown>;
@@ -50,6 +52,11 @@ function join(n: JoinNode): Sql {
   const clauses = n.joins.map((j, i) => {
     const alias = `r${i + 1}`;
     const on = j.on.map((o) => sql`${qualified('l', o.left)} = ${qualified(alias, o.right)}`);
+    if (j.validity) {
+      const t = qualified('l', j.validity.leftTime);
+      const end = qualified(alias, j.validity.end);
+      on.push(sql`${t} >= ${qualified(alias, j.validity.start)} AND (${t} < ${end} OR ${end} IS NULL)`);
+    }
     const head = sql`${sql.raw(JOIN_KEYWORD[j.type])} ${ident(j.right)} AS ${ident(alias)}`;
     return on.length ? sql`${head} ON ${sql.join(on, sql.raw(' AND '))}` : head;
   });
@@ -107,8 +114,18 @@ export function renderNode(n: PlanNode, ctx: RenderContext): Sql {
     }
     case 'time-constraint': {
       const col = ident(n.column);
-      return sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}${NL}WHERE ${col} >= CAST(${n.start} AS TIMESTAMP) AND ${col} < CAST(${n.endExclusive} AS TIMESTAMP)`;
+      const end = sql`${col} < CAST(${n.endExclusive} AS TIMESTAMP)`;
+      const where = n.start !== undefined ? sql`${col} >= CAST(${n.start} AS TIMESTAMP) AND ${end}` : end;
+      return sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}${NL}WHERE ${where}`;
     }
+    case 'time-join':
+      return renderTimeJoin(n);
+    case 'period-agg':
+      return renderPeriodAgg(n);
+    case 'semi-additive':
+      return renderSemiAdditive(n);
+    case 'conversion-join':
+      return renderConversionJoin(n);
     case 'aggregate': {
       const cols = [...n.groupBy.map(ident), ...n.aggregations.map((a) => as(aggregateSql(a), a.as))];
       const body = sql`SELECT${NL}  ${list(cols)}${NL}FROM ${ident(n.input)}`;

@@ -13,6 +13,8 @@ export interface ModelNode {
   readonly linkableEntities: readonly string[];
   /** Partition dimensions: joins between two models that both have one of the same name add an equality. */
   readonly partitions: ReadonlyMap<string, DimensionDef>;
+  /** SCD type II validity window (spec 6.3): the start and end time dimensions. */
+  readonly validity?: { readonly start: DimensionDef; readonly end: DimensionDef };
 }
 
 export function buildModelNode(def: SemanticModelDef): ModelNode {
@@ -22,5 +24,7 @@ export function buildModelNode(def: SemanticModelDef): ModelNode {
   for (const e of def.entities) if (e.type !== 'foreign') linkable.push(e.name);
   if (def.primaryEntity && !linkable.includes(def.primaryEntity)) linkable.unshift(def.primaryEntity);
   const partitions = new Map(def.dimensions.filter((d) => d.isPartition).map((d) => [d.name, d]));
-  return { name: def.name, def, entities, dimensions, linkableEntities: linkable, partitions };
+  const start = def.dimensions.find((d) => d.validity?.isStart);
+  const end = def.dimensions.find((d) => d.validity?.isEnd);
+  return { name: def.name, def, entities, dimensions, linkableEntities: linkable, partitions, ...(start && end ? { validity: { start, end } } : {}) };
 }

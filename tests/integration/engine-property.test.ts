@@ -10,11 +10,18 @@ import { fixtureGraph } from '../fixtures/engine/fixture.js';
 import { openFixtureWarehouse, runQuery } from '../fixtures/engine/harness.js';
 
 const graph = fixtureGraph();
-const UNSUPPORTED = new Set(['revenue_mtd', 'visit_to_order', 'revenue_wow']);
-const METRICS = graph.metricNames.filter((m) => !UNSUPPORTED.has(m));
+/** Metrics with a windowed or grain-to-date cumulative metric or an offset under them need metric_time (spec 3.10). */
+function needsMetricTime(name: string): boolean {
+  const def = graph.metric(name);
+  if (!def) return false;
+  if (def.type === 'cumulative') return !!(def.window || def.grainToDate);
+  const inputs = def.type === 'ratio' ? [def.numerator, def.denominator] : def.type === 'derived' ? def.inputs : [];
+  return inputs.some((i) => i.offsetWindow || i.offsetToGrain || needsMetricTime(i.name));
+}
+const METRICS = graph.metricNames.filter((m) => !needsMetricTime(m));
 const ADDITIVE = METRICS.filter((m) => {
   const def = graph.metric(m);
-  return def?.type === 'simple' && def.aggregation.agg === 'sum' && def.filters.length === 0;
+  return def?.type === 'simple' && def.aggregation.agg === 'sum' && !def.aggregation.nonAdditiveDimension && def.filters.length === 0;
 });
 
 /** Every concrete group-by name of an item: each grain and date part for time items. */

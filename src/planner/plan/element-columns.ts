@@ -70,3 +70,6 @@ export function partitionSelect(graph: SemanticGraph, model: ModelNode, other: M
   const grain = coarsestGrain(grains) ?? 'day';
   return { name: partitionColumn(name), expr: timeExpr(graph, model, dim, { kind: 'grain', grain }) };
 }
+
+/** Row number of conversion events in conversion joins (spec 5.7). */
+export const CONVERSION_ROW = `${INTERNAL}conversion_row`;

@@ -1,5 +1,5 @@
 /** A readable text form of a plan, one block per node (plan snapshots, `explain`). */
-import type { MetricExpr, PlanNode, QueryPlan, SourceColumn, SourceExpr, SpineSource } from './plan-nodes.js';
+import type { MetricExpr, PlanNode, QueryPlan, SourceColumn, SourceExpr, SpineSource, TimeJoinCondition } from './plan-nodes.js';
 import type { Relation } from '../../definitions/model.js';
 
 function relation(r: Relation): string {
@@ -32,8 +32,25 @@ function metricExpr(e: MetricExpr): string {
       return `coalesce(${e.column}, ${e.value})`;
     case 'ratio':
       return `${e.numerator} / nullif(${e.denominator}, 0)`;
+    case 'column':
+      return e.column;
     case 'derived':
       return e.sql;
+  }
+}
+
+function timeCondition(c: TimeJoinCondition, s: string, r: string): string {
+  switch (c.kind) {
+    case 'trailing-window':
+      return `${r} <= ${s} and ${r} > ${s} - ${c.window.count} ${c.window.grain}`;
+    case 'grain-to-date':
+      return `${r} <= ${s} and ${r} >= trunc(${s}, ${c.grain})`;
+    case 'all-time':
+      return `${r} <= ${s}`;
+    case 'offset-window':
+      return `${r} = ${s} - ${c.window.count} ${c.window.grain}`;
+    case 'offset-to-grain':
+      return `${r} = trunc(${s}, ${c.grain})`;
   }
 }
 
@@ -49,13 +66,28 @@ function explainNode(n: PlanNode): string[] {
         ...n.joins.map(
           (j) =>
             `  ${j.type} ${j.right}${j.on.length ? ` on ${j.on.map((o) => `${o.left} = ${o.right}`).join(' and ')}` : ''}` +
+            (j.validity ? ` valid at ${j.validity.leftTime} in [${j.validity.start}, ${j.validity.end})` : '') +
             ` take [${j.take.map((t) => (t.from === t.as ? t.as : `${t.from} as ${t.as}`)).join(', ')}]`,
         ),
       ];
     case 'filter':
       return [`${n.id}: filter ${n.input}`, ...n.filters.map((f) => `  ${f.origin}: ${f.filter.text.trim()} [${f.refColumns.join(', ')}]`)];
     case 'time-constraint':
-      return [`${n.id}: time-constraint ${n.input} ${n.start} <= ${n.column} < ${n.endExclusive}`];
+      return [`${n.id}: time-constraint ${n.input} ${n.start !== undefined ? `${n.start} <= ` : ''}${n.column} < ${n.endExclusive}`];
+    case 'time-join':
+      return [
+        `${n.id}: time-join ${n.spine} keep [${n.keep.join(', ')}]`,
+        `  inner ${n.rows} on ${timeCondition(n.condition, `${n.spine}.${n.spineTime}`, `${n.rows}.${n.rowTime}`)} take [${n.take.join(', ')}]`,
+      ];
+    case 'conversion-join':
+      return [
+        `${n.id}: conversion-join ${n.base} to ${n.conversion} take [${n.attribute.join(', ')}, ${n.value}]`,
+        `  on ${[...n.on.map((o) => `${o.base} = ${o.conversion}`), `${n.baseTime} <= ${n.conversionTime}`, ...(n.window ? [`${n.baseTime} > ${n.conversionTime} - ${n.window.count} ${n.window.grain}`] : [])].join(' and ')}`,
+      ];
+    case 'semi-additive':
+      return [`${n.id}: semi-additive ${n.input} keep ${n.timeColumn} = ${n.choice}(${n.timeColumn}) by [${n.partitionBy.join(', ')}]`];
+    case 'period-agg':
+      return [`${n.id}: period-agg ${n.input} ${n.as} = ${n.agg}(${n.value}) by [${n.keys.join(', ')}] order by ${n.orderBy}`];
     case 'aggregate':
       return [
         `${n.id}: aggregate ${n.input} by [${n.groupBy.join(', ')}]`,

@@ -6,17 +6,11 @@
  * aggregation-time items; query filters on other group-by items are applied again after the join.
  */
 import type { ModelNode } from '../../semantic-graph/model-node.js';
+import { isAggTimeItem } from '../resolve/agg-time.js';
 import type { ResolvedFilter, ResolvedItem } from '../resolve/resolved-query.js';
 import { bindFilter, uniqueItems, type MetricPlanContext } from './plan-metric-context.js';
 import type { NodeId } from './plan-nodes.js';
 import { planTimeSpine } from './plan-time-spine.js';
-
-/** metric_time, or the metric's own aggregation time dimension reached without a join. */
-export function isAggTimeItem(item: ResolvedItem, model: ModelNode, aggTimeDimension: string): boolean {
-  const spec = item.spec;
-  if (spec.kind === 'metric_time') return true;
-  return spec.kind === 'time_dimension' && spec.element === aggTimeDimension && spec.links.length === 1 && model.linkableEntities.includes(spec.links[0]!);
-}
 
 export interface SpineJoinRequest {
   /** The aggregated metric: keys plus `column`. */
@@ -52,7 +46,7 @@ export function planJoinToTimeSpine(ctx: MetricPlanContext, req: SpineJoinReques
     'time_spine',
   );
   const keyNames = new Set(ctx.keys.map((k) => k.name));
-  const again = req.filters.filter((f) => f.level === 'query' && !spineFilters.includes(f) && f.items.every((i) => keyNames.has(i.name)));
+  const again = req.filters.filter((f) => f.level === 'query' && !f.metricRefs && !spineFilters.includes(f) && f.items.every((i) => keyNames.has(i.name)));
   if (again.length) node = b.add({ kind: 'filter', input: node, filters: again.map(bindFilter), columns });
   return node;
 }

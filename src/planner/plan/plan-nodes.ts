@@ -55,6 +55,8 @@ export interface JoinClause {
   readonly on: readonly { readonly left: string; readonly right: string }[];
   /** Right-side columns taken, renamed with the entity-link prefix. */
   readonly take: readonly { readonly from: string; readonly as: string }[];
+  /** SCD type II (spec 6.3): `left.<time> >= right.<start> AND (left.<time> < right.<end> OR right.<end> IS NULL)`. */
+  readonly validity?: { readonly leftTime: string; readonly start: string; readonly end: string };
 }
 
 /** Joins other nodes to the left node's rows along entities (spec 4.2). */
@@ -81,13 +83,90 @@ export interface FilterNode extends NodeBase {
   readonly filters: readonly BoundFilter[];
 }
 
-/** Keeps rows whose time column lies in [start, endExclusive) (local wall-clock values). */
+/** Keeps rows whose time column lies in [start, endExclusive) (local wall-clock values); no start = unbounded. */
 export interface TimeConstraintNode extends NodeBase {
   readonly kind: 'time-constraint';
   readonly input: NodeId;
   readonly column: string;
-  readonly start: string;
+  readonly start?: string;
   readonly endExclusive: string;
+}
+
+/**
+ * Semi-additive rows (spec 6.2): keeps the rows whose `timeColumn` equals its MIN/MAX within the
+ * partition (window groupings plus the queried time item matching the non-additive dimension).
+ */
+export interface SemiAdditiveNode extends NodeBase {
+  readonly kind: 'semi-additive';
+  readonly input: NodeId;
+  readonly timeColumn: string;
+  readonly choice: 'min' | 'max';
+  readonly partitionBy: readonly string[];
+}
+
+/**
+ * Conversion events attributed to base events (spec 5.7): base rows INNER JOIN conversion rows on
+ * the entity, the constant properties and `b.time <= c.time` (within the window), then each
+ * conversion row takes the `attribute` columns of its latest matching base row, once per conversion row.
+ */
+export interface ConversionJoinNode extends NodeBase {
+  readonly kind: 'conversion-join';
+  readonly base: NodeId;
+  readonly conversion: NodeId;
+  readonly baseTime: string;
+  readonly conversionTime: string;
+  /** Equalities `base.<base> = conversion.<conversion>` (entity, constant properties). */
+  readonly on: readonly { readonly base: string; readonly conversion: string }[];
+  readonly window?: GrainWindow;
+  /** Base columns attributed to each conversion row. */
+  readonly attribute: readonly string[];
+  /** The conversion value column. */
+  readonly value: string;
+}
+
+/** A window or offset in a standard grain ("7 day", "1 month"). */
+export interface GrainWindow {
+  readonly count: number;
+  readonly grain: TimeGrain;
+}
+
+/**
+ * How a spine time `s` matches row times `r` (spec 5.5, 5.6): cumulative windows (`r <= s` and a
+ * lower bound) or offsets (`r = s - window`, `r = DATE_TRUNC(grain, s)`).
+ */
+export type TimeJoinCondition =
+  | { readonly kind: 'trailing-window'; readonly window: GrainWindow }
+  | { readonly kind: 'grain-to-date'; readonly grain: TimeGrain }
+  | { readonly kind: 'all-time' }
+  | { readonly kind: 'offset-window'; readonly window: GrainWindow }
+  | { readonly kind: 'offset-to-grain'; readonly grain: TimeGrain };
+
+/** INNER JOIN of spine rows to (row-level or aggregated) rows on a time condition. */
+export interface TimeJoinNode extends NodeBase {
+  readonly kind: 'time-join';
+  readonly spine: NodeId;
+  readonly spineTime: string;
+  /** Spine columns kept. */
+  readonly keep: readonly string[];
+  readonly rows: NodeId;
+  readonly rowTime: string;
+  /** Row columns taken. */
+  readonly take: readonly string[];
+  readonly condition: TimeJoinCondition;
+}
+
+/**
+ * One value per group from a finer time series (cumulative period_agg, spec 5.5): a window over
+ * the rows of each group ordered by `orderBy`, then distinct rows.
+ */
+export interface PeriodAggNode extends NodeBase {
+  readonly kind: 'period-agg';
+  readonly input: NodeId;
+  readonly keys: readonly string[];
+  readonly orderBy: string;
+  readonly value: string;
+  readonly as: string;
+  readonly agg: 'first' | 'last' | 'average';
 }
 
 export interface AggregateColumn {
@@ -110,6 +189,8 @@ export interface AggregateNode extends NodeBase {
 export type MetricExpr =
   | { readonly kind: 'fill-nulls'; readonly column: string; readonly value: number }
   | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string }
+  /** One input column as is (conversion metrics' `conversions`). */
+  | { readonly kind: 'column'; readonly column: string }
   /** A derived metric's expression from the definitions, pasted as SQL over the input columns. */
   | { readonly kind: 'derived'; readonly sql: string };
 
@@ -157,6 +238,10 @@ export type PlanNode =
   | JoinNode
   | FilterNode
   | TimeConstraintNode
+  | TimeJoinNode
+  | PeriodAggNode
+  | SemiAdditiveNode
+  | ConversionJoinNode
   | AggregateNode
   | ComputeMetricNode
   | CombineNode

@@ -9,7 +9,7 @@ import type { NodeId, QueryPlan } from './plan-nodes.js';
 
 export function planQuery(graph: SemanticGraph, q: ResolvedQuery): QueryPlan {
   const b = new PlanBuilder();
-  const ctx: MetricPlanContext = { b, graph, keys: q.groupBy.map((g) => g.item), ...(q.timeRange ? { timeRange: q.timeRange } : {}) };
+  const ctx: MetricPlanContext = { b, graph, planMetric, keys: q.groupBy.map((g) => g.item), ...(q.timeRange ? { timeRange: q.timeRange } : {}) };
   let body: NodeId;
   if (q.metrics.length === 0) body = planDimensionValues(b, graph, q);
   else {

@@ -4,6 +4,7 @@
  * multiplied), FULL OUTER for dimension-only queries. A two-link item is joined as a small
  * sub-tree (`N ⟕ P` on the second entity) that is then joined to the left rows on the first.
  */
+import { MaatstafError } from '../../core/errors.js';
 import type { SemanticGraph } from '../../semantic-graph/graph.js';
 import { specKey } from '../../semantic-graph/item-spec.js';
 import type { ModelNode } from '../../semantic-graph/model-node.js';
@@ -56,7 +57,14 @@ interface Level {
   /** Columns read directly from this model (or looked up in a spine for custom granularities). */
   readonly direct: readonly LevelColumn[];
   readonly needs: readonly JoinNeed[];
+  /** The left rows' metric time, for validity conditions of SCD joins (depth 0 only). */
+  readonly scdTime?: SourceColumn;
 }
+
+/** Internal columns of SCD joins (spec 6.3). */
+const SCD_TIME = `${INTERNAL}scd_time`;
+const VALID_FROM = `${INTERNAL}valid_from`;
+const VALID_TO = `${INTERNAL}valid_to`;
 
 /** Key column joining a row to the spine row that holds its custom granularity. */
 function spineKey(name: string): string {
@@ -70,8 +78,20 @@ function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType:
   const parentPartitions = level.parent ? sharedPartitions(model, level.parent).map((p) => partitionSelect(graph, model, level.parent!, p)) : [];
   const computed = level.direct.flatMap((c) => ('expr' in c ? [c] : []));
   const customs = level.direct.flatMap((c) => ('custom' in c ? [c] : []));
-  const keep = uniqueByName([...viaKey, ...computed, ...parentPartitions]);
   const targetModels = targets.map((t) => graph.model(t.model)!);
+  const scdTargets = targetModels.some((m) => m.validity);
+  if (scdTargets && (joinType === 'full' || !level.scdTime)) {
+    throw new MaatstafError('UNSUPPORTED_QUERY', `Dimensions of SCD type II models can only be queried with metrics (${targetModels.filter((m) => m.validity).map((m) => m.name).join(', ')}).`);
+  }
+  // An SCD model's validity window, raw (spec 5.2), for the join condition on the level above.
+  const validity: SourceColumn[] =
+    level.parent && model.validity
+      ? [
+          { name: VALID_FROM, expr: { kind: 'element', expr: model.validity.start.expr } },
+          { name: VALID_TO, expr: { kind: 'element', expr: model.validity.end.expr } },
+        ]
+      : [];
+  const keep = uniqueByName([...viaKey, ...computed, ...parentPartitions, ...validity, ...(scdTargets && level.scdTime ? [level.scdTime] : [])]);
   const joinKeys = targets.map((t) => ({ name: t.entity, expr: elementExpr(graph, model, t.entity) }));
   const childPartitions = targetModels.flatMap((child) => sharedPartitions(model, child).map((p) => partitionSelect(graph, model, child, p)));
   const spineKeys = customs.map((c) => ({
@@ -102,6 +122,7 @@ function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType:
       right,
       on: [{ left: t.entity, right: t.entity }, ...partitions],
       take: t.needs.map((n) => ({ from: nameAtDepth(n.item, depth + 1), as: nameAtDepth(n.item, depth) })),
+      ...(child.validity ? { validity: { leftTime: SCD_TIME, start: VALID_FROM, end: VALID_TO } } : {}),
     };
   });
   const keepNames = keep.map((c) => c.name);
@@ -127,5 +148,7 @@ export function planRows(b: PlanBuilder, graph: SemanticGraph, req: RowsRequest)
     if (entries.some((e) => e.hops.length === 0)) direct.push(levelColumn(graph, req.model, item.name, spec.element, item.time));
     else needs.push({ item, entries });
   }
-  return planLevel(b, graph, { model: req.model, depth: 0, direct: [...uniqueByName(direct), ...req.extra], needs }, req.joinType);
+  const dim = req.metricTimeDimension;
+  const scdTime: SourceColumn | undefined = dim ? { name: SCD_TIME, expr: elementExpr(graph, req.model, dim) } : undefined;
+  return planLevel(b, graph, { model: req.model, depth: 0, direct: [...uniqueByName(direct), ...req.extra], needs, ...(scdTime ? { scdTime } : {}) }, req.joinType);
 }

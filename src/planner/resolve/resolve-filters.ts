@@ -1,12 +1,14 @@
 /**
  * Parses filter strings and resolves each `{{ Dimension(...) }}`-style reference like a group-by
- * item, against the items of the node where the filter is defined (spec 3.6).
+ * item, against the items of the node where the filter is defined (spec 3.6); `{{ Metric(...) }}`
+ * references resolve their entity there and their metric as a separate tree (spec 3.7).
  */
 import { isMaatstafError } from '../../core/errors.js';
+import { suggest } from '../../core/suggest.js';
 import { parseFilter, type FilterRef, type ParsedFilter } from '../filter-api.js';
 import type { IssueLog } from './issue-log.js';
 import { resolveItem, type ItemScope } from './resolve-item.js';
-import type { FilterLevel, ResolvedFilter, ResolvedItem } from './resolved-query.js';
+import type { FilterLevel, ResolvedFilter, ResolvedItem, ResolvedMetric, ResolvedMetricRef } from './resolved-query.js';
 
 /** Where a filter string sits: request path (errors), origin (plans) and level. */
 export interface FilterSite {
@@ -15,11 +17,40 @@ export interface FilterSite {
   readonly level: FilterLevel;
 }
 
-function resolveRef(ref: FilterRef, path: string, scope: ItemScope, issues: IssueLog): ResolvedItem | undefined {
-  if (ref.kind === 'metric') {
-    issues.add({ code: 'UNSUPPORTED_QUERY', message: `${path}: Metric('${ref.name}') filters are not supported yet.`, name: ref.name, path });
+/** Resolves a metric named in a Metric() reference (with issues logged); undefined when it does not resolve. */
+export type MetricRefResolver = (name: string, path: string) => ResolvedMetric | undefined;
+
+type MetricFilterRef = Extract<FilterRef, { readonly kind: 'metric' }>;
+
+type RefResult = { readonly item: ResolvedItem; readonly metricRef?: ResolvedMetricRef } | undefined;
+
+function resolveMetricRef(ref: MetricFilterRef, path: string, scope: ItemScope, issues: IssueLog, resolveMetric: MetricRefResolver | undefined): RefResult {
+  const fail = (message: string, code: 'UNSUPPORTED_QUERY' | 'INVALID_FILTER' = 'INVALID_FILTER') => {
+    issues.add({ code, message: `${path}: ${message}`, name: ref.name, path });
+    return undefined;
+  };
+  if (!resolveMetric) return fail(`Metric('${ref.name}') filters are not supported here.`, 'UNSUPPORTED_QUERY');
+  if (ref.groupBy.length !== 1) return fail(`Metric('${ref.name}') needs exactly one group_by entity.`);
+  const name = ref.name.toLowerCase();
+  const def = scope.graph.metric(name);
+  if (!def || def.hidden) {
+    issues.add({ code: 'UNKNOWN_METRIC', message: `${path}: unknown metric '${ref.name}' in Metric().`, name: ref.name, path, suggestions: suggest(name, scope.graph.metricNames) });
     return undefined;
   }
+  const outer = resolveItem({ text: ref.groupBy[0]!, path, kind: 'entity' }, scope);
+  if ('code' in outer) return void issues.add(outer);
+  const innerScope: ItemScope = { graph: scope.graph, available: scope.graph.availableItems([name]), metrics: [name], metricTimeGrain: scope.graph.defaultMetricTimeGrain([name]) };
+  // The metric is grouped by the entity itself; the links only say how the outer rows reach it.
+  const element = outer.spec.kind === 'metric_time' ? ref.groupBy[0]! : outer.spec.element;
+  const entity = resolveItem({ text: element, path, kind: 'entity' }, innerScope);
+  if ('code' in entity) return void issues.add(entity);
+  const metric = resolveMetric(name, path);
+  if (!metric) return undefined;
+  return { item: outer, metricRef: { metric, entity, column: `${outer.name}__${name}` } };
+}
+
+function resolveRef(ref: FilterRef, path: string, scope: ItemScope, issues: IssueLog, resolveMetric: MetricRefResolver | undefined): RefResult {
+  if (ref.kind === 'metric') return resolveMetricRef(ref, path, scope, issues, resolveMetric);
   const result = resolveItem(
     {
       text: ref.name,
@@ -35,11 +66,11 @@ function resolveRef(ref: FilterRef, path: string, scope: ItemScope, issues: Issu
     issues.add(result);
     return undefined;
   }
-  return result;
+  return { item: result };
 }
 
 /** One filter string; undefined (with issues logged) when it does not parse or resolve. */
-export function resolveFilter(text: string, site: FilterSite, scope: ItemScope, issues: IssueLog): ResolvedFilter | undefined {
+export function resolveFilter(text: string, site: FilterSite, scope: ItemScope, issues: IssueLog, resolveMetric?: MetricRefResolver): ResolvedFilter | undefined {
   const path = site.path;
   let parsed: ParsedFilter;
   try {
@@ -50,11 +81,19 @@ export function resolveFilter(text: string, site: FilterSite, scope: ItemScope, 
     return undefined;
   }
   const before = issues.count;
-  const items = parsed.refs.map((ref) => resolveRef(ref, path, scope, issues));
+  const refs = parsed.refs.map((ref) => resolveRef(ref, path, scope, issues, resolveMetric));
   if (issues.count > before) return undefined;
-  return { parsed, items: items as ResolvedItem[], level: site.level, origin: site.origin };
+  const items = refs.map((r) => r!.item);
+  const metricRefs = refs.map((r) => r!.metricRef);
+  return { parsed, items, ...(metricRefs.some((m) => m) ? { metricRefs } : {}), level: site.level, origin: site.origin };
 }
 
-export function resolveFilters(texts: readonly string[], siteOf: (index: number) => FilterSite, scope: ItemScope, issues: IssueLog): ResolvedFilter[] {
-  return texts.flatMap((t, i) => resolveFilter(t, siteOf(i), scope, issues) ?? []);
+export function resolveFilters(
+  texts: readonly string[],
+  siteOf: (index: number) => FilterSite,
+  scope: ItemScope,
+  issues: IssueLog,
+  resolveMetric?: MetricRefResolver,
+): ResolvedFilter[] {
+  return texts.flatMap((t, i) => resolveFilter(t, siteOf(i), scope, issues, resolveMetric) ?? []);
 }

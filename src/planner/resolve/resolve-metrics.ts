@@ -1,14 +1,15 @@
 /**
  * Resolves a queried metric into a tree of simple/ratio/derived nodes, each carrying its own
- * filters resolved against that node's items (spec 3.6). Kinds not built yet (cumulative,
- * conversion, input offsets, non-additive dimensions) answer UNSUPPORTED_QUERY.
+ * filters resolved against that node's items (spec 3.6). Kinds not built yet (cumulative over
+ * semi-additive inputs, custom-grain windows and offsets) answer UNSUPPORTED_QUERY.
  */
+import { isTimeGrain, type TimeGrain } from '../../core/time.js';
 import type { MetricDef, MetricInputDef } from '../../definitions/model.js';
 import type { SemanticGraph } from '../../semantic-graph/graph.js';
 import type { IssueLog } from './issue-log.js';
-import { resolveFilters } from './resolve-filters.js';
+import { resolveFilters, type MetricRefResolver } from './resolve-filters.js';
 import type { ItemScope } from './resolve-item.js';
-import type { ResolvedMetric, ResolvedMetricInput } from './resolved-query.js';
+import type { ResolvedMetric, ResolvedMetricInput, ResolvedOffset } from './resolved-query.js';
 
 export interface MetricResolution {
   readonly graph: SemanticGraph;
@@ -27,7 +28,13 @@ function unsupported(r: MetricResolution, def: MetricDef, what: string): undefin
 }
 
 function resolveInput(r: MetricResolution, parent: MetricDef, input: MetricInputDef, role: string, seen: readonly string[]): ResolvedMetricInput | undefined {
-  if (input.offsetWindow || input.offsetToGrain) return unsupported(r, parent, 'an input offset');
+  const w = input.offsetWindow;
+  if (w && !isTimeGrain(w.grain)) return unsupported(r, parent, `an offset in a custom granularity (${w.grain})`);
+  const offset: ResolvedOffset | undefined = w
+    ? { kind: 'window', count: w.count, grain: w.grain as TimeGrain }
+    : input.offsetToGrain
+      ? { kind: 'to-grain', grain: input.offsetToGrain }
+      : undefined;
   const metric = resolveMetricNode(r, input.name, seen);
   const column = input.alias ?? input.name;
   const filters = resolveFilters(
@@ -35,8 +42,14 @@ function resolveInput(r: MetricResolution, parent: MetricDef, input: MetricInput
     (i) => ({ path: `${r.path} (${parent.name}.${role}.filter[${i}])`, origin: `metric ${parent.name} input ${column}`, level: 'input' }),
     scopeOf(r.graph, input.name, parent.name),
     r.issues,
+    metricRefResolver(r, seen),
   );
-  return metric ? { column, filters, metric } : undefined;
+  return metric ? { column, filters, metric, ...(offset ? { offset } : {}) } : undefined;
+}
+
+/** Metric() references in definition filters: resolved like inputs (cycles through them are reported). */
+function metricRefResolver(r: MetricResolution, seen: readonly string[]): MetricRefResolver {
+  return (name) => resolveMetricNode(r, name, seen);
 }
 
 /** Resolves metric `name` and everything under it; undefined (issues logged) on problems. */
@@ -51,13 +64,12 @@ export function resolveMetricNode(r: MetricResolution, name: string, seen: reado
     (i) => ({ path: `${r.path} (${name}.filter[${i}])`, origin: `metric ${name}`, level: 'metric' }),
     scopeOf(r.graph, name, name),
     r.issues,
+    metricRefResolver(r, [...seen, name]),
   );
   const under = [...seen, name];
   switch (def.type) {
-    case 'simple': {
-      if (def.aggregation.nonAdditiveDimension) return unsupported(r, def, 'a non-additive dimension');
+    case 'simple':
       return { kind: 'simple', name, def, filters };
-    }
     case 'ratio': {
       const numerator = resolveInput(r, def, def.numerator, 'numerator', under);
       const denominator = resolveInput(r, def, def.denominator, 'denominator', under);
@@ -67,9 +79,24 @@ export function resolveMetricNode(r: MetricResolution, name: string, seen: reado
       const inputs = def.inputs.map((input, i) => resolveInput(r, def, input, `metrics[${i}]`, under));
       return inputs.every((i) => i !== undefined) ? { kind: 'derived', name, def, filters, inputs: inputs as ResolvedMetricInput[] } : undefined;
     }
-    case 'cumulative':
-      return unsupported(r, def, 'the cumulative type');
-    case 'conversion':
-      return unsupported(r, def, 'the conversion type');
+    case 'cumulative': {
+      if (def.window && !isTimeGrain(def.window.grain)) return unsupported(r, def, `a window in a custom granularity (${def.window.grain})`);
+      const input = resolveInput(r, def, def.input, 'metric', under);
+      if (!input) return undefined;
+      const metric = input.metric;
+      if (metric.kind !== 'simple') return unsupported(r, def, 'a non-simple cumulative input');
+      if (metric.def.aggregation.nonAdditiveDimension) return unsupported(r, def, 'a semi-additive (non_additive_dimension) input');
+      return { kind: 'cumulative', name, def, filters, input: { ...input, metric } };
+    }
+    case 'conversion': {
+      if (def.window && !isTimeGrain(def.window.grain)) return unsupported(r, def, `a window in a custom granularity (${def.window.grain})`);
+      const base = resolveInput(r, def, def.base, 'base', under);
+      const conversion = resolveInput(r, def, def.conversion, 'conversion', under);
+      if (!base || !conversion) return undefined;
+      const b = base.metric;
+      const c = conversion.metric;
+      if (b.kind !== 'simple' || c.kind !== 'simple') return unsupported(r, def, 'non-simple conversion inputs');
+      return { kind: 'conversion', name, def, filters, base: { ...base, metric: b }, conversion: { ...conversion, metric: c } };
+    }
   }
 }

@@ -9,11 +9,12 @@ import { suggest } from '../../core/suggest.js';
 import { finestGrain, type TimeGrain } from '../../core/time.js';
 import type { SemanticGraph } from '../../semantic-graph/graph.js';
 import { IssueLog } from './issue-log.js';
-import { resolveFilters } from './resolve-filters.js';
+import { resolveFilters, type MetricRefResolver } from './resolve-filters.js';
 import { resolveItem, type ItemScope } from './resolve-item.js';
 import { resolveMetricNode } from './resolve-metrics.js';
 import { resolveOrderBy } from './resolve-order-by.js';
 import type { ResolvedGroupBy, ResolvedMetric, ResolvedOrderBy, ResolvedQuery } from './resolved-query.js';
+import { checkTimeRequirements } from './time-requirements.js';
 import { resolveTimeRange } from './time-range.js';
 
 /** The query fields resolution reads; a parsed MetricQuery fits. */
@@ -84,12 +85,18 @@ export function resolveQuery(graph: SemanticGraph, query: QueryInput): ResolvedQ
   const skipItems = someUnknown && names.length === 0;
   const groupBy = skipItems ? [] : resolveGroupBy(query.groupBy, scope, names, issues);
   const whereTexts = query.where === undefined ? [] : typeof query.where === 'string' ? [query.where] : query.where;
-  const where = skipItems ? [] : resolveFilters(whereTexts, (i) => ({ path: `where[${i}]`, origin: `where[${i}]`, level: 'query' }), scope, issues);
+  // Metric() references plan a sub-query per metric; dimension-only queries have no rows to join it to.
+  const resolveRef: MetricRefResolver | undefined = names.length ? (name, path) => resolveMetricNode({ graph, issues, path }, name) : undefined;
+  const where = skipItems ? [] : resolveFilters(whereTexts, (i) => ({ path: `where[${i}]`, origin: `where[${i}]`, level: 'query' }), scope, issues, resolveRef);
 
+  const metricPaths: string[] = [];
   const metrics = names.flatMap((name) => {
     const path = `metrics[${query.metrics.findIndex((m) => m.trim().toLowerCase() === name)}]`;
-    return resolveMetricNode({ graph, issues, path }, name) ?? [];
+    const metric = resolveMetricNode({ graph, issues, path }, name);
+    if (metric) metricPaths.push(path);
+    return metric ?? [];
   }) as ResolvedMetric[];
+  if (!skipItems) checkTimeRequirements(graph, metrics, metricPaths, groupBy, issues);
 
   const timeRange = resolveTimeRange(query.timeRange, rangeGrain(groupBy, scope.metricTimeGrain));
   if (timeRange && isIssue(timeRange)) issues.add(timeRange);

@@ -127,3 +127,35 @@ export function resolveTimeRange(range: TimeRangeInput | undefined, grain: TimeG
     grain,
   };
 }
+
+/**
+ * A time at or before `t - count grain` (naive): exact for fixed-length grains, the first of the
+ * month for calendar grains (month lengths vary; a lower bound for pre-filtering only needs to be early enough).
+ */
+export function timeBefore(t: Date, count: number, grain: TimeGrain): Date {
+  const y = t.getUTCFullYear();
+  const mo = t.getUTCMonth();
+  const ms = t.getTime();
+  switch (grain) {
+    case 'year':
+      return new Date(Date.UTC(y - count, mo, 1));
+    case 'quarter':
+      return new Date(Date.UTC(y, mo - 3 * count, 1));
+    case 'month':
+      return new Date(Date.UTC(y, mo - count, 1));
+    case 'week':
+      return new Date(ms - count * 7 * 86_400_000);
+    case 'day':
+      return new Date(ms - count * 86_400_000);
+    case 'hour':
+      return new Date(ms - count * 3_600_000);
+    case 'minute':
+      return new Date(ms - count * 60_000);
+    case 'second':
+      return new Date(ms - count * 1_000);
+    case 'millisecond':
+    case 'microsecond':
+    case 'nanosecond':
+      return new Date(ms - count);
+  }
+}

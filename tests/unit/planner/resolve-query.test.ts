@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureGraph } from '../../fixtures/engine/fixture.js';
+import { fixtureGraph, fixtureGraphWith } from '../../fixtures/engine/fixture.js';
 import { resolve, resolveError } from './helpers.js';
 
 const graph = fixtureGraph();
@@ -20,9 +20,57 @@ describe('metric resolution', () => {
     expect(e.details.path).toBe('metrics[1]');
   });
 
-  it('UNSUPPORTED_QUERY for kinds not built yet', () => {
-    for (const m of ['revenue_mtd', 'visit_to_order', 'revenue_wow']) expect(resolveError(graph, { metrics: [m], groupBy: ['metric_time'] }).code).toBe('UNSUPPORTED_QUERY');
-    expect(resolveError(graph, { metrics: ['revenue'], where: "{{ Metric('order_count', group_by=['customer']) }} > 1" }).code).toBe('UNSUPPORTED_QUERY');
+  it('resolves Metric() filter references to the entity and a metric tree (spec 3.7)', () => {
+    const [f] = resolve(graph, { metrics: ['item_quantity'], where: "{{ Metric('visits', group_by=['order__customer']) }} > 1" }).where;
+    expect(f!.items.map((i) => i.name)).toEqual(['order__customer']);
+    expect(f!.metricRefs?.[0]).toMatchObject({ column: 'order__customer__visits', entity: { name: 'customer' }, metric: { kind: 'simple', name: 'visits' } });
+    expect(resolveError(graph, { groupBy: ['customer'], where: "{{ Metric('visits', group_by=['customer']) }} > 1" }).code).toBe('UNSUPPORTED_QUERY');
+    expect(resolveError(graph, { metrics: ['revenue'], where: "{{ Metric('visitz', group_by=['customer']) }} > 1" }).details.suggestions).toContain('visits');
+  });
+
+  it('UNSUPPORTED_QUERY for cumulative metrics over semi-additive inputs', () => {
+    const g = fixtureGraphWith([
+      {
+        path: 'x.yml',
+        text: `metrics:\n  - { name: balance_l7d, type: cumulative, type_params: { measure: total_balance, cumulative_type_params: { window: 7 days } } }\n`,
+      },
+    ]);
+    expect(resolveError(g, { metrics: ['balance_l7d'], groupBy: ['metric_time'] }).code).toBe('UNSUPPORTED_QUERY');
+  });
+
+  it('resolves cumulative metrics with their simple input and its filters', () => {
+    const m = resolve(graph, { metrics: ['card_payments_mtd'], groupBy: ['metric_time__month'] }).metrics[0]!;
+    expect(m.kind).toBe('cumulative');
+    if (m.kind !== 'cumulative') return;
+    expect(m.input.metric.name).toBe('card_payments');
+    expect(m.input.metric.filters.map((f) => f.items.map((i) => i.name))).toEqual([['payment__method']]);
+    expect(m.def).toMatchObject({ grainToDate: 'month', periodAgg: 'last' });
+  });
+
+  it('windowed and grain-to-date cumulative metrics need metric_time or the agg time dimension (spec 3.10)', () => {
+    const e = resolveError(graph, { metrics: ['payments', 'payments_l7d'], groupBy: ['customer__country'] });
+    expect(e.code).toBe('INVALID_QUERY');
+    expect(e.details).toMatchObject({ name: 'payments_l7d', path: 'metrics[1]' });
+    expect(e.message).toContain('payment__paid_at');
+    // Also when nested under a derived metric.
+    expect(resolveError(graph, { metrics: ['card_mtd_share'], groupBy: ['payment__method'] }).details).toMatchObject({ name: 'card_payments_mtd', path: 'metrics[0]' });
+    expect(resolve(graph, { metrics: ['payments_ytd'], groupBy: ['payment__paid_at__month'] }).metrics).toHaveLength(1);
+    // All-time cumulative metrics need no time item.
+    expect(resolve(graph, { metrics: ['payments_all_time'] }).metrics).toHaveLength(1);
+  });
+
+  it('resolves input offsets; derived metrics with offsets need metric_time (spec 3.10)', () => {
+    const m = resolve(graph, { metrics: ['payments_yoy'], groupBy: ['metric_time__month'] }).metrics[0]!;
+    expect(m.kind === 'derived' && m.inputs.map((i) => i.offset)).toEqual([undefined, { kind: 'window', count: 1, grain: 'year' }]);
+    const e = resolveError(graph, { metrics: ['payments_yoy'], groupBy: ['customer__country'] });
+    expect(e.code).toBe('INVALID_QUERY');
+    expect(e.message).toContain('last_year');
+    expect(resolve(graph, { metrics: ['revenue_wow'], groupBy: ['order__ordered_at__week'] }).metrics).toHaveLength(1);
+    expect(resolveError(graph, { metrics: ['payments_at_month_start'], groupBy: ['metric_time__day', 'metric_time__extract_dow'] }).code).toBe('INVALID_DATE_PART');
+  });
+
+  it('cumulative metrics cannot be grouped by date parts', () => {
+    expect(resolveError(graph, { metrics: ['payments_ytd'], groupBy: ['metric_time__month', 'metric_time__extract_month'] }).code).toBe('INVALID_DATE_PART');
   });
 
   it('builds the metric tree with aliases and input filters', () => {

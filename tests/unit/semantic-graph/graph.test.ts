@@ -11,11 +11,14 @@ describe('semantic graph: group-by items per metric (spec 3.3)', () => {
       'customer',
       'customer__account',
       'customer__country',
+      'customer__loyalty_tier',
       'customer__region',
       'customer__region__region_name',
       'customer__segment',
       'customer__signed_up_at',
       'customer__tier',
+      'customer__valid_from',
+      'customer__valid_to',
       'metric_time',
       'order',
       'order__amount_band',
@@ -25,6 +28,12 @@ describe('semantic graph: group-by items per metric (spec 3.3)', () => {
       'order__ordered_at',
       'order__shipped_at',
     ]);
+  });
+
+  it('joins SCD type II models on their natural entity as the first hop only (spec 4.1, 6.3)', () => {
+    expect(keys(['revenue'])).toContain('customer__loyalty_tier');
+    expect(keys(['item_quantity'])).not.toContain('order__customer__loyalty_tier');
+    expect(keys(['new_customers'])).toContain('customer__loyalty_tier');
   });
 
   it('never joins towards a foreign entity (no fan-out) and never prefixes joins with the own primary', () => {

@@ -1,0 +1,72 @@
+/** SQL for time joins (cumulative windows, offsets), period aggregation and semi-additive rows (spec 5.5, 5.6, 6.2). */
+import { sql, type RawBuilder } from 'kysely';
+import type { TimeGrain } from '../core/time.js';
+import type { GrainWindow, PeriodAggNode, SemiAdditiveNode, TimeJoinCondition, TimeJoinNode } from '../planner/plan/plan-nodes.js';
+import { ident, qualified } from './render-exprs.js';
+
+type Sql = RawBuilder<unknown>;
+
+const NL = sql.raw('\n');
+const LIST = sql.raw(',\n  ');
+
+/** MAKE_INTERVAL argument per grain (quarters are three months; PostgreSQL spells mins/secs). */
+const INTERVAL_UNIT: Partial<Record<TimeGrain, readonly [string, number]>> = {
+  year: ['years', 1],
+  quarter: ['months', 3],
+  month: ['months', 1],
+  week: ['weeks', 1],
+  day: ['days', 1],
+  hour: ['hours', 1],
+  minute: ['mins', 1],
+  second: ['secs', 1],
+};
+
+export function intervalSql(w: GrainWindow): Sql {
+  const unit = INTERVAL_UNIT[w.grain];
+  if (!unit) throw new Error(`no interval for grain ${w.grain}`);
+  return sql`MAKE_INTERVAL(${sql.raw(unit[0])} => ${sql.lit(w.count * unit[1])})`;
+}
+
+function conditionSql(c: TimeJoinCondition, s: Sql, r: Sql): Sql {
+  // The spine time as a timestamp, so interval arithmetic and DATE_TRUNC never depend on the session zone.
+  const st = sql`CAST(${s} AS TIMESTAMP)`;
+  switch (c.kind) {
+    case 'trailing-window':
+      return sql`${r} <= ${s} AND ${r} > ${st} - ${intervalSql(c.window)}`;
+    case 'grain-to-date':
+      return sql`${r} <= ${s} AND ${r} >= DATE_TRUNC(${sql.lit(c.grain)}, ${st})`;
+    case 'all-time':
+      return sql`${r} <= ${s}`;
+    case 'offset-window':
+      return sql`${r} = ${st} - ${intervalSql(c.window)}`;
+    case 'offset-to-grain':
+      return sql`${r} = DATE_TRUNC(${sql.lit(c.grain)}, ${st})`;
+  }
+}
+
+export function renderTimeJoin(n: TimeJoinNode): Sql {
+  const cols = [...n.keep.map((c) => sql`${qualified('s', c)} AS ${ident(c)}`), ...n.take.map((c) => sql`${qualified('r', c)} AS ${ident(c)}`)];
+  const on = conditionSql(n.condition, qualified('s', n.spineTime), qualified('r', n.rowTime));
+  return sql`SELECT${NL}  ${sql.join(cols, LIST)}${NL}FROM ${ident(n.spine)} AS ${ident('s')}${NL}INNER JOIN ${ident(n.rows)} AS ${ident('r')} ON ${on}`;
+}
+
+const WINDOW_FN = { first: 'FIRST_VALUE', last: 'LAST_VALUE', average: 'AVG' } as const;
+
+export function renderPeriodAgg(n: PeriodAggNode): Sql {
+  const partition = n.keys.length ? sql`PARTITION BY ${sql.join(n.keys.map(ident))} ` : sql``;
+  const over = sql`OVER (${partition}ORDER BY ${ident(n.orderBy)} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
+  const value = sql`${sql.raw(WINDOW_FN[n.agg])}(${ident(n.value)}) ${over}`;
+  const cols = [...n.keys.map(ident), sql`${value} AS ${ident(n.as)}`];
+  return sql`SELECT DISTINCT${NL}  ${sql.join(cols, LIST)}${NL}FROM ${ident(n.input)}`;
+}
+
+/** Column holding the partition's MIN/MAX time in semi-additive rows. */
+const WINDOW_TIME = '__window_time';
+
+export function renderSemiAdditive(n: SemiAdditiveNode): Sql {
+  const partition = n.partitionBy.length ? sql`PARTITION BY ${sql.join(n.partitionBy.map(ident))}` : sql``;
+  const fn = sql.raw(n.choice === 'min' ? 'MIN' : 'MAX');
+  const cols = sql.join(n.columns.map(ident), LIST);
+  const inner = sql`SELECT${NL}  ${cols},${NL}  ${fn}(${ident(n.timeColumn)}) OVER (${partition}) AS ${ident(WINDOW_TIME)}${NL}FROM ${ident(n.input)}`;
+  return sql`SELECT${NL}  ${cols}${NL}FROM (${NL}${inner}${NL}) AS ${ident('w')}${NL}WHERE ${ident(n.timeColumn)} = ${ident(WINDOW_TIME)}`;
+}

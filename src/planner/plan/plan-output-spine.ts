@@ -1,0 +1,28 @@
+/**
+ * Output times for spine-driven metrics (cumulative windows, offsets; spec 5.5, 5.6): spine rows
+ * exposing the queried time items and a `base` time column, constrained to the query's time range
+ * and to the filters that reference only time items (they constrain output times, not input rows).
+ */
+import type { ResolvedFilter, ResolvedItem } from '../resolve/resolved-query.js';
+import { bindFilter, uniqueItems, type MetricPlanContext } from './plan-metric-context.js';
+import type { NodeId } from './plan-nodes.js';
+import { planTimeSpine } from './plan-time-spine.js';
+
+export interface OutputSpine {
+  readonly node: NodeId;
+  /** The time keys' names and `base`'s name. */
+  readonly keep: readonly string[];
+}
+
+export function planOutputSpine(ctx: MetricPlanContext, timeKeys: readonly ResolvedItem[], base: ResolvedItem, spineFilters: readonly ResolvedFilter[]): OutputSpine {
+  const { b, graph, timeRange } = ctx;
+  const spine = planTimeSpine(b, graph, uniqueItems([...timeKeys, base, ...spineFilters.flatMap((f) => f.items)]), timeRange);
+  let node = spine.node;
+  const columns = b.columnsOf(node);
+  if (spineFilters.length) node = b.add({ kind: 'filter', input: node, filters: spineFilters.map(bindFilter), columns });
+  if (timeRange) node = b.add({ kind: 'time-constraint', input: node, column: spine.baseColumn, start: timeRange.start, endExclusive: timeRange.endExclusive, columns });
+  const keep = [...new Set([...timeKeys.map((k) => k.name), base.name])];
+  // A spine finer than `base` has several rows per base period.
+  if (spine.baseColumn !== base.name) node = b.add({ kind: 'distinct', input: node, columns: keep });
+  return { node, keep };
+}
