@@ -14,6 +14,7 @@ import { isSeeded, seedDemo } from '../demo/seed.js';
 import { loadEngine } from '../engine/load-engine.js';
 import { openWarehouse } from '../warehouse/open.js';
 import { benchCompile, benchPlanParity, type BenchSection } from './engine.bench.js';
+import { benchCachedThroughput, benchCoalescing } from './cache.bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,6 +47,9 @@ async function main(): Promise<number> {
     if (!loaded.engine) throw new Error(loaded.error);
     process.stderr.write('bench: plan parity\n');
     sections.push(await benchPlanParity(wh, loaded.engine.graph, url ? 'PostgreSQL' : 'PGlite'));
+    process.stderr.write('bench: request coalescing and cached throughput\n');
+    sections.push(await benchCoalescing(wh, values.metrics!, url ? 'PostgreSQL' : 'PGlite'));
+    sections.push(await benchCachedThroughput(wh, values.metrics!));
   } finally {
     await wh.close();
   }

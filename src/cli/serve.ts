@@ -2,7 +2,11 @@ import { pino, type Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { redactUrl } from '../config/config.js';
 import { rebuildGraphqlSchema } from '../api/graphql/index.js';
+import { createSpeedLayer } from '../cache/speed-layer.js';
+import { createRedisTier } from '../cache/shared-tier.js';
 import { loadEngine } from '../engine/load-engine.js';
+import { createServerMetrics } from '../observability/metrics.js';
+import { registerMetricsRoutes } from '../observability/metrics.routes.js';
 import { buildApp } from '../server/app.js';
 import { watchDefinitions } from '../server/reload.js';
 import type { ServerState } from '../server/state.js';
@@ -33,8 +37,12 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
   if (!config.databaseUrl) await ensureEmbeddedDemo(warehouse, log);
   log.info({ warehouse: config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded:${config.dataDir}` }, 'warehouse ready');
 
-  const state: ServerState = { warehouse, engine: undefined, definitionsError: undefined, onReload: [] };
-  const loaded = await loadEngine(config.metricsDir, warehouse);
+  // Speed layer: queries queue per warehouse; engines (reloads too) answer through the result cache.
+  const metrics = createServerMetrics();
+  const shared = config.redisUrl ? createRedisTier({ url: config.redisUrl, keepMs: config.cacheTtlMs + config.staleIfErrorMs, log }) : undefined;
+  const speed = createSpeedLayer(config, metrics.speedLayerEvents, shared);
+  const state: ServerState = { warehouse: speed.protectWarehouse(warehouse), engine: undefined, definitionsError: undefined, onReload: [] };
+  const loaded = await loadEngine(config.metricsDir, state.warehouse);
   if (loaded.engine) {
     state.engine = loaded.engine;
     log.info({ metricsDir: config.metricsDir, version: loaded.engine.definitions.version }, 'definitions loaded');
@@ -43,7 +51,9 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
     log.error({ metricsDir: config.metricsDir }, `definitions not loaded: ${loaded.error}`);
   }
 
+  speed.attach(state);
   const app = await buildApp({ state, logger: log, graphql: { introspection: config.graphqlIntrospection } });
+  registerMetricsRoutes(app, metrics);
   // After a reload the GraphQL enums (metric and group-by names) must follow the new definitions.
   state.onReload!.push((engine) => rebuildGraphqlSchema(app, engine));
   const watcher = opts.watch ? watchDefinitions(state, config.metricsDir, log) : undefined;
@@ -72,6 +82,7 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
     app
       .close()
       .then(() => warehouse.close())
+      .then(() => shared?.close())
       .then(() => {
         log.info('stopped');
         process.exit(0);

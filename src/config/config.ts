@@ -34,6 +34,15 @@ export const ConfigSchema = z.object({
     .transform((v) => v === 'true' || v === '1')
     .describe('Allow GraphQL introspection and GraphiQL.'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
+  cacheTtlMs: intFrom(0, 86_400_000).default(60_000).describe('Result cache lifetime in ms (0 = no result cache).'),
+  cacheMaxBytes: intFrom(0, 2 ** 40).default(64 * 1024 * 1024).describe('Result cache size bound in bytes of JSON (0 = no result cache).'),
+  staleIfErrorMs: intFrom(0, 7 * 86_400_000).default(3_600_000).describe('How long past expiry a cached answer may be served while the warehouse fails.'),
+  maxConcurrentQueries: intFrom(1, 1000).default(8).describe('Warehouse queries running at once.'),
+  maxQueuedQueries: intFrom(0, 100_000).default(100).describe('Warehouse queries waiting beyond that; more answer 503 WAREHOUSE_BUSY.'),
+  refreshCheckMs: intFrom(0, 86_400_000).default(10_000).describe("How often at most a semantic model's meta.refresh_key SQL runs."),
+  redisUrl: optionalString
+    .refine((u) => u === undefined || /^rediss?:\/\/[^\s]+$/.test(u), { message: 'must be a redis:// or rediss:// URL' })
+    .describe('Redis for a result cache shared by replicas; when absent each process caches in memory only.'),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
@@ -51,6 +60,13 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   statementTimeoutMs: 'MAATSTAF_STATEMENT_TIMEOUT_MS',
   graphqlIntrospection: 'MAATSTAF_GRAPHQL_INTROSPECTION',
   logLevel: 'LOG_LEVEL',
+  cacheTtlMs: 'MAATSTAF_CACHE_TTL_MS',
+  cacheMaxBytes: 'MAATSTAF_CACHE_MAX_BYTES',
+  staleIfErrorMs: 'MAATSTAF_STALE_IF_ERROR_MS',
+  maxConcurrentQueries: 'MAATSTAF_MAX_CONCURRENT_QUERIES',
+  maxQueuedQueries: 'MAATSTAF_MAX_QUEUED_QUERIES',
+  refreshCheckMs: 'MAATSTAF_REFRESH_CHECK_MS',
+  redisUrl: 'REDIS_URL',
 };
 
 /** Flags override environment; undefined flags fall through to the environment, then defaults. */
@@ -80,7 +96,7 @@ function kebab(s: string): string {
 /** Never print passwords from database URLs. */
 export function redact(key: string, value: unknown): string {
   const text = String(value);
-  return key === 'databaseUrl' ? redactUrl(text) : text;
+  return key === 'databaseUrl' || key === 'redisUrl' ? redactUrl(text) : text;
 }
 
 export function redactUrl(url: string): string {

@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   INVALID_DEFINITIONS: 500,
   // Warehouse
   WAREHOUSE_UNAVAILABLE: 503,
+  /** Too many queries waiting for the warehouse (MAATSTAF_MAX_QUEUED_QUERIES). */
+  WAREHOUSE_BUSY: 503,
   STATEMENT_TIMEOUT: 504,
   WAREHOUSE_ERROR: 502,
   NOT_READY: 503,

@@ -8,12 +8,23 @@ export interface QueryResultMeta {
   readonly sqlHash: string;
   readonly rowCount: number;
   readonly durationMs: number;
+  /** Set by the result cache (src/cache): served from memory, from the warehouse, or an expired answer while the warehouse failed. */
+  readonly cache?: 'hit' | 'miss' | 'stale';
+}
+
+/** HTTP caching hints set by the result cache; REST turns them into ETag and Cache-Control. */
+export interface QueryResultFreshness {
+  /** Identifies the data: sqlHash + hash of the rows. */
+  readonly etag: string;
+  /** Seconds a client may reuse the answer without asking again. */
+  readonly maxAgeSeconds: number;
 }
 
 export interface QueryResult {
   readonly columns: readonly OutputColumn[];
   readonly rows: readonly Record<string, unknown>[];
   readonly meta: QueryResultMeta;
+  readonly freshness?: QueryResultFreshness;
 }
 
 /** The one engine every interface (REST, GraphQL, CLI) calls. */

@@ -1,10 +1,12 @@
-import { MaatstafError } from '../core/errors.js';
+import { MaatstafError, isMaatstafError } from '../core/errors.js';
 
 /**
  * Maps a warehouse failure to a client-safe error. The original (with SQL text) is kept as `cause`
  * for the server log only; the message never contains it.
  */
 export function mapWarehouseError(e: unknown): MaatstafError {
+  // Already client-safe (e.g. WAREHOUSE_BUSY from the speed layer's queue in front of the warehouse).
+  if (isMaatstafError(e)) return e;
   const err = e as { code?: string; message?: string };
   const code = err?.code ?? '';
   if (code === '57014') {

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MaatstafError } from '../../core/errors.js';
 import type { MetricDef } from '../../definitions/model.js';
 import { deprecationNotice } from '../../engine/governance.js';
-import type { Engine, QueryResult } from '../../engine/types.js';
+import type { Engine, QueryResult, QueryResultFreshness } from '../../engine/types.js';
 import type { ServerState } from '../../server/state.js';
 import { toCsv } from './formats/csv.js';
 import { negotiateFormat, type ResultFormat } from './formats/negotiate.js';
@@ -69,6 +69,7 @@ export interface SendRowsOptions {
 
 /** A query result in the negotiated format: JSON `{columns, rows, meta}` or CSV. */
 export function sendRows(reply: FastifyReply, request: FastifyRequest, result: QueryResult, opts: SendRowsOptions = {}): FastifyReply {
+  if (result.freshness && notModified(reply, request, result.freshness)) return reply.code(304).send();
   if (formatOf(request) === 'csv') {
     const name = (opts.filename ?? 'query').replace(/[^A-Za-z0-9_.-]/g, '_');
     return reply
@@ -90,6 +91,21 @@ export function sendRows(reply: FastifyReply, request: FastifyRequest, result: Q
   };
   // Serialised here rather than by the response schema: results can be large and need no checking.
   return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/**
+ * ETag (weak: the body also carries the request id) and Cache-Control from the result cache's
+ * hints; true when the client's If-None-Match already names this answer (Power BI, browsers).
+ */
+function notModified(reply: FastifyReply, request: FastifyRequest, freshness: QueryResultFreshness): boolean {
+  const etag = `W/"${freshness.etag}-${formatOf(request)}"`;
+  reply.header('etag', etag).header('cache-control', `private, max-age=${freshness.maxAgeSeconds}`);
+  const given = request.headers['if-none-match'];
+  if (!given) return false;
+  return given.split(',').some((t) => {
+    const tag = t.trim();
+    return tag === '*' || tag === etag || `W/${tag}` === etag;
+  });
 }
 
 /** The engine's readonly data as the response schema's (mutable) type; the data is unchanged. */

@@ -1,0 +1,106 @@
+/**
+ * The speed layer as an Engine decorator: REST and GraphQL call it like the plain engine and get
+ * cached answers, coalesced cold queries and stale-if-error for free.
+ */
+import { isMaatstafError } from '../core/errors.js';
+import type { MetricQueryInput } from '../core/query.js';
+import type { Engine, QueryResult } from '../engine/types.js';
+import { createCoalescer, type Coalescer } from './coalesce.js';
+import { PUBLIC_SCOPE, queryCacheKey } from './query-key.js';
+import type { DataVersion } from './refresh-keys.js';
+import type { CachedEntry, ResultCache } from './result-cache.js';
+import type { SharedTier } from './shared-tier.js';
+
+/** `shared_hit`: answered from the Redis tier (another replica ran the query). */
+export type CacheOutcome = 'hit' | 'shared_hit' | 'miss' | 'stale' | 'coalesced';
+
+/** What the one caller that does the work (per key) hands to everyone waiting on it. */
+export type Answer =
+  | { readonly from: 'warehouse'; readonly entry: CachedEntry | undefined; readonly result: QueryResult }
+  | { readonly from: 'shared'; readonly entry: CachedEntry };
+
+export interface CachedEngineOptions {
+  readonly cache: ResultCache;
+  /** Access scope of the caller (a later access-control issue passes one per caller). */
+  readonly scope?: string;
+  /** Told how each query was answered (metrics). */
+  readonly onOutcome?: (outcome: CacheOutcome) => void;
+  /** Shared between engines built over the same cache (a reload must not break in-flight sharing). */
+  readonly coalescer?: Coalescer<Answer>;
+  /** Redis tier shared by replicas (optional). */
+  readonly shared?: SharedTier;
+  /** Data version from the semantic models' refresh keys; part of the cache key. */
+  readonly dataVersion?: DataVersion;
+}
+
+/** Warehouse failures that an expired answer may cover (the query itself was fine). */
+const STALE_IF = new Set(['WAREHOUSE_UNAVAILABLE', 'STATEMENT_TIMEOUT', 'WAREHOUSE_BUSY']);
+
+function withCache(entry: CachedEntry, cache: 'hit' | 'miss' | 'stale', maxAgeMs: number): QueryResult {
+  const { result } = entry;
+  return {
+    columns: result.columns,
+    rows: result.rows,
+    meta: { ...result.meta, cache },
+    freshness: { etag: `${result.meta.sqlHash}-${entry.dataHash}`, maxAgeSeconds: Math.max(0, Math.floor(maxAgeMs / 1000)) },
+  };
+}
+
+/** Wraps `inner`; `compile`, `definitions` and `graph` pass through unchanged. */
+export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): Engine {
+  const { cache } = opts;
+  const scope = opts.scope ?? PUBLIC_SCOPE;
+  const coalescer = opts.coalescer ?? createCoalescer<Answer>();
+  const report = (o: CacheOutcome) => opts.onOutcome?.(o);
+  const { shared } = opts;
+
+  const remainingMs = (entry: CachedEntry) => cache.ttlMs - (Date.now() - entry.storedAt);
+
+  return {
+    definitions: inner.definitions,
+    graph: inner.graph,
+    compile: (query) => inner.compile(query),
+    async run(query: MetricQueryInput): Promise<QueryResult> {
+      const data = opts.dataVersion ? await opts.dataVersion.current() : '';
+      const key = queryCacheKey(query, data ? `${inner.definitions.version}:${data}` : inner.definitions.version, scope);
+      const found = cache.get(key);
+      if (found.kind === 'fresh') {
+        report('hit');
+        return withCache(found.entry, 'hit', remainingMs(found.entry));
+      }
+      let leader = false;
+      let staleCandidate = found.kind === 'expired' ? found.entry : undefined;
+      try {
+        const answer = await coalescer.run(key, async (): Promise<Answer> => {
+          leader = true;
+          if (shared && cache.enabled) {
+            const remote = await shared.get(key);
+            if (remote && remainingMs(remote) > 0) {
+              cache.put(key, remote);
+              return { from: 'shared', entry: remote };
+            }
+            if (remote && (!staleCandidate || remote.storedAt > staleCandidate.storedAt)) staleCandidate = remote;
+          }
+          const result = await inner.run(query);
+          const entry = cache.set(key, result);
+          if (entry) shared?.set(key, entry);
+          return { from: 'warehouse', entry, result };
+        });
+        if (answer.from === 'shared') {
+          report(leader ? 'shared_hit' : 'coalesced');
+          return withCache(answer.entry, 'hit', remainingMs(answer.entry));
+        }
+        report(leader ? 'miss' : 'coalesced');
+        if (answer.entry) return withCache(answer.entry, 'miss', cache.ttlMs);
+        return { ...answer.result, meta: { ...answer.result.meta, cache: 'miss' } };
+      } catch (e) {
+        // The last good answer beats an error when only the warehouse failed.
+        if (staleCandidate && isMaatstafError(e) && STALE_IF.has(e.code)) {
+          report('stale');
+          return withCache(staleCandidate, 'stale', 0);
+        }
+        throw e;
+      }
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The canonical cache key of a query: two requests share a cached answer only when they would
+ * get the same rows from the same definitions for the same caller.
+ */
+import { createHash } from 'node:crypto';
+import type { MetricQuery, MetricQueryInput } from '../core/query.js';
+import { parseQuery } from '../engine/engine.js';
+
+/** Access scope of callers without one (a later access-control issue fills it per caller). */
+export const PUBLIC_SCOPE = 'public';
+
+/**
+ * The query with defaults filled and the `where` list sorted (filters are ANDed, so their order
+ * does not change the answer). metrics, groupBy and orderBy keep their order: it shapes the output.
+ */
+export function normaliseQuery(query: MetricQuery): Record<string, unknown> {
+  const where = query.where === undefined ? [] : typeof query.where === 'string' ? [query.where] : [...query.where];
+  where.sort();
+  // Fixed property order so equal queries serialise equally whatever order the caller wrote.
+  return {
+    metrics: query.metrics,
+    groupBy: query.groupBy,
+    where,
+    timeRange: query.timeRange ? { start: query.timeRange.start ?? null, end: query.timeRange.end ?? null } : null,
+    orderBy: query.orderBy,
+    limit: query.limit ?? null,
+  };
+}
+
+/**
+ * sha256 (hex) of the normalised query, the definitions version and the caller's access scope.
+ * Throws INVALID_QUERY (like the engine) when the query does not validate.
+ */
+export function queryCacheKey(input: MetricQueryInput, definitionsVersion: string, scope: string = PUBLIC_SCOPE): string {
+  const normalised = normaliseQuery(parseQuery(input));
+  return createHash('sha256')
+    .update(JSON.stringify([definitionsVersion, scope, normalised]))
+    .digest('hex');
+}

@@ -1,0 +1,68 @@
+/**
+ * Data freshness from `config.meta.refresh_key` on semantic models: a cheap SQL (e.g.
+ * `select max(updated_at) from reports`) whose answer changes when the data does. The answers,
+ * checked at most every `intervalMs`, form a data version that is part of every cache key, so new
+ * data is never hidden behind a cached answer for longer than the check interval.
+ */
+import { createHash } from 'node:crypto';
+import type { Definitions } from '../definitions/model.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+
+export interface RefreshKey {
+  readonly model: string;
+  readonly sql: string;
+}
+
+/** Semantic models that declare `config.meta.refresh_key` (a non-empty string). */
+export function refreshKeysOf(definitions: Definitions): RefreshKey[] {
+  return definitions.semanticModels.flatMap((m) => {
+    const sql = m.meta['refresh_key'];
+    return typeof sql === 'string' && sql.trim() !== '' ? [{ model: m.name, sql }] : [];
+  });
+}
+
+export interface DataVersion {
+  /** '' when no model has a refresh key; otherwise a hash of the latest answers. */
+  current(): Promise<string>;
+}
+
+export interface DataVersionOptions {
+  readonly warehouse: Warehouse;
+  readonly keys: readonly RefreshKey[];
+  /** At most one check per interval; in between the last version is reused. */
+  readonly intervalMs: number;
+  readonly now?: () => number;
+  readonly onCheckFailed?: (model: string, err: unknown) => void;
+}
+
+export function createDataVersion(opts: DataVersionOptions): DataVersion {
+  const now = opts.now ?? Date.now;
+  let version = '';
+  let checkedAt = -Infinity;
+  let checking: Promise<string> | undefined;
+  const answers = new Map<string, string>();
+
+  const check = async (): Promise<string> => {
+    for (const key of opts.keys) {
+      try {
+        const { rows } = await opts.warehouse.query(key.sql);
+        answers.set(key.model, JSON.stringify(rows));
+      } catch (e) {
+        // Keep the last known answer: a failing check must not empty or churn the cache.
+        opts.onCheckFailed?.(key.model, e);
+      }
+    }
+    checkedAt = now();
+    version = createHash('sha256').update(JSON.stringify([...answers])).digest('hex').slice(0, 16);
+    return version;
+  };
+
+  return {
+    async current() {
+      if (opts.keys.length === 0) return '';
+      if (now() - checkedAt < opts.intervalMs) return version;
+      checking ??= check().finally(() => (checking = undefined));
+      return checking;
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Assembles the speed layer from the settings: one result cache and one coalescer shared by every
+ * engine the server builds (reloads included), and one concurrency limiter per warehouse.
+ */
+import type { Engine } from '../engine/types.js';
+import type { ServerState } from '../server/state.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import { createCachedEngine, type Answer, type CacheOutcome } from './cached-engine.js';
+import { createCoalescer } from './coalesce.js';
+import { createDataVersion, refreshKeysOf } from './refresh-keys.js';
+import { createResultCache, type ResultCache } from './result-cache.js';
+import type { SharedTier } from './shared-tier.js';
+import { createLimiter, limitWarehouse, type Limiter, type LimiterEvents } from './warehouse-limiter.js';
+
+export interface SpeedLayerSettings {
+  /** MAATSTAF_CACHE_TTL_MS; 0 disables the result cache. */
+  readonly cacheTtlMs: number;
+  /** MAATSTAF_CACHE_MAX_BYTES; 0 disables the result cache. */
+  readonly cacheMaxBytes: number;
+  /** MAATSTAF_STALE_IF_ERROR_MS; 0 = never answer with an expired result. */
+  readonly staleIfErrorMs: number;
+  /** MAATSTAF_MAX_CONCURRENT_QUERIES. */
+  readonly maxConcurrentQueries: number;
+  /** MAATSTAF_MAX_QUEUED_QUERIES. */
+  readonly maxQueuedQueries: number;
+  /** MAATSTAF_REFRESH_CHECK_MS: semantic models' `meta.refresh_key` SQL runs at most this often. */
+  readonly refreshCheckMs?: number;
+}
+
+export const DEFAULT_SPEED_LAYER: SpeedLayerSettings = {
+  cacheTtlMs: 60_000,
+  cacheMaxBytes: 64 * 1024 * 1024,
+  staleIfErrorMs: 3_600_000,
+  maxConcurrentQueries: 8,
+  maxQueuedQueries: 100,
+  refreshCheckMs: 10_000,
+};
+
+/** Observers for metrics (src/observability). */
+export interface SpeedLayerEvents extends LimiterEvents {
+  onOutcome?(outcome: CacheOutcome): void;
+}
+
+export interface SpeedLayer {
+  readonly cache: ResultCache;
+  readonly limiter: Limiter;
+  /** The warehouse behind the concurrency limit. */
+  protectWarehouse(warehouse: Warehouse): Warehouse;
+  /**
+   * The engine behind the result cache and coalescing. With `warehouse`, semantic models'
+   * `meta.refresh_key` SQL runs on it to notice new data.
+   */
+  wrapEngine(engine: Engine, warehouse?: Warehouse): Engine;
+  /**
+   * Wraps `state.engine` now and after every reload (clearing the cache: definitions changed).
+   * Call after the engine is loaded and before requests arrive.
+   */
+  attach(state: ServerState): void;
+}
+
+export function createSpeedLayer(settings: SpeedLayerSettings = DEFAULT_SPEED_LAYER, events: SpeedLayerEvents = {}, shared?: SharedTier): SpeedLayer {
+  const cache = createResultCache({ ttlMs: settings.cacheTtlMs, maxBytes: settings.cacheMaxBytes, staleIfErrorMs: settings.staleIfErrorMs });
+  const limiter = createLimiter({ maxConcurrent: settings.maxConcurrentQueries, maxQueued: settings.maxQueuedQueries }, events);
+  const coalescer = createCoalescer<Answer>();
+  const wrapEngine = (engine: Engine, warehouse?: Warehouse): Engine => {
+    const keys = warehouse ? refreshKeysOf(engine.definitions) : [];
+    const dataVersion = warehouse && keys.length ? createDataVersion({ warehouse, keys, intervalMs: settings.refreshCheckMs ?? 10_000 }) : undefined;
+    return createCachedEngine(engine, {
+      cache,
+      coalescer,
+      ...(shared ? { shared } : {}),
+      ...(dataVersion ? { dataVersion } : {}),
+      ...(events.onOutcome ? { onOutcome: events.onOutcome } : {}),
+    });
+  };
+
+  return {
+    cache,
+    limiter,
+    protectWarehouse: (warehouse) => limitWarehouse(warehouse, limiter, events),
+    wrapEngine,
+    attach(state) {
+      if (state.engine) state.engine = wrapEngine(state.engine, state.warehouse);
+      state.onReload ??= [];
+      // First hook: reloadDefinitions assigns the raw engine and runs hooks in the same tick.
+      state.onReload.unshift((engine) => {
+        cache.clear();
+        state.engine = wrapEngine(engine, state.warehouse);
+      });
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Warehouse protection: at most `maxConcurrent` queries run at once; up to `maxQueued` wait in
+ * FIFO order; beyond that a query fails at once with WAREHOUSE_BUSY (503, Retry-After) instead of
+ * piling up on the warehouse.
+ */
+import { MaatstafError } from '../core/errors.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+
+export interface LimiterOptions {
+  readonly maxConcurrent: number;
+  readonly maxQueued: number;
+}
+
+/** Observes the limiter (metrics). */
+export interface LimiterEvents {
+  onQueueChange?(running: number, queued: number): void;
+  /** Warehouse time of one query in ms, and whether it failed. */
+  onQuery?(durationMs: number, failed: boolean): void;
+}
+
+export interface Limiter {
+  run<T>(work: () => Promise<T>): Promise<T>;
+  readonly running: number;
+  readonly queued: number;
+}
+
+export function createLimiter(opts: LimiterOptions, events: LimiterEvents = {}): Limiter {
+  const maxConcurrent = Math.max(1, opts.maxConcurrent);
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const changed = () => events.onQueueChange?.(running, waiting.length);
+
+  const release = () => {
+    running--;
+    const next = waiting.shift();
+    if (next) {
+      running++;
+      next();
+    }
+    changed();
+  };
+
+  return {
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      if (running >= maxConcurrent) {
+        if (waiting.length >= opts.maxQueued) {
+          throw new MaatstafError('WAREHOUSE_BUSY', 'the warehouse is busy (too many queries waiting); try again shortly');
+        }
+        // The slot is handed over by release(), so `running` never exceeds the bound.
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          changed();
+        });
+      } else {
+        running++;
+        changed();
+      }
+      try {
+        return await work();
+      } finally {
+        release();
+      }
+    },
+    get running() {
+      return running;
+    },
+    get queued() {
+      return waiting.length;
+    },
+  };
+}
+
+/**
+ * The warehouse with its queries going through the limiter (ping and close do not queue: health
+ * checks must answer while the warehouse is busy).
+ */
+export function limitWarehouse(warehouse: Warehouse, limiter: Limiter, events: LimiterEvents = {}): Warehouse {
+  return {
+    kind: warehouse.kind,
+    db: warehouse.db,
+    schema: warehouse.schema,
+    query: <R>(sql: string, params?: readonly unknown[]) =>
+      limiter.run(async () => {
+        const started = performance.now();
+        try {
+          const result = await warehouse.query<R>(sql, params);
+          events.onQuery?.(performance.now() - started, false);
+          return result;
+        } catch (e) {
+          events.onQuery?.(performance.now() - started, true);
+          throw e;
+        }
+      }),
+    ping: () => warehouse.ping(),
+    close: () => warehouse.close(),
+  };
+}

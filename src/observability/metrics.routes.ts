@@ -1,0 +1,22 @@
+/**
+ * `GET /internal/metrics` (Prometheus text format) and the request-latency hook. Hidden from the
+ * OpenAPI document: it is for operators, not API clients.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ServerMetrics } from './metrics.js';
+
+export const METRICS_PATH = '/internal/metrics';
+
+/** Call after buildApp and before ready/listen: the hook then covers every route. */
+export function registerMetricsRoutes(app: FastifyInstance, metrics: ServerMetrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    // Unmatched URLs share one label so scanners cannot blow up the label set.
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (route === METRICS_PATH) return;
+    metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.get(METRICS_PATH, { schema: { hide: true } }, async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * Prometheus metrics for the speed layer and the HTTP server (prom-client, one registry per
+ * server so tests and several apps in one process do not collide).
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SpeedLayerEvents } from '../cache/speed-layer.js';
+
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** Feeds cache outcomes, warehouse latency and queue depth (pass to createSpeedLayer). */
+  readonly speedLayerEvents: SpeedLayerEvents;
+  /** One finished HTTP request: route pattern (not the URL: bounded label values), method, status. */
+  observeRequest(route: string, method: string, status: number, seconds: number): void;
+}
+
+export interface ServerMetricsOptions {
+  /** Process metrics (CPU, memory, event loop); default on. */
+  readonly processMetrics?: boolean;
+}
+
+export function createServerMetrics(opts: ServerMetricsOptions = {}): ServerMetrics {
+  const registry = new Registry();
+  if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'maatstaf_' });
+  const registers = [registry];
+
+  const requestSeconds = new Histogram({
+    name: 'maatstaf_http_request_duration_seconds',
+    help: 'HTTP request latency by route.',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const cacheLookups = new Counter({
+    name: 'maatstaf_cache_requests_total',
+    help: 'Queries by how the result cache answered: hit, shared_hit (Redis tier), miss, stale (expired answer while the warehouse failed), coalesced (joined an identical query in flight).',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const warehouseSeconds = new Histogram({
+    name: 'maatstaf_warehouse_query_duration_seconds',
+    help: 'Warehouse query latency (time running, not waiting in the queue).',
+    labelNames: ['outcome'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers,
+  });
+  const queued = new Gauge({ name: 'maatstaf_warehouse_queue_depth', help: 'Warehouse queries waiting for a slot.', registers });
+  const inFlight = new Gauge({ name: 'maatstaf_warehouse_queries_in_flight', help: 'Warehouse queries running now.', registers });
+  for (const outcome of ['hit', 'shared_hit', 'miss', 'stale', 'coalesced']) cacheLookups.inc({ outcome }, 0);
+
+  return {
+    registry,
+    speedLayerEvents: {
+      onOutcome: (outcome) => cacheLookups.inc({ outcome }),
+      onQuery: (ms, failed) => warehouseSeconds.observe({ outcome: failed ? 'error' : 'ok' }, ms / 1000),
+      onQueueChange: (running, waiting) => {
+        inFlight.set(running);
+        queued.set(waiting);
+      },
+    },
+    observeRequest: (route, method, status, seconds) => requestSeconds.observe({ route, method, status: String(status) }, seconds),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Freshness from a semantic model's `config.meta.refresh_key`: when the refresh SQL's answer
+ * changes, cached answers are no longer used (checked at most every refreshCheckMs).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataVersion, refreshKeysOf } from '../../src/cache/refresh-keys.js';
+import { createSpeedLayer, DEFAULT_SPEED_LAYER } from '../../src/cache/speed-layer.js';
+import type { Engine } from '../../src/engine/types.js';
+import type { Warehouse } from '../../src/warehouse/warehouse.js';
+import { demoDefinitionsWith, engineFor, openDemoWarehouse } from '../api/helpers/demo-app.js';
+import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
+
+const Q = { metrics: ['reports_received'] };
+const REFRESH_SQL = 'select count(*) as n from public_space_reports';
+
+describe.each(ENGINES)('refresh keys on %s', (engineName) => {
+  let wh: TestWarehouse;
+  let engine: Engine;
+  let cleanup = () => {};
+
+  beforeAll(async () => {
+    wh = await openDemoWarehouse(engineName);
+    const defs = demoDefinitionsWith({});
+    cleanup = defs.cleanup;
+    const file = join(defs.dir, 'openbare_ruimte', 'reports.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    config:\n      meta:\n', `    config:\n      meta:\n        refresh_key: "${REFRESH_SQL}"\n`));
+    engine = await engineFor(defs.dir, wh);
+  }, 180_000);
+  afterAll(async () => {
+    cleanup();
+    await wh?.dispose();
+  });
+
+  const deleteOneReport = () => wh.query('delete from public_space_reports where ctid = (select ctid from public_space_reports limit 1)');
+
+  it('finds the refresh key in the definitions', () => {
+    expect(refreshKeysOf(engine.definitions)).toEqual([{ model: 'reports', sql: REFRESH_SQL }]);
+  });
+
+  it('keeps the cached answer within the check interval, even when the data changed', async () => {
+    const cached = createSpeedLayer({ ...DEFAULT_SPEED_LAYER, refreshCheckMs: 3_600_000 }).wrapEngine(engine, wh);
+    const first = await cached.run(Q);
+    await deleteOneReport();
+    const second = await cached.run(Q);
+    expect(second.meta.cache).toBe('hit');
+    expect(second.rows).toEqual(first.rows);
+  });
+
+  it('answers from the warehouse once the refresh key changed', async () => {
+    const cached = createSpeedLayer({ ...DEFAULT_SPEED_LAYER, refreshCheckMs: 0 }).wrapEngine(engine, wh);
+    const first = await cached.run(Q);
+    expect((await cached.run(Q)).meta.cache).toBe('hit');
+    await deleteOneReport();
+    const after = await cached.run(Q);
+    expect(after.meta.cache).toBe('miss');
+    expect(Number(after.rows[0]!['reports_received'])).toBe(Number(first.rows[0]!['reports_received']) - 1);
+  });
+});
+
+describe('data version', () => {
+  it('runs the refresh SQL at most once per interval, shares a running check, and survives a failing one', async () => {
+    let t = 0;
+    let calls = 0;
+    let answer = 1;
+    let failing = false;
+    const warehouse = {
+      query: async () => {
+        calls++;
+        if (failing) throw new Error('down');
+        return { rows: [{ n: answer }], fields: [] };
+      },
+    } as unknown as Warehouse;
+    const failures: string[] = [];
+    const dv = createDataVersion({ warehouse, keys: [{ model: 'm', sql: 'select 1' }], intervalMs: 1000, now: () => t, onCheckFailed: (m) => failures.push(m) });
+    const [a, b] = await Promise.all([dv.current(), dv.current()]);
+    expect(a).toBe(b);
+    expect(calls).toBe(1);
+    answer = 2;
+    t = 500;
+    expect(await dv.current()).toBe(a);
+    expect(calls).toBe(1);
+    t = 1500;
+    const changed = await dv.current();
+    expect(changed).not.toBe(a);
+    failing = true;
+    t = 3000;
+    expect(await dv.current()).toBe(changed);
+    expect(failures).toEqual(['m']);
+  });
+
+  it('is empty without refresh keys', async () => {
+    const dv = createDataVersion({ warehouse: {} as Warehouse, keys: [], intervalMs: 0 });
+    expect(await dv.current()).toBe('');
+  });
+});
