@@ -72,7 +72,7 @@ describe('catalogue', () => {
 
   it('lists, filters and looks up metrics; unknown names get suggestions', async () => {
     const graph = buildSemanticGraph(await definitions());
-    expect(listMetrics(graph, { owner: 'leerplicht' }).map((m) => m.name)).toEqual(['absence_reports', 'pupils_reported']);
+    expect(listMetrics(graph, { owner: 'leerplicht' }).map((m) => m.name)).toEqual(['absence_recidivism_rate', 'absence_repeats', 'absence_reports', 'pupils_reported']);
     expect(listMetrics(graph, { search: '  ' })).toHaveLength(graph.metricNames.length);
     try {
       requireMetric(graph, 'pupils');

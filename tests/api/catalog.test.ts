@@ -60,11 +60,11 @@ describe.each(ENGINES)('REST catalogue on %s', (engine) => {
     it('filters by owner (case-insensitive), status, search and tag', async () => {
       const names = async (qs: string, app = demo) => ((await app.http().get(`/v1/metrics?${qs}`).expect(200)).body.metrics as { name: string }[]).map((m) => m.name);
       expect(await names('owner=kcc')).toEqual(['satisfaction_avg', 'scores_7_or_more', 'share_scores_7_plus', 'survey_responses']);
-      expect(await names('status=draft')).toEqual(['app_share', 'median_benefit_duration_days']);
+      expect(await names('status=draft')).toEqual(['app_share', 'median_benefit_duration_days', 'repeat_report_share', 'repeat_reports']);
       expect(await names('search=DOORLOOPTIJD')).toEqual(['avg_resolution_hours', 'median_resolution_days', 'median_resolution_hours']);
       // English label and description are searched too.
       expect(await names('search=no-show')).toEqual(['no_show_rate', 'no_shows']);
-      expect(await names('owner=Openbare%20Ruimte&status=draft')).toEqual(['app_share']);
+      expect(await names('owner=Openbare%20Ruimte&status=draft')).toEqual(['app_share', 'repeat_report_share', 'repeat_reports']);
       expect(await names('tag=legacy')).toEqual([]);
       expect(await names('tag=LEGACY', withDeprecated)).toEqual(['reports_received_legacy']);
       expect(await names('status=deprecated', withDeprecated)).toEqual(['reports_received_legacy']);
@@ -220,13 +220,15 @@ describe.each(ENGINES)('REST catalogue on %s', (engine) => {
     it('lists and describes saved queries with the query they run', async () => {
       const list = await demo.http().get('/v1/saved-queries').expect(200);
       expect(list.body.savedQueries.map((q: { name: string }) => q.name)).toEqual([
+        'openbare_ruimte_monthly_kpis',
         'pickup_peaks',
         'reports_by_month_and_category',
+        'reports_year_on_year',
         'resolution_time_by_district',
         'satisfaction_by_month',
       ]);
       const tagged = await demo.http().get('/v1/saved-queries?tag=openbare_ruimte').expect(200);
-      expect(tagged.body.savedQueries.map((q: { name: string }) => q.name)).toEqual(['reports_by_month_and_category', 'resolution_time_by_district']);
+      expect(tagged.body.savedQueries.map((q: { name: string }) => q.name)).toEqual(['openbare_ruimte_monthly_kpis', 'reports_by_month_and_category', 'reports_year_on_year', 'resolution_time_by_district']);
       const one = await demo.http().get('/v1/saved-queries/reports_by_month_and_category').expect(200);
       expect(one.body).toEqual({
         name: 'reports_by_month_and_category',

@@ -76,7 +76,7 @@ describe.each(ENGINES)('GraphQL catalogue on %s', (engine) => {
       expect(names(data.metrics), filter).toEqual(names((await rest(`/v1/metrics?${qs}`)).metrics));
     }
     const { data } = await gql(demo, '{ metrics(filter: {status: draft}) { name } }');
-    expect(names(data.metrics)).toEqual(['app_share', 'median_benefit_duration_days']);
+    expect(names(data.metrics)).toEqual(['app_share', 'median_benefit_duration_days', 'repeat_report_share', 'repeat_reports']);
   });
 
   it('describes one metric like GET /v1/metrics/{name}: governance, group-by items, lineage, source, definition, example', async () => {

@@ -50,7 +50,7 @@ describe('maatstaf compile / query (real CLI, embedded warehouse)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([
       "maatstaf: UNKNOWN_METRIC: metrics[0]: unknown metric 'reports_recieved'.",
-      '  did you mean: reports_received, reports_resolved?',
+      '  did you mean: reports_received, reports_resolved, reports_received_ytd?',
     ]);
     const g = await cli(['compile', '--metrics', 'reports_received', '--group-by', 'report__colour']);
     expect(g.code).toBe(1);
