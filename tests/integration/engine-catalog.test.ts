@@ -3,52 +3,21 @@
  * against hand-written SQL over the seeded demo municipality — on every engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateWarehouse } from '../../src/demo/migrate.js';
-import { seedDemo } from '../../src/demo/seed.js';
-import { loadEngine } from '../../src/engine/load-engine.js';
 import type { Engine } from '../../src/engine/types.js';
-import { ENGINES, openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
-
-const TZ = 'Europe/Amsterdam';
-
-function canon(rows: readonly Record<string, unknown>[], cols: string[]): string[] {
-  return rows
-    .map((r) =>
-      JSON.stringify(
-        cols.map((c) => {
-          const v = r[c];
-          if (typeof v === 'number') return Math.round(v * 1e6) / 1e6;
-          if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) return v.slice(0, 10);
-          return v ?? null;
-        }),
-      ),
-    )
-    .sort();
-}
+import { expectSameAsSql, openDemoEngine, type DemoEngine } from '../helpers/demo-engine.js';
+import { ENGINES } from '../helpers/warehouses.js';
 
 describe.each(ENGINES)('demo catalog KPIs (advanced types) on %s', (engineName) => {
-  let wh: TestWarehouse;
-  let engine: Engine;
+  let demo: DemoEngine;
 
   beforeAll(async () => {
-    wh = await openTestWarehouse(engineName);
-    await migrateWarehouse(wh);
-    await seedDemo(wh, { scale: 0.1 });
-    const loaded = await loadEngine('metrics', wh);
-    if (!loaded.engine) throw new Error(loaded.error);
-    engine = loaded.engine;
+    demo = await openDemoEngine(engineName);
   }, 180_000);
   afterAll(async () => {
-    await wh?.dispose();
+    await demo?.wh.dispose();
   });
 
-  async function expectSame(query: Parameters<Engine['run']>[0], handSql: string, cols: string[]) {
-    const ours = await engine.run(query);
-    const hand = await wh.query(handSql, [TZ]);
-    expect(hand.rows.length).toBeGreaterThan(0);
-    expect(canon(ours.rows, cols)).toEqual(canon(hand.rows, cols));
-    return ours;
-  }
+  const expectSame = (query: Parameters<Engine['run']>[0], handSql: string, cols: string[]) => expectSameAsSql(demo, query, handSql, cols);
 
   it('share resolved within the norm of 5 working days, per month of resolution', async () => {
     await expectSame(

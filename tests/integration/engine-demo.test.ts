@@ -3,53 +3,21 @@
  * seeded demo municipality — on every engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateWarehouse } from '../../src/demo/migrate.js';
-import { seedDemo } from '../../src/demo/seed.js';
-import { loadEngine } from '../../src/engine/load-engine.js';
 import type { Engine } from '../../src/engine/types.js';
-import { ENGINES, openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
-
-const TZ = 'Europe/Amsterdam';
-
-/** Rows as sorted JSON tuples with numbers rounded, so engine and SQL outputs compare exactly. */
-function canon(rows: readonly Record<string, unknown>[], cols: string[]): string[] {
-  return rows
-    .map((r) =>
-      JSON.stringify(
-        cols.map((c) => {
-          const v = r[c];
-          if (typeof v === 'number') return Math.round(v * 1e6) / 1e6;
-          if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) return v.slice(0, 10);
-          return v ?? null;
-        }),
-      ),
-    )
-    .sort();
-}
+import { expectSameAsSql, openDemoEngine, type DemoEngine } from '../helpers/demo-engine.js';
+import { ENGINES } from '../helpers/warehouses.js';
 
 describe.each(ENGINES)('demo catalog numbers on %s', (engineName) => {
-  let wh: TestWarehouse;
-  let engine: Engine;
+  let demo: DemoEngine;
 
   beforeAll(async () => {
-    wh = await openTestWarehouse(engineName);
-    await migrateWarehouse(wh);
-    await seedDemo(wh, { scale: 0.1 });
-    const loaded = await loadEngine('metrics', wh);
-    if (!loaded.engine) throw new Error(loaded.error);
-    engine = loaded.engine;
-  });
+    demo = await openDemoEngine(engineName);
+  }, 180_000);
   afterAll(async () => {
-    await wh?.dispose();
+    await demo?.wh.dispose();
   });
 
-  async function expectSame(query: Parameters<Engine['run']>[0], handSql: string, cols: string[]) {
-    const ours = await engine.run(query);
-    const hand = await wh.query(handSql, [TZ]);
-    expect(hand.rows.length).toBeGreaterThan(0);
-    expect(canon(ours.rows, cols)).toEqual(canon(hand.rows, cols));
-    return ours;
-  }
+  const expectSame = (query: Parameters<Engine['run']>[0], handSql: string, cols: string[]) => expectSameAsSql(demo, query, handSql, cols);
 
   it('document pickups by ISO weekday × hour of day in local time (the counter peaks)', async () => {
     const res = await expectSame(
