@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
 import { fixtureGraph } from '../fixtures/engine/fixture.js';
 import type { MetricQueryInput } from '../../src/core/query.js';
-import { expectQueryMatches, openFixtureWarehouse } from '../fixtures/engine/harness.js';
+import { expectNonEmptyQueryMatches, openFixtureWarehouse } from '../fixtures/engine/harness.js';
 
 const graph = fixtureGraph();
 
@@ -24,11 +24,7 @@ describe.each(ENGINES)('semi-additive metrics on %s', (engine) => {
   afterAll(async () => {
     await wh.dispose();
   });
-  const check = async (query: MetricQueryInput, sql: string) => {
-    const rows = await expectQueryMatches(wh, graph, query, sql);
-    expect(rows.length).toBeGreaterThan(0);
-    return rows;
-  };
+  const check = (query: MetricQueryInput, sql: string) => expectNonEmptyQueryMatches(wh, graph, query, sql);
   const values = (rows: readonly Record<string, unknown>[], key: string, metric: string) =>
     Object.fromEntries(rows.map((r) => [String(r[key]), r[metric] === null ? null : Number(r[metric])]));
 

@@ -3,10 +3,11 @@
  * (DST changes in Europe/Amsterdam), ISO weeks around new year, date parts, time ranges.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSemanticGraph, timeColumnTypesFrom } from '../../src/semantic-graph/index.js';
+import { introspectTimeTypes } from '../../src/engine/introspect-time-types.js';
+import { buildSemanticGraph } from '../../src/semantic-graph/index.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
 import { FIXTURE_TIME_TYPES, fixtureDefinitions, fixtureGraph } from '../fixtures/engine/fixture.js';
-import { expectQueryMatches, introspectTimeColumnTypes, openFixtureWarehouse, runQuery } from '../fixtures/engine/harness.js';
+import { expectQueryMatches, openFixtureWarehouse, runQuery } from '../fixtures/engine/harness.js';
 
 const graph = fixtureGraph();
 const AMS = `'Europe/Amsterdam'`;
@@ -22,7 +23,8 @@ describe.each(ENGINES)('engine time semantics on %s', (engine) => {
   const check = (query: Parameters<typeof runQuery>[2], sql: string) => expectQueryMatches(wh, graph, query, sql);
 
   it('finds the same time-column types by introspection as the fixture declares', async () => {
-    const types = timeColumnTypesFrom(await introspectTimeColumnTypes(wh, fixtureDefinitions()));
+    const { lookup: types, problems } = await introspectTimeTypes(fixtureDefinitions(), wh);
+    expect(problems).toEqual([]);
     for (const m of fixtureDefinitions().semanticModels) {
       for (const d of m.dimensions.filter((x) => x.type === 'time')) expect([m.name, d.name, types(m.name, d.name)]).toEqual([m.name, d.name, FIXTURE_TIME_TYPES(m.name, d.name)]);
     }
