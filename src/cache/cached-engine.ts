@@ -4,7 +4,7 @@
  */
 import { isMaatstafError } from '../core/errors.js';
 import type { MetricQueryInput } from '../core/query.js';
-import type { Engine, QueryResult } from '../engine/types.js';
+import type { Engine, QueryResult, RunOptions } from '../engine/types.js';
 import { createCoalescer, type Coalescer } from './coalesce.js';
 import { PUBLIC_SCOPE, queryCacheKey } from './query-key.js';
 import type { DataVersion } from './refresh-keys.js';
@@ -60,9 +60,9 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
     definitions: inner.definitions,
     graph: inner.graph,
     compile: (query) => inner.compile(query),
-    async run(query: MetricQueryInput): Promise<QueryResult> {
+    async run(query: MetricQueryInput, runOptions?: RunOptions): Promise<QueryResult> {
       const data = opts.dataVersion ? await opts.dataVersion.current() : '';
-      const key = queryCacheKey(query, data ? `${inner.definitions.version}:${data}` : inner.definitions.version, scope);
+      const key = queryCacheKey(query, data ? `${inner.definitions.version}:${data}` : inner.definitions.version, runOptions?.scope ?? scope);
       const found = cache.get(key);
       if (found.kind === 'fresh') {
         report('hit');
@@ -81,7 +81,7 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
             }
             if (remote && (!staleCandidate || remote.storedAt > staleCandidate.storedAt)) staleCandidate = remote;
           }
-          const result = await inner.run(query);
+          const result = await inner.run(query, runOptions);
           const entry = cache.set(key, result);
           if (entry) shared?.set(key, entry);
           return { from: 'warehouse', entry, result };

@@ -27,10 +27,21 @@ export interface QueryResult {
   readonly freshness?: QueryResultFreshness;
 }
 
+/** Per-call context an interface passes with a query. */
+export interface RunOptions {
+  /**
+   * The caller's access scope (src/access): part of the cache key, so answers never cross roles.
+   * Absent = the public scope.
+   */
+  readonly scope?: string;
+  /** Aborted when the client goes away: a query still running on the warehouse is cancelled. */
+  readonly signal?: AbortSignal;
+}
+
 /** The one engine every interface (REST, GraphQL, CLI) calls. */
 export interface Engine {
   readonly definitions: Definitions;
   readonly graph: SemanticGraph;
   compile(query: MetricQueryInput): CompiledQuery;
-  run(query: MetricQueryInput): Promise<QueryResult>;
+  run(query: MetricQueryInput, options?: RunOptions): Promise<QueryResult>;
 }

@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
 import { registerRestApi } from '../api/rest/index.js';
+import { ANONYMOUS, type Caller } from '../access/caller.js';
 import { MaatstafError } from '../core/errors.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { normaliseError, sendProblem } from './problem.js';
@@ -34,6 +35,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Malformed URLs (bad percent-encoding) never reach the error handler; answer them as problems too.
     frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, normaliseError(error)),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  // Every request starts anonymous; the authentication hook (src/access) replaces it.
+  // (Fastify forbids object defaults on decorators: set per request.)
+  app.decorateRequest('caller', null as unknown as Caller);
+  app.addHook('onRequest', async (request) => {
+    request.caller = ANONYMOUS;
+  });
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
