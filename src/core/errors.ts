@@ -24,6 +24,15 @@ export const ERROR_CODES = {
   NOT_ACCEPTABLE: 406,
   PAYLOAD_TOO_LARGE: 413,
   NOT_FOUND: 404,
+  // Access (src/access)
+  /** A credential was sent but is not valid (unknown key, bad token), or one is required. */
+  UNAUTHENTICATED: 401,
+  /** The caller may not use this metric / group-by item; never says whether a forbidden metric exists. */
+  FORBIDDEN: 403,
+  /** Too many requests from this key or address (rate limit). */
+  RATE_LIMITED: 429,
+  /** More metrics, group-by items or rows than the configured per-query limits. */
+  QUERY_LIMIT_EXCEEDED: 400,
   // Definition errors
   INVALID_DEFINITIONS: 500,
   // Warehouse
