@@ -8,6 +8,7 @@ import * as m0002 from './0002_calendar.js';
 import * as m0003 from './0003_public_space.js';
 import * as m0004 from './0004_civil_affairs.js';
 import * as m0005 from './0005_social_domain.js';
+import * as m0006 from './0006_population.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_geography': m0001,
@@ -15,4 +16,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003_public_space': m0003,
   '0004_civil_affairs': m0004,
   '0005_social_domain': m0005,
+  '0006_population': m0006,
 };

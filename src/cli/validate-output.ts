@@ -1,9 +1,12 @@
 /** Human-readable `maatstaf validate` output: findings with file:line, then one line per check. */
 import { join } from 'node:path';
+import { isManifestPath } from '../definitions/index.js';
 import type { Finding, ValidationCheck, ValidationReport } from '../engine/validate/findings.js';
 
 /** File paths relative to the working directory (the loader's are relative to the metrics folder). */
 export function withFolder(report: ValidationReport, metricsDir: string): ValidationReport {
+  // A semantic_manifest.json's findings already name the manifest by the path given.
+  if (isManifestPath(metricsDir)) return report;
   const fix = (f: Finding): Finding => ({ ...f, file: join(metricsDir, f.file).replaceAll('\\', '/') });
   return { ...report, errors: report.errors.map(fix), warnings: report.warnings.map(fix) };
 }

@@ -1,17 +1,20 @@
-/** Loading a definitions folder from disk (the only part of the loader that does I/O). */
+/** Loading a definitions folder or semantic manifest from disk (the only part of the loader that does I/O). */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DefinitionsError, MaatstafError } from '../core/errors.js';
+import { parseSemanticManifest } from './manifest/parse-manifest.js';
 import type { Definitions } from './model.js';
 import { parseDefinitionFiles, type DefinitionFile, type LoadOptions, type LoadResult } from './parse.js';
 import { SETTINGS_FILE } from './schema/settings.schema.js';
 
 /** dbt project files that share the folder but are not definitions. */
 const NOT_DEFINITIONS = new Set(['dbt_project.yml', 'dbt_project.yaml', 'profiles.yml', 'packages.yml', 'dependencies.yml', 'selectors.yml']);
+/** The access policy (src/access) kept beside the definitions at the root: not a definitions file. */
+const ACCESS_POLICY_FILES = new Set(['access.yml', 'access.yaml']);
 /** Folders never read: hidden ones, dependencies and dbt build output. */
 const SKIPPED_DIRS = new Set(['node_modules', 'target', 'dbt_packages', 'logs']);
 
-/** Reads every *.yml / *.yaml below `dir` (paths relative, `/`-separated, sorted), except maatstaf.yaml at the root. */
+/** Reads every *.yml / *.yaml below `dir` (paths relative, `/`-separated, sorted), except maatstaf.yaml and access.yml at the root. */
 export async function readDefinitionFiles(dir: string): Promise<DefinitionFile[]> {
   const out: DefinitionFile[] = [];
   const walk = async (rel: string): Promise<void> => {
@@ -21,7 +24,7 @@ export async function readDefinitionFiles(dir: string): Promise<DefinitionFile[]
       const path = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
         if (!e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)) await walk(path);
-      } else if (/\.ya?ml$/i.test(e.name) && path !== SETTINGS_FILE && !NOT_DEFINITIONS.has(e.name)) {
+      } else if (/\.ya?ml$/i.test(e.name) && path !== SETTINGS_FILE && !NOT_DEFINITIONS.has(e.name) && !ACCESS_POLICY_FILES.has(path)) {
         out.push({ path, text: await readFile(join(dir, path), 'utf8') });
       }
     }
@@ -30,16 +33,41 @@ export async function readDefinitionFiles(dir: string): Promise<DefinitionFile[]
   return out;
 }
 
-/** Loads, validates and normalises the definitions folder `dir`. Throws only when `dir` is not a folder. */
+/** A definitions path naming dbt's compiled semantic manifest rather than a YAML folder. */
+export function isManifestPath(path: string): boolean {
+  return /\.json$/i.test(path);
+}
+
+/**
+ * Loads, validates and normalises the definitions folder `dir`, or a `semantic_manifest.json` file
+ * (see manifest/parse-manifest.ts). Throws only when the folder or file does not exist.
+ */
 export async function loadDefinitions(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) throw new MaatstafError('INVALID_CONFIG', `definitions folder not found: ${dir}`, { name: dir });
+  if (isManifestPath(dir) && info?.isFile()) return loadSemanticManifest(dir, opts);
+  if (!info?.isDirectory()) {
+    const what = isManifestPath(dir) ? 'semantic manifest' : 'definitions folder';
+    throw new MaatstafError('INVALID_CONFIG', `${what} not found: ${dir}`, { name: dir });
+  }
   const files = await readDefinitionFiles(dir);
-  const settingsText = await readFile(join(dir, SETTINGS_FILE), 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
+  return parseDefinitionFiles(files, await readSettingsText(dir), opts);
+}
+
+/**
+ * maatstaf.yaml for a manifest: beside it, else one folder up (`target/` sits in the dbt project,
+ * where maatstaf.yaml lives).
+ */
+async function loadSemanticManifest(file: string, opts: LoadOptions): Promise<LoadResult> {
+  const text = await readFile(file, 'utf8');
+  const settingsText = (await readSettingsText(dirname(file))) ?? (await readSettingsText(dirname(dirname(file))));
+  return parseSemanticManifest(file.replace(/\\/g, '/'), text, settingsText, opts);
+}
+
+async function readSettingsText(dir: string): Promise<string | undefined> {
+  return readFile(join(dir, SETTINGS_FILE), 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return undefined;
     throw e;
   });
-  return parseDefinitionFiles(files, settingsText, opts);
 }
 
 /** Like loadDefinitions, but throws a DefinitionsError carrying every issue when there is any error. */

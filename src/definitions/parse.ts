@@ -3,6 +3,7 @@
  * Definitions. Every problem found is returned, not just the first.
  */
 import type { DefinitionIssue } from '../core/errors.js';
+import { checkSubjects } from './governance/subject.js';
 import type { Definitions, ProjectSettings } from './model.js';
 import { normaliseDefinitions } from './normalise/normalise.js';
 import { resolveSettings } from './settings.js';
@@ -10,6 +11,7 @@ import { collectSpecs, type DefinitionFile } from './source/collect.js';
 import { IssueLog } from './source/issue-log.js';
 import { SourceMap } from './source/source-map.js';
 import { buildSpecIndex } from './spec-index.js';
+import type { SpecSet } from './spec-set.js';
 import { validateSpecs } from './validate/validate.js';
 import { definitionsVersion } from './version.js';
 
@@ -37,12 +39,23 @@ export function parseDefinitionFiles(files: readonly DefinitionFile[], settingsT
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const sources = new SourceMap();
   const log = new IssueLog(sources);
-  const locate = (file: string, path: string) => sources.loc(file, path);
   const specs = collectSpecs(sorted, settingsText, sources, log);
+  return finishSpecs(specs, sources, log, opts, definitionsVersion(sorted, settingsText, opts.settingsOverride));
+}
+
+/**
+ * The shared second half of every input (YAML tree or semantic manifest): settings, cross-reference
+ * validation and normalisation of specs collected into `sources`/`log`.
+ */
+export function finishSpecs(specs: SpecSet, sources: SourceMap, log: IssueLog, opts: LoadOptions, version: string): LoadResult {
+  const locate = (file: string, path: string) => sources.loc(file, path);
   const settings = resolveSettings(specs.settings.spec, opts.settingsOverride, log);
   const index = buildSpecIndex(specs, locate);
   validateSpecs(index, log, sources);
   if (log.hasErrors) return { issues: log.list() };
-  const version = definitionsVersion(sorted, settingsText, opts.settingsOverride);
-  return { definitions: normaliseDefinitions(index, settings, version, locate), issues: log.list() };
+  const definitions = normaliseDefinitions(index, settings, version, locate);
+  // Protected metrics (min_group_size) need a countable subject: checked on the normalised model.
+  for (const p of checkSubjects(definitions)) log.errorAt(p.loc, p.sub, p.message);
+  if (log.hasErrors) return { issues: log.list() };
+  return { definitions, issues: log.list() };
 }

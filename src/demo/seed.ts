@@ -12,6 +12,7 @@ import { CALENDAR_SPEC, generateCalendar } from './calendar-table.js';
 import { DOCUMENTS_SPEC, generateDocumentApplications } from './document-applications.js';
 import { DISTRICTS, DISTRICTS_SPEC, districtRows, NEIGHBOURHOODS_SPEC, neighbourhoodRows } from './geography.js';
 import { openReportsSnapshotSql } from './open-reports-snapshot.js';
+import { POPULATION_SPEC, populationRows } from './population.js';
 import { CALENDAR_FIRST_DAY, CALENDAR_LAST_DAY, EVENTS_FIRST_DAY, EVENTS_LAST_DAY, makeWorkCalendar } from './period.js';
 import { CATEGORIES } from './report-catalogue.js';
 import { generateReports, planReportCounts, REPORTS_SPEC, SURVEYS_SPEC } from './reports.js';
@@ -77,6 +78,7 @@ export async function seedDemo(wh: Warehouse, opts: SeedOptions = {}): Promise<S
     await execute(`TRUNCATE ${DEMO_TABLES.map(quoteIdent).join(', ')}`, []);
     await write(DISTRICTS_SPEC, districtRows(), DISTRICTS.length);
     await write(NEIGHBOURHOODS_SPEC, neighbourhoodRows(), 0);
+    await write(POPULATION_SPEC, populationRows(), 0);
     await write(CALENDAR_SPEC, generateCalendar(CALENDAR_FIRST_DAY, CALENDAR_LAST_DAY, work), CALENDAR_LAST_DAY - CALENDAR_FIRST_DAY + 1);
 
     const counts = planReportCounts(seed, scale, work);

@@ -3,6 +3,7 @@
 export const DEMO_TABLES = [
   'districts',
   'neighbourhoods',
+  'district_population',
   'calendar',
   'public_space_reports',
   'survey_responses',
@@ -19,6 +20,7 @@ export type DemoTable = (typeof DEMO_TABLES)[number];
 export const DEMO_TABLE_ORDER: Readonly<Record<DemoTable, string>> = {
   districts: 'district_id',
   neighbourhoods: 'neighbourhood_id',
+  district_population: 'district_id, reference_date',
   calendar: 'date_day',
   public_space_reports: 'report_id',
   survey_responses: 'survey_id',

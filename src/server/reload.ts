@@ -52,8 +52,8 @@ export interface DefinitionsWatcher {
   close(): void;
 }
 
-/** Only definition files trigger a reload (not editor swap files); unknown names do too. */
-const isDefinitionFile = (name: string | null) => name === null || /\.ya?ml$/i.test(name);
+/** Only definition files (YAML, or the semantic manifest) trigger a reload, not editor swap files; unknown names do too. */
+const isDefinitionFile = (name: string | null) => name === null || /\.(ya?ml|json)$/i.test(name);
 
 /**
  * Watches `metricsDir` recursively; reloads `debounceMs` after the last change. Reloads never
@@ -87,7 +87,8 @@ export function watchDefinitions(state: ServerState, metricsDir: string, log: Lo
     timer = setTimeout(() => void run(), debounceMs);
   };
 
-  const watcher: FSWatcher = watch(metricsDir, { recursive: true }, (_event, name) => {
+  // A semantic_manifest.json path is watched as a file (dbt rewrites it on every parse).
+  const watcher: FSWatcher = watch(metricsDir, { recursive: !/\.json$/i.test(metricsDir) }, (_event, name) => {
     if (isDefinitionFile(name === null ? null : String(name))) schedule();
   });
   watcher.on('error', (err) => log.warn({ err }, 'watching the definitions folder failed'));

@@ -223,12 +223,19 @@ describe.each(ENGINES)('REST catalogue on %s', (engine) => {
         'openbare_ruimte_monthly_kpis',
         'pickup_peaks',
         'reports_by_month_and_category',
+        'reports_per_1000_inhabitants_by_district',
         'reports_year_on_year',
         'resolution_time_by_district',
         'satisfaction_by_month',
       ]);
       const tagged = await demo.http().get('/v1/saved-queries?tag=openbare_ruimte').expect(200);
-      expect(tagged.body.savedQueries.map((q: { name: string }) => q.name)).toEqual(['openbare_ruimte_monthly_kpis', 'reports_by_month_and_category', 'reports_year_on_year', 'resolution_time_by_district']);
+      expect(tagged.body.savedQueries.map((q: { name: string }) => q.name)).toEqual([
+        'openbare_ruimte_monthly_kpis',
+        'reports_by_month_and_category',
+        'reports_per_1000_inhabitants_by_district',
+        'reports_year_on_year',
+        'resolution_time_by_district',
+      ]);
       const one = await demo.http().get('/v1/saved-queries/reports_by_month_and_category').expect(200);
       expect(one.body).toEqual({
         name: 'reports_by_month_and_category',

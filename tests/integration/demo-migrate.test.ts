@@ -25,7 +25,7 @@ describe.each(ENGINES)('demo migrations on %s', (engine) => {
 
   it('applies every migration in order, creating the tables and the bookkeeping in the warehouse schema', async () => {
     expect(await migrateWarehouse(wh)).toEqual({ applied: Object.keys(MIGRATIONS) });
-    expect(Object.keys(MIGRATIONS)).toEqual(['0001_geography', '0002_calendar', '0003_public_space', '0004_civil_affairs', '0005_social_domain']);
+    expect(Object.keys(MIGRATIONS)).toEqual(['0001_geography', '0002_calendar', '0003_public_space', '0004_civil_affairs', '0005_social_domain', '0006_population']);
     expect(await tablesInSchema()).toEqual([...DEMO_TABLES, 'kysely_migration', 'kysely_migration_lock'].sort());
     const done = await wh.query<{ name: string }>(`SELECT name FROM "${wh.schema}".kysely_migration ORDER BY name`);
     expect(done.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS));
@@ -44,6 +44,6 @@ describe.each(ENGINES)('demo migrations on %s', (engine) => {
     expect(down.error).toBeUndefined();
     expect(await tablesInSchema()).toEqual(['kysely_migration', 'kysely_migration_lock']);
     expect(await isSeeded(wh)).toBe(false);
-    expect((await migrateWarehouse(wh)).applied).toHaveLength(5);
+    expect((await migrateWarehouse(wh)).applied).toEqual(Object.keys(MIGRATIONS));
   });
 });

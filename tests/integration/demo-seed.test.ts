@@ -31,7 +31,7 @@ describe.each(ENGINES)('demo seed (scale 0.05) on %s', (engine) => {
       const last = progress.filter((p) => p.table === table).at(-1);
       expect(last, table).toEqual({ table, done: n, total: n });
     }
-    expect(result.rowCounts).toMatchObject({ districts: 12, calendar: 1826, daily_open_reports: 1096 * 13 * 10 });
+    expect(result.rowCounts).toMatchObject({ districts: 12, district_population: 12 * 36, calendar: 1826, daily_open_reports: 1096 * 13 * 10 });
     expect(result.rowCounts.public_space_reports).toBeGreaterThan(2_700);
     expect(result.rowCounts.public_space_reports).toBeLessThan(3_300);
   });

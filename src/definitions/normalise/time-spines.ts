@@ -15,8 +15,9 @@ export function normaliseTimeSpines(specs: SpecSet, projectSchema: string | unde
     if (spec.time_spine) {
       const column = spec.time_spine.standard_granularity_column;
       const grain = spec.columns?.find((c) => c.name.toLowerCase() === column.toLowerCase())?.granularity ?? 'day';
+      const rel = spec.node_relation;
       spines.push({
-        relation: refRelation(spec.name, projectSchema),
+        relation: rel ? { ...(rel.database !== undefined && { database: rel.database }), schema: rel.schema_name, alias: rel.alias } : refRelation(spec.name, projectSchema),
         primaryColumn: column,
         grain: grain.toLowerCase() as TimeGrain,
         customGranularities: (spec.time_spine.custom_granularities ?? []).map((g) => ({ name: g.name, column: g.column_name ?? g.name })),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { grainSchema, nameSchema, strict } from './common.schema.js';
+import { NodeRelationSchema } from './semantic-model.schema.js';
 
 /** The dbt model name of MetricFlow's legacy day spine (column `date_day`). */
 export const LEGACY_TIME_SPINE_MODEL = 'metricflow_time_spine';
@@ -23,6 +24,7 @@ export const TimeSpineModelSchema = z.looseObject({
   name: z.string().min(1),
   time_spine: TimeSpineConfigSchema.optional(),
   columns: z.array(z.looseObject({ name: z.string().min(1), granularity: grainSchema.optional() })).optional(),
+  node_relation: NodeRelationSchema.optional().describe('Where the spine table is (semantic_manifest.json input); default the model in the project schema.'),
 });
 
 /** A dbt model entry is a time spine when it has `time_spine:` or is the legacy spine model. */

@@ -32,31 +32,54 @@ export interface DefinitionFile {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
 type Collected = Mutable<Omit<SpecSet, 'settings' | 'brokenNames' | 'incomplete'>> & { brokenNames: Set<string>; incomplete: boolean };
 
+/** A definitions document already turned into plain data (a YAML file, or a mapped semantic manifest). */
+export interface ParsedDocument {
+  readonly path: string;
+  /** False when the document could not be read (the error is already logged). */
+  readonly ok: boolean;
+  readonly data: unknown;
+}
+
 export function collectSpecs(
   files: readonly DefinitionFile[],
   settingsText: string | undefined,
   sources: SourceMap,
   log: IssueLog,
 ): SpecSet {
+  const docs = files.map((file): ParsedDocument => {
+    const parsed = parseYamlFile(file.path, file.text, sources, log);
+    return { path: file.path, ok: parsed.ok, data: parsed.ok ? parsed.data : undefined };
+  });
+  return collectDocuments(docs, settingsText, sources, log);
+}
+
+/** Checks the entries of documents whose source positions are already registered in `sources`. */
+export function collectDocuments(
+  docs: readonly ParsedDocument[],
+  settingsText: string | undefined,
+  sources: SourceMap,
+  log: IssueLog,
+): SpecSet {
   const out: Collected = { semanticModels: [], metrics: [], savedQueries: [], timeSpineModels: [], brokenNames: new Set(), incomplete: false };
-  for (const file of files) collectFile(file, sources, log, out);
+  for (const doc of docs) collectDocument(doc, sources, log, out);
   return { ...out, settings: readSettings(settingsText, sources, log) };
 }
 
-function collectFile(file: DefinitionFile, sources: SourceMap, log: IssueLog, out: Collected): void {
-  const parsed = parseYamlFile(file.path, file.text, sources, log);
-  if (!parsed.ok) out.incomplete = true;
-  if (!parsed.ok || parsed.data === null || parsed.data === undefined) return;
-  if (!isRecord(parsed.data)) {
+function collectDocument(doc: ParsedDocument, sources: SourceMap, log: IssueLog, out: Collected): void {
+  if (!doc.ok) out.incomplete = true;
+  if (!doc.ok || doc.data === null || doc.data === undefined) return;
+  if (!isRecord(doc.data)) {
     out.incomplete = true;
-    log.error(file.path, '', 'expected a map of top-level keys (semantic_models, metrics, saved_queries, models)');
+    log.error(doc.path, '', 'expected a map of top-level keys (semantic_models, metrics, saved_queries, models)');
     return;
   }
-  for (const [key, value] of Object.entries(parsed.data)) {
-    if ((DEFINITION_KEYS as readonly string[]).includes(key)) collectList(key as DefinitionKey, value, file.path, sources, log, out);
+  // An access policy (src/access: top-level `roles:`) kept in the folder under another name is not a definitions file.
+  if ('roles' in doc.data && !Object.keys(doc.data).some((k) => (DEFINITION_KEYS as readonly string[]).includes(k))) return;
+  for (const [key, value] of Object.entries(doc.data)) {
+    if ((DEFINITION_KEYS as readonly string[]).includes(key)) collectList(key as DefinitionKey, value, doc.path, sources, log, out);
     else if (!DBT_KEYS.has(key)) {
       const hint = didYouMean(key, DEFINITION_KEYS);
-      if (hint) log.warning(file.path, key, `top-level key '${key}' is ignored${hint}`);
+      if (hint) log.warning(doc.path, key, `top-level key '${key}' is ignored${hint}`);
     }
   }
 }

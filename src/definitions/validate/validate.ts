@@ -13,6 +13,7 @@ import { governanceRule } from './governance.rule.js';
 import { labelsRule } from './labels.rule.js';
 import { measuresRule } from './measures.rule.js';
 import { metricParamsRule } from './metric-params.rule.js';
+import { modelGovernanceRule } from './model-governance.rule.js';
 import { reservedNamesRule } from './names.rule.js';
 import { savedQueriesRule } from './saved-queries.rule.js';
 import { semanticModelsRule } from './semantic-models.rule.js';
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   savedQueriesRule,
   timeSpinesRule,
   governanceRule,
+  modelGovernanceRule,
 ];
 
 export function validateSpecs(index: SpecIndex, log: IssueLog, sources: SourceMap): void {

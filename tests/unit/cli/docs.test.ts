@@ -1,4 +1,4 @@
-/** `maatstaf docs`: a static HTML catalog with escaped text and no external assets. */
+/** `maatstaf docs`: a static HTML catalog (Dutch, with an English switch) with escaped text and no external assets. */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,20 +24,30 @@ describe('maatstaf docs', () => {
     const index = readFileSync(join(out, 'index.html'), 'utf8');
     for (const owner of ['Burgerzaken', 'KCC', 'Leerplicht', 'Openbare Ruimte', 'Serviceplein']) expect(index).toContain(`<h2>${owner}</h2>`);
     expect(index.indexOf('<h2>Burgerzaken</h2>')).toBeLessThan(index.indexOf('<h2>Serviceplein</h2>'));
-    expect(index).toContain('<a href="metrics/app_share.html">Aandeel meldingen via de app</a>');
-    expect(index).toContain('<span class="badge draft">draft</span>');
+    expect(index).toContain(
+      '<a href="metrics/app_share.html"><span class="nl">Aandeel meldingen via de app</span><span class="en" lang="en">Share of reports via the app</span></a>',
+    );
+    expect(index).toContain('<span class="badge draft"><span class="nl">concept</span><span class="en" lang="en">draft</span></span>');
     expect(index).not.toMatch(/<(link|script)\b|src="http/);
+    // Dutch by default; the English spans are hidden until the (script-free) switch selects English.
+    expect(index).toContain('<html lang="nl">');
+    expect(index).toContain('<input type="radio" name="lang" id="lang-nl" class="lang" checked>');
+    expect(index).toMatch(/\.en\{display:none\}#lang-en:checked~main \.en\{display:revert\}#lang-en:checked~main \.nl\{display:none\}/);
+    expect(index).toContain('<h1><span class="nl">KPI-catalogus</span><span class="en" lang="en">Metrics catalog</span></h1>');
 
     const page = readFileSync(join(out, 'metrics/median_resolution_days.html'), 'utf8');
-    expect(page).toContain('<h1>Mediane doorlooptijd (dagen) <span class="badge certified">certified</span></h1>');
+    expect(page).toContain(
+      '<h1><span class="nl">Mediane doorlooptijd (dagen)</span><span class="en" lang="en">Median resolution time (days)</span> <span class="badge certified"><span class="nl">gecertificeerd</span><span class="en" lang="en">certified</span></span></h1>',
+    );
     expect(page).toContain('De mediane doorlooptijd in uren gedeeld door 24.');
-    expect(page).toContain('<tr><th>Owner</th><td>Openbare Ruimte</td></tr>');
-    expect(page).toContain('<tr><th>Steward</th><td>Team Meldingen</td></tr>');
-    expect(page).toContain('<tr><th>Target</th><td>3 (lower is better)</td></tr>');
+    const en = (nl: string, english: string) => `<span class="nl">${nl}</span><span class="en" lang="en">${english}</span>`;
+    expect(page).toContain(`<tr><th>${en('Eigenaar', 'Owner')}</th><td>Openbare Ruimte</td></tr>`);
+    expect(page).toContain(`<tr><th>${en('Beheerder', 'Steward')}</th><td>Team Meldingen</td></tr>`);
+    expect(page).toContain(`<tr><th>${en('Streefwaarde', 'Target')}</th><td>3 (${en('lager is beter', 'lower is better')})</td></tr>`);
     expect(page).toContain('<code>public_space_reports</code>'); // lineage: table
     expect(page).toContain('<a href="median_resolution_hours.html">median_resolution_hours</a>'); // builds on
     expect(page).toContain('<code>report__category</code>'); // accepted dimension
-    expect(page).toMatch(/<h2>Example SQL<\/h2>\n<p>Query: <code>\{&quot;metrics&quot;:\[&quot;median_resolution_days&quot;\]/);
+    expect(page).toMatch(/<h2><span class="nl">Voorbeeld-SQL<\/span><span class="en" lang="en">Example SQL<\/span><\/h2>\n<p>Query: <code>\{&quot;metrics&quot;:\[&quot;median_resolution_days&quot;\]/);
     expect(page).toContain('PERCENTILE_CONT');
   });
 
