@@ -7,20 +7,26 @@
  * PGlite seeded at scale 1.
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { migrateWarehouse } from '../demo/migrate.js';
 import { isSeeded, seedDemo } from '../demo/seed.js';
 import { loadEngine } from '../engine/load-engine.js';
 import { openWarehouse } from '../warehouse/open.js';
 import { benchCompile, benchPlanParity, type BenchSection } from './engine.bench.js';
-import { benchCachedThroughput, benchCoalescing } from './cache.bench.js';
+import { benchCoalescing } from './cache.bench.js';
+import { benchCachedHttp, benchUncachedLatency } from './http.bench.js';
+import { benchReplicas } from './replicas.bench.js';
 
 const { values } = parseArgs({
   options: {
     scale: { type: 'string', default: '10' },
     metrics: { type: 'string', default: 'metrics' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
+    /** Seconds per autocannon run. */
+    seconds: { type: 'string', default: '5' },
+    /** Cached requests for the memory check. */
+    'memory-requests': { type: 'string', default: '1000000' },
   },
 });
 
@@ -28,6 +34,7 @@ async function main(): Promise<number> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   const scale = url ? Number(values.scale) : 1;
   const sections: BenchSection[] = [];
+  const loadAtStart = loadavg();
   process.stderr.write('bench: compile time\n');
   sections.push(await benchCompile(values.metrics!));
 
@@ -47,9 +54,21 @@ async function main(): Promise<number> {
     if (!loaded.engine) throw new Error(loaded.error);
     process.stderr.write('bench: plan parity\n');
     sections.push(await benchPlanParity(wh, loaded.engine.graph, url ? 'PostgreSQL' : 'PGlite'));
-    process.stderr.write('bench: request coalescing and cached throughput\n');
+    process.stderr.write('bench: request coalescing\n');
     sections.push(await benchCoalescing(wh, values.metrics!, url ? 'PostgreSQL' : 'PGlite'));
-    sections.push(await benchCachedThroughput(wh, values.metrics!));
+    if (url) {
+      // Over HTTP: servers in child processes on the same seeded schema.
+      const http = { databaseUrl: url, schema: 'maatstaf_bench', metricsDir: values.metrics!, seconds: Number(values.seconds), memoryRequests: Number(values['memory-requests']) };
+      process.stderr.write('bench: uncached API latency vs pg\n');
+      sections.push(await benchUncachedLatency(http));
+      process.stderr.write(`bench: cached throughput (autocannon) and memory over ${http.memoryRequests} cached requests\n`);
+      sections.push(...(await benchCachedHttp(http)));
+      process.stderr.write('bench: two replicas on one Redis\n');
+      const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/14';
+      sections.push(await benchReplicas({ databaseUrl: url, schema: 'maatstaf_bench', metricsDir: values.metrics!, redisUrl }));
+    } else {
+      sections.push({ title: 'HTTP benchmarks', lines: ['Skipped: they need PostgreSQL (set BENCH_DATABASE_URL).'], failures: [] });
+    }
   } finally {
     await wh.close();
   }
@@ -60,7 +79,8 @@ async function main(): Promise<number> {
     '',
     `Command: \`npm run bench\`${url ? ' with `BENCH_DATABASE_URL` set to the local PostgreSQL' : ''} (scale ${scale}).`,
     `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}.`,
-    `Date: ${new Date().toISOString().slice(0, 10)}.`,
+    `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `Load average (1 min) at start ${loadAtStart[0]!.toFixed(2)}, at end ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores${loadAtStart[0]! > cpus().length / 2 ? ' — the machine was busy with other work during this run' : ''}.`,
     '',
     'Figures are from one run on a shared machine; compare ratios measured side by side, not absolute times.',
     '',

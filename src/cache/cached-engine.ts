@@ -71,7 +71,8 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
       let leader = false;
       let staleCandidate = found.kind === 'expired' ? found.entry : undefined;
       try {
-        const answer = await coalescer.run(key, async (): Promise<Answer> => {
+        const signal = runOptions?.signal;
+        const answer = await coalescer.run(key, async (workSignal): Promise<Answer> => {
           leader = true;
           if (shared && cache.enabled) {
             const remote = await shared.get(key);
@@ -81,11 +82,12 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
             }
             if (remote && (!staleCandidate || remote.storedAt > staleCandidate.storedAt)) staleCandidate = remote;
           }
-          const result = await inner.run(query, runOptions);
+          // The shared query's signal: aborted only when every coalesced caller has gone.
+          const result = await inner.run(query, { ...runOptions, signal: workSignal });
           const entry = cache.set(key, result);
           if (entry) shared?.set(key, entry);
           return { from: 'warehouse', entry, result };
-        });
+        }, signal);
         if (answer.from === 'shared') {
           report(leader ? 'shared_hit' : 'coalesced');
           return withCache(answer.entry, 'hit', remainingMs(answer.entry));

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { MetricQuery, MetricQueryInput } from '../core/query.js';
 import { parseQuery } from '../engine/engine.js';
+import { createJsonMemo } from './input-memo.js';
 
 /** Access scope of callers without one (a later access-control issue fills it per caller). */
 export const PUBLIC_SCOPE = 'public';
@@ -32,8 +33,12 @@ export function normaliseQuery(query: MetricQuery): Record<string, unknown> {
  * Throws INVALID_QUERY (like the engine) when the query does not validate.
  */
 export function queryCacheKey(input: MetricQueryInput, definitionsVersion: string, scope: string = PUBLIC_SCOPE): string {
-  const normalised = normaliseQuery(parseQuery(input));
-  return createHash('sha256')
-    .update(JSON.stringify([definitionsVersion, scope, normalised]))
-    .digest('hex');
+  // Cache hits are the hot path: a query seen before skips validation, normalising and hashing.
+  return recentKeys.get(`${definitionsVersion}\u0000${scope}`, input, () =>
+    createHash('sha256')
+      .update(JSON.stringify([definitionsVersion, scope, normaliseQuery(parseQuery(input))]))
+      .digest('hex'),
+  );
 }
+
+const recentKeys = createJsonMemo<string>();

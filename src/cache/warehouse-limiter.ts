@@ -3,8 +3,9 @@
  * FIFO order; beyond that a query fails at once with WAREHOUSE_BUSY (503, Retry-After) instead of
  * piling up on the warehouse.
  */
+import { queryCancelledError, throwIfCancelled } from '../core/cancellation.js';
 import { MaatstafError } from '../core/errors.js';
-import type { Warehouse } from '../warehouse/warehouse.js';
+import type { Warehouse, WarehouseQueryOptions } from '../warehouse/warehouse.js';
 
 export interface LimiterOptions {
   readonly maxConcurrent: number;
@@ -19,7 +20,8 @@ export interface LimiterEvents {
 }
 
 export interface Limiter {
-  run<T>(work: () => Promise<T>): Promise<T>;
+  /** With `signal`: a query still waiting for a slot leaves the queue when it aborts (QUERY_CANCELLED). */
+  run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   readonly running: number;
   readonly queued: number;
 }
@@ -41,14 +43,26 @@ export function createLimiter(opts: LimiterOptions, events: LimiterEvents = {}):
   };
 
   return {
-    async run<T>(work: () => Promise<T>): Promise<T> {
+    async run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      throwIfCancelled(signal);
       if (running >= maxConcurrent) {
         if (waiting.length >= opts.maxQueued) {
           throw new MaatstafError('WAREHOUSE_BUSY', 'the warehouse is busy (too many queries waiting); try again shortly');
         }
         // The slot is handed over by release(), so `running` never exceeds the bound.
-        await new Promise<void>((resolve) => {
-          waiting.push(resolve);
+        await new Promise<void>((resolve, reject) => {
+          const onAbort = () => {
+            const at = waiting.indexOf(granted);
+            if (at >= 0) waiting.splice(at, 1);
+            changed();
+            reject(queryCancelledError());
+          };
+          const granted = () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          };
+          waiting.push(granted);
+          signal?.addEventListener('abort', onAbort, { once: true });
           changed();
         });
       } else {
@@ -79,18 +93,18 @@ export function limitWarehouse(warehouse: Warehouse, limiter: Limiter, events: L
     kind: warehouse.kind,
     db: warehouse.db,
     schema: warehouse.schema,
-    query: <R>(sql: string, params?: readonly unknown[]) =>
+    query: <R>(sql: string, params?: readonly unknown[], options?: WarehouseQueryOptions) =>
       limiter.run(async () => {
         const started = performance.now();
         try {
-          const result = await warehouse.query<R>(sql, params);
+          const result = await warehouse.query<R>(sql, params, options);
           events.onQuery?.(performance.now() - started, false);
           return result;
         } catch (e) {
           events.onQuery?.(performance.now() - started, true);
           throw e;
         }
-      }),
+      }, options?.signal),
     ping: () => warehouse.ping(),
     close: () => warehouse.close(),
   };

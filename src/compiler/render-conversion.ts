@@ -1,11 +1,11 @@
 /** SQL for attributing conversion events to their latest base event (spec 5.7). */
-import { sql, type RawBuilder } from 'kysely';
 import type { ConversionJoinNode } from '../planner/plan/plan-nodes.js';
 import { CONVERSION_ROW } from '../planner/plan/element-columns.js';
 import { ident, qualified } from './render-exprs.js';
+import { sql, type SqlFragment } from './sql-fragment.js';
 import { intervalSql } from './render-time-join.js';
 
-type Sql = RawBuilder<unknown>;
+type Sql = SqlFragment;
 
 const NL = sql.raw('\n');
 const LIST = sql.raw(',\n  ');

@@ -2,13 +2,14 @@
  * SQL for column expressions: definition elements (quoted column or raw expr), time truncation
  * and date parts in the project time zone, aggregations and metric expressions.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql as kyselySql, type RawBuilder } from 'kysely';
 import { grainRank, type DatePart, type TimeGrain } from '../core/time.js';
 import type { ElementExpr, Relation } from '../definitions/model.js';
 import type { AggregateColumn, MetricExpr, SourceExpr } from '../planner/plan/plan-nodes.js';
 import type { TimeColumnType } from '../semantic-graph/time-column-types.js';
+import { sql, type SqlFragment } from './sql-fragment.js';
 
-type Sql = RawBuilder<unknown>;
+type Sql = SqlFragment;
 
 /** Rendering context: the project time zone, bound as a parameter wherever it is used. */
 export interface RenderContext {
@@ -23,18 +24,29 @@ export function qualified(alias: string, column: string): Sql {
   return sql.id(alias, column);
 }
 
-export function relationRef(r: Relation): Sql {
-  return sql.id(...[r.database, r.schema, r.alias].filter((p): p is string => !!p));
+export function relationRef(r: Relation): RawBuilder<unknown> {
+  return kyselySql.id(...relationParts(r));
 }
 
 /** A bare column is quoted; any other definition expr is pasted raw (MetricFlow's rule, reviewed files only). */
-export function elementSql(e: ElementExpr): Sql {
+export function elementSql(e: ElementExpr): RawBuilder<unknown> {
+  return e.column !== undefined ? kyselySql.id(e.column) : kyselySql.raw(`(${e.sql})`);
+}
+
+const relationParts = (r: Relation) => [r.database, r.schema, r.alias].filter((p): p is string => !!p);
+
+/** relationRef and elementSql for the compiler's own fragments (same text). */
+export function relationFragment(r: Relation): Sql {
+  return sql.id(...relationParts(r));
+}
+
+function elementFragment(e: ElementExpr): Sql {
   return e.column !== undefined ? sql.id(e.column) : sql.raw(`(${e.sql})`);
 }
 
 /** The column as local wall-clock time: timestamptz converted to the project zone, dates as timestamps. */
 function localTime(e: ElementExpr, type: TimeColumnType, ctx: RenderContext): Sql {
-  const value = elementSql(e);
+  const value = elementFragment(e);
   switch (type) {
     case 'timestamptz':
       return sql`(${value} AT TIME ZONE CAST(${ctx.timeZone} AS TEXT))`;
@@ -59,7 +71,7 @@ const DATE_PART_FIELD: Record<DatePart, string> = {
 /** Day-or-coarser grains become DATE values; finer grains stay local timestamps. */
 export function truncSql(e: ElementExpr, type: TimeColumnType, grain: TimeGrain, ctx: RenderContext): Sql {
   if (grainRank(grain) < grainRank('day')) return sql`DATE_TRUNC(${sql.lit(grain)}, ${localTime(e, type, ctx)})`;
-  if (type === 'date' && grain === 'day') return sql`CAST(${elementSql(e)} AS DATE)`;
+  if (type === 'date' && grain === 'day') return sql`CAST(${elementFragment(e)} AS DATE)`;
   return sql`CAST(DATE_TRUNC(${sql.lit(grain)}, ${localTime(e, type, ctx)}) AS DATE)`;
 }
 
@@ -71,7 +83,7 @@ export function datePartSql(e: ElementExpr, type: TimeColumnType, part: DatePart
 export function sourceExprSql(e: SourceExpr, ctx: RenderContext): Sql {
   switch (e.kind) {
     case 'element':
-      return elementSql(e.expr);
+      return elementFragment(e.expr);
     case 'time-trunc':
       return truncSql(e.expr, e.columnType, e.grain, ctx);
     case 'date-part':

@@ -1,5 +1,5 @@
 /** Renders one plan node as a SELECT over the CTEs of its inputs. */
-import { sql, type RawBuilder } from 'kysely';
+import { sql as kyselySql } from 'kysely';
 import type {
   CombineNode,
   JoinNode,
@@ -11,9 +11,10 @@ import type {
 import { renderFilter } from '../planner/filter-api.js';
 import { renderConversionJoin } from './render-conversion.js';
 import { renderPeriodAgg, renderSemiAdditive, renderTimeJoin } from './render-time-join.js';
-import { aggregateSql, ident, metricExprSql, qualified, relationRef, sourceExprSql, type RenderContext } from './render-exprs.js';
+import { aggregateSql, ident, metricExprSql, qualified, relationFragment as relationRef, sourceExprSql, type RenderContext } from './render-exprs.js';
+import { idText, sql, type SqlFragment } from './sql-fragment.js';
 
-type Sql = RawBuilder<unknown>;
+type Sql = SqlFragment;
 
 const NL = sql.raw('\n');
 const LIST = sql.raw(',\n  ');
@@ -78,17 +79,28 @@ function combine(n: CombineNode): Sql {
     return sql`SELECT${NL}  ${list(cols)}${NL}FROM ${from}${NL}${sql.join(joins, NL)}`;
   }
   // Key k after the first i inputs: COALESCE over them (the k-th join compares against all previous).
-  const keyOver = (k: string, count: number): Sql =>
-    count === 1 ? qualified(alias(0), k) : sql`COALESCE(${sql.join(Array.from({ length: count }, (_, i) => qualified(alias(i), k)))})`;
-  const keys = n.keys.map((k) => keyOver(k, n.inputs.length));
+  // Built as text with growing prefixes: a wide query (50 inputs × 10 keys) repeats these lists
+  // quadratically, and per-identifier fragments made this the compiler's hottest spot.
+  const keyOverText = n.keys.map((k) => {
+    const texts: string[] = [];
+    let listed = '';
+    for (let i = 0; i < n.inputs.length; i++) {
+      const q = idText(alias(i), k);
+      listed = i === 0 ? q : `${listed}, ${q}`;
+      texts.push(i === 0 ? q : `COALESCE(${listed})`);
+    }
+    return texts;
+  });
+  const keyOver = (k: number, count: number): Sql => sql.raw(keyOverText[k]![count - 1]!);
+  const keys = n.keys.map((_, k) => keyOver(k, n.inputs.length));
   const cols = [
     ...n.keys.map((k, i) => as(keys[i]!, k)),
     ...n.inputs.flatMap((p, i) => p.take.map((t) => as(fill(sql`MAX(${qualified(alias(i), t.from)})`, t.fillNullsWith), t.as))),
   ];
   const joins = n.inputs.slice(1).map((p, j) => {
     const i = j + 1;
-    const on = n.keys.map((k) => sql`${keyOver(k, i)} = ${qualified(alias(i), k)}`);
-    return sql`FULL OUTER JOIN ${ident(p.node)} AS ${ident(alias(i))} ON ${sql.join(on, sql.raw(' AND '))}`;
+    const on = n.keys.map((k, ki) => `${keyOverText[ki]![i - 1]!} = ${idText(alias(i), k)}`).join(' AND ');
+    return sql`FULL OUTER JOIN ${ident(p.node)} AS ${ident(alias(i))} ON ${sql.raw(on)}`;
   });
   return sql`SELECT${NL}  ${list(cols)}${NL}FROM ${from}${NL}${sql.join(joins, NL)}${NL}GROUP BY${NL}  ${list(keys)}`;
 }
@@ -109,7 +121,8 @@ export function renderNode(n: PlanNode, ctx: RenderContext): Sql {
     case 'join':
       return join(n);
     case 'filter': {
-      const conditions = n.filters.map((f) => sql`(${renderFilter(f.filter, (_ref, i) => ident(f.refColumns[i]!))})`);
+      // Kysely identifiers here: the filter renderer recognises them as plain column references (no parentheses).
+      const conditions = n.filters.map((f) => sql`(${renderFilter(f.filter, (_ref, i) => kyselySql.id(f.refColumns[i]!))})`);
       return sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}${NL}WHERE ${sql.join(conditions, sql.raw('\n  AND '))}`;
     }
     case 'time-constraint': {

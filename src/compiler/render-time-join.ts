@@ -1,10 +1,10 @@
 /** SQL for time joins (cumulative windows, offsets), period aggregation and semi-additive rows (spec 5.5, 5.6, 6.2). */
-import { sql, type RawBuilder } from 'kysely';
 import type { TimeGrain } from '../core/time.js';
 import type { GrainWindow, PeriodAggNode, SemiAdditiveNode, TimeJoinCondition, TimeJoinNode } from '../planner/plan/plan-nodes.js';
 import { ident, qualified } from './render-exprs.js';
+import { sql, type SqlFragment } from './sql-fragment.js';
 
-type Sql = RawBuilder<unknown>;
+type Sql = SqlFragment;
 
 const NL = sql.raw('\n');
 const LIST = sql.raw(',\n  ');
@@ -44,10 +44,19 @@ function conditionSql(c: TimeJoinCondition, s: Sql, r: Sql): Sql {
   }
 }
 
+/** Column holding the latest spine time of a spine row's group (lastPerGroup). */
+const LAST_TIME = '__last_time';
+
 export function renderTimeJoin(n: TimeJoinNode): Sql {
   const cols = [...n.keep.map((c) => sql`${qualified('s', c)} AS ${ident(c)}`), ...n.take.map((c) => sql`${qualified('r', c)} AS ${ident(c)}`)];
   const on = conditionSql(n.condition, qualified('s', n.spineTime), qualified('r', n.rowTime));
-  return sql`SELECT${NL}  ${sql.join(cols, LIST)}${NL}FROM ${ident(n.spine)} AS ${ident('s')}${NL}INNER JOIN ${ident(n.rows)} AS ${ident('r')} ON ${on}`;
+  if (!n.lastPerGroup) {
+    return sql`SELECT${NL}  ${sql.join(cols, LIST)}${NL}FROM ${ident(n.spine)} AS ${ident('s')}${NL}INNER JOIN ${ident(n.rows)} AS ${ident('r')} ON ${on}`;
+  }
+  // The spine-only condition comes first so PostgreSQL filters the spine before the (nested-loop) join.
+  const latest = sql`MAX(${ident(n.spineTime)}) OVER (PARTITION BY ${sql.join(n.lastPerGroup.map(ident))})`;
+  const spine = sql`(SELECT ${sql.join(n.keep.map(ident), sql.raw(', '))}, ${latest} AS ${ident(LAST_TIME)} FROM ${ident(n.spine)})`;
+  return sql`SELECT${NL}  ${sql.join(cols, LIST)}${NL}FROM ${spine} AS ${ident('s')}${NL}INNER JOIN ${ident(n.rows)} AS ${ident('r')} ON ${qualified('s', n.spineTime)} = ${qualified('s', LAST_TIME)} AND ${on}`;
 }
 
 const WINDOW_FN = { first: 'FIRST_VALUE', last: 'LAST_VALUE', average: 'AVG' } as const;

@@ -88,7 +88,23 @@ export function buildSemanticGraph(defs: Definitions, opts: BuildGraphOptions = 
     return items;
   })();
 
-  const availableItems = (names: readonly string[]) => (names.length ? intersectAvailable(names.map(perMetric)) : dimensionOnly);
+  // One metric's set is asked for per metric and per filter while resolving a query: memoised
+  // (bounded by the number of metrics). Sets of several metrics (asked for several times per query,
+  // and again by the next dashboard tile) are kept for the last few combinations.
+  const singleAvailable = memo((name: string) => intersectAvailable([perMetric(name)]));
+  const recentSets = new Map<string, AvailableItems>();
+  const severalAvailable = (names: readonly string[]): AvailableItems => {
+    const key = names.join('\u0000');
+    let found = recentSets.get(key);
+    if (!found) {
+      found = intersectAvailable(names.map(perMetric));
+      if (recentSets.size >= 64) recentSets.delete(recentSets.keys().next().value!);
+      recentSets.set(key, found);
+    }
+    return found;
+  };
+  const availableItems = (names: readonly string[]) =>
+    names.length === 1 ? singleAvailable(names[0]!) : names.length ? severalAvailable(names) : dimensionOnly;
 
   const defaultMetricTimeGrain = (names: readonly string[]): TimeGrain => {
     const perMetricDefaults = names.map((n) => {

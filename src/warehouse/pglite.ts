@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import { lockDataDir } from './data-dir-lock.js';
-import { NUMERIC_OIDS, TIME_OIDS, parseNumber, quoteIdent, type Warehouse, type WarehouseOptions, type WarehouseResult } from './warehouse.js';
+import { throwIfCancelled } from '../core/cancellation.js';
+import { NUMERIC_OIDS, TIME_OIDS, parseNumber, quoteIdent, type Warehouse, type WarehouseOptions, type WarehouseQueryOptions, type WarehouseResult } from './warehouse.js';
 
 export interface PgliteWarehouseOptions extends WarehouseOptions {
   /** Folder for the data files; undefined → in memory. */
@@ -32,7 +33,9 @@ export async function openPgliteWarehouse(opts: PgliteWarehouseOptions = {}): Pr
     kind: 'pglite',
     db,
     schema: opts.schema,
-    async query<R>(sql: string, params: readonly unknown[] = []): Promise<WarehouseResult<R>> {
+    async query<R>(sql: string, params: readonly unknown[] = [], options: WarehouseQueryOptions = {}): Promise<WarehouseResult<R>> {
+      // PGlite cannot interrupt a running statement: only work not yet started is dropped.
+      throwIfCancelled(options.signal);
       const res = await pglite.query<R>(sql, params as unknown[]);
       return { rows: res.rows, fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
     },

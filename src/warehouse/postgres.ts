@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { NUMERIC_OIDS, TIME_OIDS, parseNumber, quoteIdent, type Warehouse, type WarehouseOptions, type WarehouseResult } from './warehouse.js';
+import { cancellableQuery, createCanceller } from './postgres-cancel.js';
+import { NUMERIC_OIDS, TIME_OIDS, parseNumber, quoteIdent, type Warehouse, type WarehouseOptions, type WarehouseQueryOptions, type WarehouseResult } from './warehouse.js';
 
 export interface PostgresWarehouseOptions extends WarehouseOptions {
   readonly url: string;
@@ -46,19 +47,21 @@ export async function openPostgresWarehouse(opts: PostgresWarehouseOptions): Pro
     }
   }
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const canceller = createCanceller({ connectionString: opts.url, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000 });
 
   return {
     kind: 'postgres',
     db,
     schema: opts.schema,
-    async query<R>(sql: string, params: readonly unknown[] = []): Promise<WarehouseResult<R>> {
-      const res = await pool.query(sql, params as unknown[]);
+    async query<R>(sql: string, params: readonly unknown[] = [], options: WarehouseQueryOptions = {}): Promise<WarehouseResult<R>> {
+      const res = options.signal ? await cancellableQuery(pool, canceller, sql, params, options.signal) : await pool.query(sql, params as unknown[]);
       return { rows: res.rows as R[], fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
     },
     async ping() {
       await pool.query('select 1');
     },
     async close() {
+      await canceller.close();
       await db.destroy();
     },
   };

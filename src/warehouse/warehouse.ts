@@ -11,6 +11,15 @@ export interface WarehouseResult<R = Record<string, unknown>> {
   readonly fields: readonly WarehouseField[];
 }
 
+export interface WarehouseQueryOptions {
+  /**
+   * Aborted when nobody wants the answer any more (the client went away). The query then fails
+   * with QUERY_CANCELLED: PostgreSQL cancels a running statement; PGlite (single-threaded WASM)
+   * cannot interrupt one, so it only refuses to start a statement for an aborted signal.
+   */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * The one interface every warehouse implements. Values come back normalised the same way on both
  * engines: int8/numeric as JS numbers, date/timestamp/timestamptz as PostgreSQL's text form.
@@ -22,7 +31,7 @@ export interface Warehouse {
   readonly db: Kysely<any>;
   /** Schema that unqualified table names resolve to (search_path), if one was configured. */
   readonly schema: string | undefined;
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<WarehouseResult<R>>;
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: WarehouseQueryOptions): Promise<WarehouseResult<R>>;
   /** Throws when the warehouse cannot answer `select 1`. */
   ping(): Promise<void>;
   close(): Promise<void>;

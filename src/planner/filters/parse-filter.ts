@@ -83,6 +83,21 @@ function toError(problem: FilterProblem, path: string | undefined, template: Spl
  * @throws MaatstafError INVALID_FILTER with a message that says what to change.
  */
 export function parseFilter(text: string, opts: ParseFilterOptions = {}): ParsedFilter {
+  const cached = typeof text === 'string' ? parsedCache.get(text) : undefined;
+  if (cached) return cached;
+  const parsed = parseUncached(text, opts);
+  // Bounded: a filter text repeated by every dashboard refresh is parsed once (the parse goes
+  // through the PostgreSQL parser in WASM); oldest entries are dropped first.
+  if (parsedCache.size >= PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value!);
+  parsedCache.set(text, parsed);
+  return parsed;
+}
+
+/** Parsed filters by text (the result is deep-frozen and depends on the text only; errors are not cached). */
+const parsedCache = new Map<string, ParsedFilter>();
+const PARSED_CACHE_SIZE = 500;
+
+function parseUncached(text: string, opts: ParseFilterOptions): ParsedFilter {
   let template: SplitTemplate | undefined;
   try {
     if (typeof text !== 'string') throw new FilterProblem('a filter must be a string');

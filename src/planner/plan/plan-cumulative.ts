@@ -8,7 +8,7 @@
  * Without an aggregation-time item (all-time only, 3.10) the input is aggregated over all rows up
  * to the range's end.
  */
-import { type TimeGrain } from '../../core/time.js';
+import { compareGrains, type TimeGrain } from '../../core/time.js';
 import { isAggTimeItem } from '../resolve/agg-time.js';
 import type { ResolvedCumulativeMetric, ResolvedFilter, ResolvedItem } from '../resolve/resolved-query.js';
 import { formatNaiveTime, parseNaiveTime, periodStart, timeBefore } from '../resolve/time-range.js';
@@ -37,6 +37,19 @@ function rowsStart(condition: TimeJoinCondition, start: string): string | undefi
     default:
       return undefined;
   }
+}
+
+/**
+ * True when, within every output period, the spine's latest time matches a superset of the rows any
+ * earlier time matches: then `period_agg: last` picks that time's value and the other spine times
+ * need not be joined at all (a year-to-date by month at hourly base grain would otherwise join
+ * ~730 spine hours per month to every row). Holds for all-time windows, and for grain-to-date when
+ * each output period lies inside one to-date period; not for trailing windows, which can empty.
+ */
+function lastTimeSuffices(condition: TimeJoinCondition, timeKeys: readonly ResolvedItem[]): boolean {
+  if (condition.kind === 'all-time') return true;
+  if (condition.kind !== 'grain-to-date') return false;
+  return timeKeys.every((k) => k.time?.kind === 'grain' && compareGrains(k.time.grain, condition.grain) <= 0);
 }
 
 export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativeMetric, inherited: readonly ResolvedFilter[]): MetricOutput {
@@ -72,7 +85,20 @@ export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativ
   });
   const spine = planOutputSpine(ctx, timeKeys, base, spineFilters);
   const take = [...others, rows.value];
-  let node = b.add({ kind: 'time-join', spine: spine.node, spineTime: base.name, keep: spine.keep, rows: rows.node, rowTime: base.name, take, condition, columns: [...spine.keep, ...take] });
+  const periods = spine.keep.filter((c) => c !== base.name);
+  const lastOnly = !keys.includes(base.name) && metric.def.periodAgg === 'last' && periods.length > 0 && lastTimeSuffices(condition, timeKeys);
+  let node = b.add({
+    kind: 'time-join',
+    spine: spine.node,
+    spineTime: base.name,
+    keep: spine.keep,
+    rows: rows.node,
+    rowTime: base.name,
+    take,
+    condition,
+    ...(lastOnly ? { lastPerGroup: periods } : {}),
+    columns: [...spine.keep, ...take],
+  });
   const groupBy = [...new Set([...keys, base.name])];
   node = b.add(
     { kind: 'aggregate', input: node, groupBy, aggregations: [aggregationOf(agg, rows.value, metric.name)], columns: [...groupBy, metric.name] },

@@ -153,6 +153,11 @@ export interface TimeJoinNode extends NodeBase {
   /** Row columns taken. */
   readonly take: readonly string[];
   readonly condition: TimeJoinCondition;
+  /**
+   * Join only the spine rows at the latest spine time within each group of these spine columns:
+   * set when `period_agg: last` would discard every other spine time anyway (see plan-cumulative).
+   */
+  readonly lastPerGroup?: readonly string[];
 }
 
 /**

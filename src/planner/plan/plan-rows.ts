@@ -143,7 +143,8 @@ export function planRows(b: PlanBuilder, graph: SemanticGraph, req: RowsRequest)
       direct.push(levelColumn(graph, req.model, item.name, req.metricTimeDimension, item.time));
       continue;
     }
-    const entries = reachable.filter((r) => r.key === specKey(spec));
+    const key = specKey(spec);
+    const entries = reachable.filter((r) => r.key === key);
     if (entries.length === 0) throw new Error(`${item.name} is not reachable from ${req.model.name}`);
     if (entries.some((e) => e.hops.length === 0)) direct.push(levelColumn(graph, req.model, item.name, spec.element, item.time));
     else needs.push({ item, entries });

@@ -1,7 +1,7 @@
 /** Saved queries (KPI endpoints): the catalogue entry and `results`, which runs it. */
 import { GraphQLInt, GraphQLObjectType, GraphQLString } from 'graphql/index.js';
 import { savedQueryRunRequest, type SavedQueryRequest, type SavedQuerySummary } from '../../../engine/saved-queries.js';
-import type { GraphqlContext } from '../context.js';
+import { runOptions, type GraphqlContext } from '../context.js';
 import { RUNS_QUERY } from '../cost.js';
 import { savedQueryParamsFromArgs, TimeRangeInputType } from './input.types.js';
 import { QueryResultType, queryResultSource } from './result.types.js';
@@ -41,7 +41,7 @@ export const SavedQueryType = new GraphQLObjectType<SavedQuerySummary, GraphqlCo
       resolve: async (saved, args, ctx) => {
         const engine = ctx.engine();
         const query = savedQueryRunRequest(engine.definitions, saved.name, savedQueryParamsFromArgs(args));
-        return queryResultSource(await engine.run(query), ctx.requestId);
+        return queryResultSource(await engine.run(query, runOptions(ctx)), ctx.requestId);
       },
     },
   },

@@ -1,0 +1,49 @@
+/**
+ * The JSON body of a query result, `{columns, rows, meta}`. A cached answer is served many times
+ * with the same columns and rows and only `meta` (request id, cache outcome) changing, so the
+ * columns-and-rows part is serialised and UTF-8 encoded once per cached result and reused: a cache
+ * hit then costs a copy of bytes instead of a JSON.stringify and an encode of every row.
+ */
+import type { QueryResult } from '../../../engine/types.js';
+
+interface Encoded {
+  readonly columns: QueryResult['columns'];
+  /** `{"columns":[…],"rows":[…],"meta":` as UTF-8. */
+  readonly head: Buffer;
+}
+
+// Keyed by the rows array: the result cache hands out the same array on every hit, and the
+// entry (with its bytes) goes away when the cache drops the result.
+const encoded = new WeakMap<QueryResult['rows'], Encoded>();
+
+function publicColumns(columns: QueryResult['columns']) {
+  return columns.map((c) => ({
+    name: c.name,
+    kind: c.kind,
+    dataType: c.dataType,
+    ...(c.label !== undefined ? { label: c.label } : {}),
+    ...(c.unit !== undefined ? { unit: c.unit } : {}),
+    ...(c.grain !== undefined ? { grain: c.grain } : {}),
+  }));
+}
+
+function head(result: QueryResult): string {
+  return `{"columns":${JSON.stringify(publicColumns(result.columns))},"rows":${JSON.stringify(result.rows)},"meta":`;
+}
+
+/**
+ * The body, byte for byte `JSON.stringify({columns, rows, meta: {queryId, ...result.meta}})`.
+ * `reuse`: the result comes from the result cache (its rows are shared by later hits), so keep the
+ * encoded columns and rows for them; otherwise encode once and keep nothing.
+ */
+export function jsonBody(result: QueryResult, queryId: string, reuse: boolean): Buffer | string {
+  const tail = `${JSON.stringify({ queryId, ...result.meta })}}`;
+  if (!reuse) return head(result) + tail;
+  let found = encoded.get(result.rows);
+  if (!found || found.columns !== result.columns) {
+    found = { columns: result.columns, head: Buffer.from(head(result)) };
+    encoded.set(result.rows, found);
+  }
+  const meta = Buffer.from(tail);
+  return Buffer.concat([found.head, meta], found.head.length + meta.length);
+}
