@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `maatstaf` command: serve, migrate, seed, validate, compile, query, diff, docs. Configuration
+ * The `maatstaf` command: serve, migrate, seed, validate, compile, query, diff, docs, keys. Configuration
  * and usage errors exit with code 2, runtime failures with 1, always as one readable line.
  */
 import { Command, CommanderError, Option } from 'commander';
@@ -9,7 +9,8 @@ import { seedDemo } from '../demo/seed.js';
 import { registerDiffCommand } from './diff.command.js';
 import { registerDocsCommand } from './docs.command.js';
 import { CliExit, reportAndExit } from './fail.js';
-import { configFrom, withCommonFlags, type CommonFlags } from './flags.js';
+import { configFrom, withAuthFlags, withCommonFlags, type CommonFlags } from './flags.js';
+import { registerKeysCommand } from './keys.command.js';
 import { createProgressReporter } from './progress.js';
 import { registerQueryCommands } from './query.command.js';
 import { serve, watchFromEnv } from './serve.js';
@@ -21,7 +22,7 @@ const program = new Command('maatstaf')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-withCommonFlags(program.command('serve').description('serve the metrics API'))
+withAuthFlags(withCommonFlags(program.command('serve').description('serve the metrics API')))
   .addOption(new Option('--watch', 'reload the definitions when they change (development; env MAATSTAF_WATCH=1)'))
   .action(async (flags: CommonFlags & { watch?: boolean }) => {
     await serve(configFrom(flags), { watch: flags.watch === true || watchFromEnv(process.env.MAATSTAF_WATCH) });
@@ -66,6 +67,7 @@ registerValidateCommand(program);
 registerQueryCommands(program);
 registerDiffCommand(program);
 registerDocsCommand(program);
+registerKeysCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,7 @@
 import { pino, type Logger } from 'pino';
+import { authFromConfig } from '../access/authn/index.js';
+import { setupAccessPolicy } from '../access/serve-policy.js';
+import { isMaatstafError } from '../core/errors.js';
 import type { Config } from '../config/config.js';
 import { redactUrl } from '../config/config.js';
 import { rebuildGraphqlSchema } from '../api/graphql/index.js';
@@ -8,6 +11,9 @@ import { loadEngine } from '../engine/load-engine.js';
 import { createServerMetrics } from '../observability/metrics.js';
 import { registerMetricsRoutes } from '../observability/metrics.routes.js';
 import { buildApp } from '../server/app.js';
+import { secretSafeLogOptions } from '../server/hardening-log.js';
+import { parseCorsOrigins } from '../server/hardening.js';
+import { setupAuditLog } from '../audit/setup.js';
 import { watchDefinitions } from '../server/reload.js';
 import type { ServerState } from '../server/state.js';
 import { ensureEmbeddedDemo } from './demo-setup.js';
@@ -17,8 +23,8 @@ import { openConfiguredWarehouse } from './warehouse-from-config.js';
 export function createLogger(config: Config): Logger {
   return pino({
     level: config.logLevel,
-    // Secrets never reach the log, whatever a plugin logs.
-    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'databaseUrl', '*.password'],
+    // Secrets never reach the log, whatever a plugin logs (headers, cookies, URL passwords).
+    ...secretSafeLogOptions(),
   });
 }
 
@@ -28,11 +34,14 @@ export interface ServeOptions {
 }
 
 /**
- * `maatstaf serve`: reads a warehouse (never writes to one given by URL), loads the definitions and
+ * `maatstaf serve`: reads a warehouse (never writes its data; the audit log goes to maatstaf's own
+ * schema there unless MAATSTAF_AUDIT_DATABASE_URL names another database), loads the definitions and
  * serves the API until SIGTERM/SIGINT, then drains in-flight requests and closes the pool.
  */
 export async function serve(config: Config, opts: ServeOptions = {}): Promise<void> {
   const log = createLogger(config);
+  // A bad key file or OIDC setting stops the process (exit 2) before the warehouse is touched.
+  const auth = authFromConfig(config, { demo: !config.databaseUrl });
   const warehouse = await openConfiguredWarehouse(config);
   if (!config.databaseUrl) await ensureEmbeddedDemo(warehouse, log);
   log.info({ warehouse: config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded:${config.dataDir}` }, 'warehouse ready');
@@ -52,7 +61,32 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
   }
 
   speed.attach(state);
-  const app = await buildApp({ state, logger: log, graphql: { introspection: config.graphqlIntrospection } });
+  state.queryLimits = { maxMetrics: config.maxQueryMetrics, maxGroupBy: config.maxQueryGroupBy, maxRows: config.maxQueryRows };
+  // Audit log on the raw warehouse (not through the query limiter) or its own database.
+  const auditSetup = config.audit
+    ? await setupAuditLog(warehouse, { auditDatabaseUrl: config.auditDatabaseUrl, auditSchema: config.auditSchema, log: log.child({ component: 'audit' }, { level: auditLogLevel(config.logLevel) }) })
+    : undefined;
+  state.audit = auditSetup?.audit;
+  if (!auditSetup) log.warn('audit log disabled (MAATSTAF_AUDIT=false): queries of internal and personal metrics are not recorded');
+  // Before buildApp: the GraphQL schema leaves out the name enums when a policy is in force.
+  try {
+    await setupAccessPolicy(state, { accessPolicy: config.accessPolicy, metricsDir: config.metricsDir, production: process.env.NODE_ENV === 'production' }, log);
+  } catch (e) {
+    await warehouse.close().catch(() => {});
+    if (isMaatstafError(e)) throw new CliExit(2, e.message);
+    throw e;
+  }
+  log.info(auth.summary, 'authentication configured');
+  if (auth.summary.demoKeys) log.warn('demo API keys are active (embedded demo warehouse; see README "Authentication")');
+  const app = await buildApp({ state, logger: log, graphql: { introspection: config.graphqlIntrospection },
+    authn: auth.authenticator,
+    bodyLimitBytes: config.bodyLimitBytes,
+    hardening: {
+      corsOrigins: parseCorsOrigins(config.corsOrigins),
+      maxUrlLength: config.maxUrlLength,
+      rateLimit: { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
+    },
+  });
   registerMetricsRoutes(app, metrics);
   // After a reload the GraphQL enums (metric and group-by names) must follow the new definitions.
   state.onReload!.push((engine) => rebuildGraphqlSchema(app, engine));
@@ -61,6 +95,7 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     watcher?.close();
+    await auditSetup?.close().catch(() => {});
     await warehouse.close().catch(() => {});
     const err = e as { code?: string; message?: string };
     if (err.code === 'EADDRINUSE') throw new CliExit(1, `port ${config.port} on ${config.host} is already in use (set --port or PORT)`);
@@ -81,6 +116,8 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
     watcher?.close();
     app
       .close()
+      // Queued audit entries are written before the database closes.
+      .then(() => auditSetup?.close())
       .then(() => warehouse.close())
       .then(() => shared?.close())
       .then(() => {
@@ -94,6 +131,11 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Audit lines are written even when LOG_LEVEL is warn or error (only `silent` turns them off). */
+export function auditLogLevel(level: Config['logLevel']): Config['logLevel'] {
+  return level === 'warn' || level === 'error' || level === 'fatal' ? 'info' : level;
 }
 
 /** MAATSTAF_WATCH=1 / true / yes turns on hot reload. */

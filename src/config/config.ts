@@ -13,6 +13,11 @@ const optionalString = z
 
 const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** Token signature algorithms that may be allowed: asymmetric only, so HS/RS confusion cannot happen. */
+export const ASYMMETRIC_ALGORITHMS: readonly string[] = [
+  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519',
+];
+
 export const ConfigSchema = z.object({
   port: intFrom(0, 65535).default(3000).describe('TCP port to listen on.'),
   host: z.string().min(1).default('127.0.0.1').describe('Interface to bind (0.0.0.0 in containers).'),
@@ -22,7 +27,7 @@ export const ConfigSchema = z.object({
     })
     .describe('PostgreSQL warehouse URL; when absent the embedded PGlite demo warehouse is used.'),
   dataDir: z.string().min(1).default('.maatstaf').describe('Folder for the embedded warehouse data.'),
-  metricsDir: z.string().min(1).default('metrics').describe('Folder with the metric definitions (dbt MetricFlow YAML).'),
+  metricsDir: z.string().min(1).default('metrics').describe("Folder with the metric definitions (dbt MetricFlow YAML), or a path to dbt's semantic_manifest.json."),
   schema: optionalString
     .refine((s) => s === undefined || /^[A-Za-z_][A-Za-z0-9_]*$/.test(s), { message: 'must be a plain identifier' })
     .describe('Warehouse schema for unqualified table names (search_path).'),
@@ -43,7 +48,57 @@ export const ConfigSchema = z.object({
   redisUrl: optionalString
     .refine((u) => u === undefined || /^rediss?:\/\/[^\s]+$/.test(u), { message: 'must be a redis:// or rediss:// URL' })
     .describe('Redis for a result cache shared by replicas; when absent each process caches in memory only.'),
+  // Audit log and hardening (src/audit, src/server/hardening*)
+  audit: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1')
+    .describe('Record queries of internal and personal metrics in the audit log.'),
+  auditDatabaseUrl: optionalString
+    .refine((u) => u === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(u), { message: 'must be a postgres:// or postgresql:// URL' })
+    .describe('PostgreSQL database for the audit log; default the warehouse (the embedded demo: the same PGlite).'),
+  auditSchema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain identifier').default('maatstaf_audit').describe("Schema of maatstaf's audit table."),
+  corsOrigins: optionalString.describe('Comma-separated origins allowed to call the API from a browser (CORS); none by default.'),
+  rateLimitMax: intFrom(0, 1_000_000).default(300).describe('Requests per key, caller or IP per window (0 = no rate limit).'),
+  rateLimitWindowMs: intFrom(1000, 86_400_000).default(60_000).describe('Rate limit window in ms.'),
+  bodyLimitBytes: intFrom(1024, 64 * 1024 * 1024).default(256 * 1024).describe('Largest request body; larger → 413.'),
+  maxUrlLength: intFrom(256, 1_000_000).default(8192).describe('Longest URL (path + query string); longer → 414.'),
+  maxQueryMetrics: intFrom(1, 50).default(20).describe('Most metrics in one query (QUERY_LIMIT_EXCEEDED).'),
+  maxQueryGroupBy: intFrom(1, 20).default(10).describe('Most group-by items in one query (QUERY_LIMIT_EXCEEDED).'),
+  maxQueryRows: intFrom(1, 10_000_000).default(100_000).describe('Most rows one query may return (QUERY_LIMIT_EXCEEDED).'),
+  // Authentication (src/access/authn): API keys, OIDC bearer tokens, anonymous access.
+  apiKeysFile: optionalString.describe('YAML or JSON file with API keys (name, sha256 hash, roles).'),
+  apiKeys: optionalString.describe('API keys inline, same YAML/JSON form as the file (hashes only).'),
+  anonymous: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'])
+    .default('on')
+    .transform((v) => v === 'on' || v === 'true' || v === '1')
+    .describe('Serve requests without a credential as the anonymous caller (off: 401).'),
+  oidcIssuer: optionalString.describe("Expected `iss` of OIDC bearer tokens; enables token authentication."),
+  oidcAudience: optionalString.describe('Expected `aud` of OIDC bearer tokens (comma-separated for several).'),
+  oidcJwksUrl: optionalString
+    .refine((u) => u === undefined || /^https?:\/\/[^\s]+$/.test(u), { message: 'must be an http(s):// URL' })
+    .describe("URL of the identity provider's JSON Web Key Set."),
+  oidcAlgorithms: z
+    .string()
+    .default('RS256,ES256')
+    .transform((s) => s.split(',').map((a) => a.trim()).filter((a) => a !== ''))
+    .refine((algs) => algs.length > 0 && algs.every((a) => ASYMMETRIC_ALGORITHMS.includes(a)), {
+      message: `must be a comma-separated list of ${ASYMMETRIC_ALGORITHMS.join(', ')} (never HS* or none)`,
+    })
+    .describe('Accepted token signature algorithms (asymmetric only).'),
+  oidcClockSkewS: intFrom(0, 600).default(30).describe('Clock skew tolerated on exp/nbf/iat, in seconds.'),
+  oidcRolesClaim: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*$/, 'must be a claim name or dot path such as realm_access.roles')
+    .default('roles')
+    .describe('Token claim (dot path) holding the roles: Entra ID `roles` or `groups`.'),
+  oidcRoleMap: optionalString.describe('Claim value → role, `id=role,id2=role2`; when set, unmapped values are dropped.'),
+  // Authorisation (src/access): who may use which metrics.
+  accessPolicy: optionalString.describe('Access policy YAML (roles → metrics, group-bys, row filters); default <metrics>/access.yml when present.'),
 });
+
 
 export type Config = z.output<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
@@ -67,6 +122,28 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   maxQueuedQueries: 'MAATSTAF_MAX_QUEUED_QUERIES',
   refreshCheckMs: 'MAATSTAF_REFRESH_CHECK_MS',
   redisUrl: 'REDIS_URL',
+  audit: 'MAATSTAF_AUDIT',
+  auditDatabaseUrl: 'MAATSTAF_AUDIT_DATABASE_URL',
+  auditSchema: 'MAATSTAF_AUDIT_SCHEMA',
+  corsOrigins: 'MAATSTAF_CORS_ORIGINS',
+  rateLimitMax: 'MAATSTAF_RATE_LIMIT_MAX',
+  rateLimitWindowMs: 'MAATSTAF_RATE_LIMIT_WINDOW_MS',
+  bodyLimitBytes: 'MAATSTAF_BODY_LIMIT_BYTES',
+  maxUrlLength: 'MAATSTAF_MAX_URL_LENGTH',
+  maxQueryMetrics: 'MAATSTAF_MAX_QUERY_METRICS',
+  maxQueryGroupBy: 'MAATSTAF_MAX_QUERY_GROUP_BY',
+  maxQueryRows: 'MAATSTAF_MAX_QUERY_ROWS',
+  apiKeysFile: 'MAATSTAF_API_KEYS_FILE',
+  apiKeys: 'MAATSTAF_API_KEYS',
+  anonymous: 'MAATSTAF_ANONYMOUS',
+  oidcIssuer: 'MAATSTAF_OIDC_ISSUER',
+  oidcAudience: 'MAATSTAF_OIDC_AUDIENCE',
+  oidcJwksUrl: 'MAATSTAF_OIDC_JWKS_URL',
+  oidcAlgorithms: 'MAATSTAF_OIDC_ALGORITHMS',
+  oidcClockSkewS: 'MAATSTAF_OIDC_CLOCK_SKEW_S',
+  oidcRolesClaim: 'MAATSTAF_OIDC_ROLES_CLAIM',
+  oidcRoleMap: 'MAATSTAF_OIDC_ROLE_MAP',
+  accessPolicy: 'MAATSTAF_ACCESS_POLICY',
 };
 
 /** Flags override environment; undefined flags fall through to the environment, then defaults. */
@@ -96,7 +173,8 @@ function kebab(s: string): string {
 /** Never print passwords from database URLs. */
 export function redact(key: string, value: unknown): string {
   const text = String(value);
-  return key === 'databaseUrl' || key === 'redisUrl' ? redactUrl(text) : text;
+  if (key === 'apiKeys') return '…';
+  return key === 'databaseUrl' || key === 'redisUrl' || key === 'auditDatabaseUrl' ? redactUrl(text) : text;
 }
 
 export function redactUrl(url: string): string {

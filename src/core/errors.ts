@@ -23,10 +23,14 @@ export const ERROR_CODES = {
   UNSUPPORTED_QUERY: 400,
   NOT_ACCEPTABLE: 406,
   PAYLOAD_TOO_LARGE: 413,
+  /** The URL (path + query string) is longer than the server accepts (hardening). */
+  URI_TOO_LONG: 414,
   NOT_FOUND: 404,
   // Access (src/access)
   /** A credential was sent but is not valid (unknown key, bad token), or one is required. */
   UNAUTHENTICATED: 401,
+  /** A bearer token cannot be verified now: the identity provider's key set (JWKS) is unreachable. */
+  AUTH_UNAVAILABLE: 503,
   /** The caller may not use this metric / group-by item; never says whether a forbidden metric exists. */
   FORBIDDEN: 403,
   /** Too many requests from this key or address (rate limit). */
@@ -40,6 +44,13 @@ export const ERROR_CODES = {
   /** Too many queries waiting for the warehouse (MAATSTAF_MAX_QUEUED_QUERIES). */
   WAREHOUSE_BUSY: 503,
   STATEMENT_TIMEOUT: 504,
+  /**
+   * The client closed the connection before the answer was ready; its warehouse query was
+   * cancelled (src/core/cancellation.ts). Nobody receives this answer; 499 as nginx logs it.
+   */
+  QUERY_CANCELLED: 499,
+  /** The audit store cannot record the query: queries of personal data fail closed. */
+  AUDIT_UNAVAILABLE: 503,
   WAREHOUSE_ERROR: 502,
   NOT_READY: 503,
   // Configuration (CLI exit code 2)

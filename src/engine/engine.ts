@@ -3,14 +3,16 @@
  * the pure compiler, runs on the warehouse, and shapes values the same way for every consumer.
  */
 import { createHash } from 'node:crypto';
+import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
 import { MaatstafError } from '../core/errors.js';
 import { MetricQuerySchema, type CompiledQuery, type MetricQuery, type MetricQueryInput } from '../core/query.js';
-import { compileQuery } from '../compiler/index.js';
+import { protectedCompiler } from '../privacy/index.js';
+import { suppressRows } from '../privacy/suppress.js';
 import type { Definitions } from '../definitions/model.js';
 import type { SemanticGraph } from '../semantic-graph/index.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { formatRows } from './format-values.js';
-import type { Engine, QueryResult } from './types.js';
+import type { Engine, QueryResult, RunOptions } from './types.js';
 import { mapWarehouseError } from './warehouse-errors.js';
 
 export interface EngineDeps {
@@ -42,28 +44,42 @@ export function createEngine(deps: EngineDeps): Engine {
   const { graph, warehouse } = deps;
   const definitions: Definitions = graph.definitions;
 
-  const compile = (input: MetricQueryInput): CompiledQuery => compileQuery(graph, parseQuery(input));
+  // Small-cell suppression (src/privacy): protected metrics compile with hidden subject-count columns.
+  const compileProtected = protectedCompiler(graph);
+  const compile = (input: MetricQueryInput): CompiledQuery => compileProtected(parseQuery(input)).compiled;
 
   return {
     definitions,
     graph,
     compile,
-    async run(input: MetricQueryInput): Promise<QueryResult> {
-      const compiled = compile(input);
+    async run(input: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
+      const plan = compileProtected(parseQuery(input));
+      const signal = options?.signal;
+      const { compiled } = plan;
       const started = performance.now();
       let rows: Record<string, unknown>[];
       try {
-        rows = (await warehouse.query(compiled.sql, compiled.params)).rows;
+        rows = (await warehouse.query(compiled.sql, compiled.params, signal ? { signal } : undefined)).rows;
       } catch (e) {
+        // The client left and its query was cancelled: not a warehouse failure, nothing to log.
+        if (signal?.aborted || isQueryCancelled(e)) throw isQueryCancelled(e) ? e : queryCancelledError(e);
         deps.onWarehouseError?.(e, compiled);
         throw mapWarehouseError(e);
       }
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       const formatted = formatRows(rows, compiled.columns, graph.timeZone);
+      // Before any cache sees the answer: every consumer (REST, CSV, GraphQL, CLI) gets the same withheld cells.
+      const safe = plan.protectedColumns.length || plan.rounding.length ? suppressRows(formatted, rows, plan) : undefined;
       return {
         columns: compiled.columns,
-        rows: formatted,
-        meta: { definitionsVersion: definitions.version, sqlHash: sqlHash(compiled), rowCount: formatted.length, durationMs },
+        rows: safe?.rows ?? formatted,
+        meta: {
+          definitionsVersion: definitions.version,
+          sqlHash: sqlHash(compiled),
+          rowCount: (safe?.rows ?? formatted).length,
+          durationMs,
+          ...(plan.protectedColumns.length ? { suppressed: safe!.suppressed } : {}),
+        },
       };
     },
   };

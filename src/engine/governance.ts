@@ -24,7 +24,7 @@ export interface MetricGovernance {
   /** `higher_is_better`, `lower_is_better`, … */
   readonly direction?: string;
   readonly sensitivity?: Sensitivity;
-  /** Smallest group that may be shown (privacy); not enforced by the engine yet. */
+  /** Smallest group that may be shown: enforced by small-cell suppression (src/privacy). */
   readonly minGroupSize?: number;
   /** How often the source data refreshes: `daily`, `weekly`, … */
   readonly refresh?: string;
@@ -100,8 +100,14 @@ export function readGovernance(meta: Meta): MetricGovernance {
 }
 
 export function metricGovernance(def: MetricDef): MetricGovernance {
-  return readGovernance(def.meta);
+  // Read on every query (audit sensitivity, deprecation headers); definitions never change after
+  // loading (a reload makes new ones), so once per definition is enough.
+  let g = governanceByDef.get(def);
+  if (!g) governanceByDef.set(def, (g = Object.freeze(readGovernance(def.meta))));
+  return g;
 }
+
+const governanceByDef = new WeakMap<MetricDef, MetricGovernance>();
 
 /** What HTTP responses about deprecated metrics announce (RFC 9745 Deprecation, RFC 8594 Sunset). */
 export interface DeprecationNotice {

@@ -1,6 +1,7 @@
 import type { CompiledQuery, MetricQueryInput, OutputColumn } from '../core/query.js';
 import type { Definitions } from '../definitions/model.js';
 import type { SemanticGraph } from '../semantic-graph/index.js';
+import type { SuppressedCells } from '../privacy/suppress.js';
 
 export interface QueryResultMeta {
   readonly definitionsVersion: string;
@@ -10,6 +11,11 @@ export interface QueryResultMeta {
   readonly durationMs: number;
   /** Set by the result cache (src/cache): served from memory, from the warehouse, or an expired answer while the warehouse failed. */
   readonly cache?: 'hit' | 'miss' | 'stale';
+  /**
+   * Present when the query has metrics protected by `min_group_size` (src/privacy): the withheld
+   * (null) cells, one entry per row and reason; empty when nothing was withheld.
+   */
+  readonly suppressed?: readonly SuppressedCells[];
 }
 
 /** HTTP caching hints set by the result cache; REST turns them into ETag and Cache-Control. */

@@ -7,11 +7,14 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
 import { registerRestApi } from '../api/rest/index.js';
-import { ANONYMOUS, type Caller } from '../access/caller.js';
+import { createAuthenticator, registerAuthentication, type Authenticator } from '../access/authn/index.js';
+import type { Caller } from '../access/caller.js';
 import { MaatstafError } from '../core/errors.js';
 import { registerHealthRoutes } from './health.routes.js';
+import { registerHardening, type HardeningOptions } from './hardening.js';
 import { normaliseError, sendProblem } from './problem.js';
 import type { ServerState } from './state.js';
+import { registerWebRoutes, type WebRoutesOptions } from './web.routes.js';
 
 export interface AppOptions {
   readonly state: ServerState;
@@ -20,6 +23,15 @@ export interface AppOptions {
   readonly bodyLimitBytes?: number;
   /** GraphQL options: introspection (default on), GraphiQL, limits. */
   readonly graphql?: GraphqlApiOptions;
+  /** The KPI explorer at `/` (static build of src/web); default: the Vite build output if present. */
+  readonly web?: WebRoutesOptions;
+  /**
+   * Who is calling (API keys, OIDC tokens, anonymous on/off; src/access/authn). Default: anonymous
+   * allowed, no keys, no OIDC, so any credential sent is refused.
+   */
+  readonly authn?: Authenticator;
+  /** Helmet/CSP, CORS allowlist, URL length and rate limits (src/server/hardening.ts); rate limits off by default. */
+  readonly hardening?: HardeningOptions;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -36,12 +48,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, normaliseError(error)),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
-  // Every request starts anonymous; the authentication hook (src/access) replaces it.
+  // Every request starts anonymous; authentication replaces it, or answers 401 once the other
+  // onRequest hooks (helmet, CORS, rate limit) ran. Registered first, so they all see the caller.
   // (Fastify forbids object defaults on decorators: set per request.)
   app.decorateRequest('caller', null as unknown as Caller);
-  app.addHook('onRequest', async (request) => {
-    request.caller = ANONYMOUS;
-  });
+  registerAuthentication(app, opts.authn ?? createAuthenticator(), sendProblem);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -57,8 +68,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sendProblem(reply, request, new MaatstafError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  // Before the routes: the rate limiter attaches itself to routes as they are registered.
+  await registerHardening(app, opts.hardening);
   registerHealthRoutes(app, opts.state);
   await registerRestApi(app, opts.state);
   await registerGraphqlApi(app, opts.state, opts.graphql);
+  await registerWebRoutes(app, opts.web);
   return app;
 }

@@ -1,5 +1,8 @@
+import type { AccessPolicy } from '../access/policy-schema.js';
 import type { Engine } from '../engine/types.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import type { AuditLog } from '../audit/types.js';
+import type { QueryLimits } from './hardening-limits.js';
 
 /** Called after the definitions were reloaded into a new engine (e.g. to rebuild the GraphQL schema). */
 export type ReloadHook = (engine: Engine) => void | Promise<void>;
@@ -16,4 +19,13 @@ export interface ServerState {
   definitionsWarnings?: readonly string[] | undefined;
   /** Run in order after each successful reload (`maatstaf serve --watch`). */
   onReload?: ReloadHook[];
+  /**
+   * Access policy (src/access): who may use which metrics. Absent = every caller may use everything
+   * (tests, development without metrics/access.yml). Replaced when the policy file is reloaded.
+   */
+  access?: AccessPolicy | undefined;
+  /** The audit log (src/audit); absent = queries are not audited (tests, MAATSTAF_AUDIT=false). */
+  audit?: AuditLog | undefined;
+  /** Per-query limits (src/server/hardening-limits.ts); absent = only the query schema's caps. */
+  queryLimits?: QueryLimits | undefined;
 }

@@ -100,6 +100,83 @@ function check(res: LightMyRequestResponse, what: string): void {
   }
 }
 
+/** SQL an attacker would try, put into every field. */
+const SQL_PAYLOADS = [
+  "' OR '1'='1",
+  "reports_received'; DROP TABLE public_space_reports; --",
+  'reports_received) UNION SELECT usename, passwd FROM pg_shadow --',
+  "{{ Dimension('report__category') }} = '' OR 1=1 --",
+  "1; SELECT pg_sleep(10)",
+  '$1',
+  '"; COPY (SELECT 1) TO PROGRAM \'id\' --',
+  "{{ Dimension('report__category') }} = (SELECT current_user)",
+];
+const UNICODE = ['ﬁlter', 'metric\u0000name', '\u202Ereports_received', '🧨'.repeat(50), 'métrique', 'ʻokina', '\uD800', 'Ω'.repeat(300), '\u200B', 'ＳＥＬＥＣＴ'];
+
+/** Deeply nested JSON text (arrays or objects), built without recursion. */
+const nested = (depth: number, open: string, close: string, leaf = '1') => `${open.repeat(depth)}${leaf}${close.repeat(depth)}`;
+
+/** A lone surrogate cannot be percent-encoded as UTF-8; then its raw (invalid) bytes are sent. */
+function percentEncode(v: string): string {
+  try {
+    return encodeURIComponent(v);
+  } catch {
+    return '%ED%A0%80';
+  }
+}
+
+/** Hostile REST requests: oversized, deeply nested, unicode and SQL in every field. */
+function hostileRequests(): { method: 'GET' | 'POST'; url: string; payload?: string }[] {
+  const out: { method: 'GET' | 'POST'; url: string; payload?: string }[] = [];
+  const post = (url: string, payload: string) => out.push({ method: 'POST', url, payload });
+  const values = [...SQL_PAYLOADS, ...UNICODE];
+  for (const v of values) {
+    for (const url of ['/v1/query', '/v1/compile']) {
+      post(url, JSON.stringify({ metrics: [v] }));
+      post(url, JSON.stringify({ metrics: ['reports_received'], groupBy: [v] }));
+      post(url, JSON.stringify({ metrics: ['reports_received'], where: [v] }));
+      post(url, JSON.stringify({ metrics: ['reports_received'], where: v }));
+      post(url, JSON.stringify({ metrics: ['reports_received'], orderBy: [v] }));
+      post(url, JSON.stringify({ metrics: ['reports_received'], timeRange: { start: v, end: v } }));
+      post(url, JSON.stringify({ metrics: ['reports_received'], limit: v }));
+      post(url, JSON.stringify({ metrics: ['reports_received'], [v]: 1 }));
+    }
+    post('/v1/saved-queries/reports_by_month_and_category/results', JSON.stringify({ where: [v], orderBy: [v], timeRange: { start: v } }));
+    const e = percentEncode(v);
+    for (const qs of [`metrics=${e}`, `metrics=reports_received&groupBy=${e}`, `metrics=reports_received&where=${e}`, `metrics=reports_received&start=${e}&end=${e}`, `metrics=reports_received&orderBy=${e}&limit=${e}`, `metrics=reports_received&format=${e}`]) {
+      out.push({ method: 'GET', url: `/v1/query?${qs}` });
+    }
+    out.push({ method: 'GET', url: `/v1/metrics/${e}` });
+    out.push({ method: 'GET', url: `/v1/metrics?search=${e}&owner=${e}&tag=${e}` });
+    out.push({ method: 'GET', url: `/v1/dimensions/${e}/values?search=${e}&metrics=${e}` });
+    out.push({ method: 'GET', url: `/v1/saved-queries/${e}/results` });
+    out.push({ method: 'GET', url: `/v1/audit?caller=${e}&metric=${e}&from=${e}` });
+  }
+  // Oversized: body over the limit, huge fields within it, URL over the limit, many list items.
+  post('/v1/query', JSON.stringify({ metrics: ['reports_received'], where: ['x'.repeat(300_000)] }));
+  post('/v1/query', JSON.stringify({ metrics: ['reports_received'], where: ['x'.repeat(100_000)] }));
+  post('/v1/query', JSON.stringify({ metrics: Array.from({ length: 5000 }, () => 'reports_received') }));
+  post('/v1/query', JSON.stringify({ metrics: ['a'.repeat(200_000)] }));
+  out.push({ method: 'GET', url: `/v1/query?metrics=${'reports_received,'.repeat(1000)}` });
+  out.push({ method: 'GET', url: `/v1/query?metrics=reports_received&where=${'%27'.repeat(3000)}` });
+  out.push({ method: 'GET', url: `/v1/metrics/${'a'.repeat(600)}` });
+  // Deeply nested JSON, as the whole body and inside fields.
+  for (const depth of [100, 5_000, 60_000]) {
+    post('/v1/query', nested(depth, '[', ']'));
+    post('/v1/query', nested(depth, '{"a":', '}'));
+    post('/v1/query', `{"metrics":${nested(depth, '[', ']', '"reports_received"')}}`);
+    post('/v1/query', `{"metrics":["reports_received"],"timeRange":${nested(depth, '{"start":', '}', '"2024-01-01"')}}`);
+  }
+  return out;
+}
+
+/** Our SQL and internals never reach a client (a caller's own input may be echoed in a message). */
+function expectNoInternals(body: string, what: string): void {
+  expect(body, what).not.toMatch(/\n\s+at /);
+  expect(body, what).not.toMatch(/node_modules|\.ts:\d+|\.js:\d+/);
+  expect(body, what).not.toMatch(/"(public_space_reports|benefit_cases|districts)"\./);
+}
+
 describe.each(ENGINES)('REST fuzz on %s', (engine) => {
   let wh: TestWarehouse;
   let demo: TestApp;
@@ -123,6 +200,44 @@ describe.each(ENGINES)('REST fuzz on %s', (engine) => {
     );
     expect(statuses.get(200) ?? 0, JSON.stringify([...statuses])).toBeGreaterThan(20);
   });
+
+  it('never answers 5xx to hostile inputs (oversized, deeply nested, unicode, SQL in every field) and leaks no internals', async () => {
+    statuses.clear();
+    for (const r of hostileRequests()) {
+      const res = await demo.app.inject({ method: r.method, url: r.url, ...(r.payload !== undefined ? { payload: r.payload, headers: { 'content-type': 'application/json' } } : {}) });
+      const what = `${r.method} ${r.url.slice(0, 120)} ${(r.payload ?? '').slice(0, 120)}`;
+      check(res, what);
+      expectNoInternals(res.body, what);
+    }
+    expect(statuses.get(413), 'oversized body').toBeGreaterThan(0);
+    expect(statuses.get(414), 'oversized URL').toBeGreaterThan(0);
+    // The warehouse still answers afterwards (nothing was dropped or broken).
+    const after = await demo.app.inject({ method: 'POST', url: '/v1/query', payload: { metrics: ['reports_received'] } });
+    expect(after.statusCode).toBe(200);
+    const tables = await wh.query<{ n: number }>('SELECT count(*)::int AS n FROM public_space_reports');
+    expect(tables.rows[0]!.n).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('never answers 5xx to hostile GraphQL (SQL and unicode in every argument, deep nesting, oversized)', async () => {
+    const docs: unknown[] = [];
+    for (const v of [...SQL_PAYLOADS, ...UNICODE]) {
+      const s = JSON.stringify(v);
+      docs.push({ query: `{ query(input: {metrics: [${s}]}) { rows } }` });
+      docs.push({ query: 'query($i: QueryInput!) { query(input: $i) { rows } }', variables: { i: { metrics: ['reports_received'], groupBy: [v], where: [v], orderBy: [v], timeRange: { start: v } } } });
+      docs.push({ query: 'query($i: QueryInput!) { query(input: $i) { rows } }', variables: { i: { metrics: [v], limit: v } } });
+      docs.push({ query: v });
+    }
+    docs.push({ query: `{ ${nested(5000, 'a { ', ' }', 'b')} }` });
+    docs.push({ query: `{ query(input: {metrics: ${nested(3000, '[', ']', '"reports_received"')}}) { rows } }` });
+    docs.push({ query: 'query($i: QueryInput!) { query(input: $i) { rows } }', variables: JSON.parse(`{"i":${nested(3000, '{"metrics":', '}', '1')}}`) as unknown });
+    docs.push({ query: `{ ${'x'.repeat(200_000)} }` });
+    for (const doc of docs) {
+      const res = await demo.app.inject({ method: 'POST', url: '/graphql', payload: JSON.stringify(doc), headers: { 'content-type': 'application/json' } });
+      const what = `GraphQL ${JSON.stringify(doc).slice(0, 200)}`;
+      expect(res.statusCode, `${what} → ${res.body.slice(0, 300)}`).toBeLessThan(500);
+      expectNoInternals(res.body, what);
+    }
+  }, 120_000);
 
   it('never answers 5xx to random query strings and paths', async () => {
     statuses.clear();

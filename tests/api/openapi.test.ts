@@ -56,6 +56,7 @@ describe('OpenAPI document', () => {
   it('documents every /v1 operation with an id, summary, description, tags and error responses', () => {
     const ops = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
     expect(ops.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort()).toEqual([
+      'GET /v1/audit',
       'GET /v1/dimensions',
       'GET /v1/dimensions/{name}/values',
       'GET /v1/metrics',

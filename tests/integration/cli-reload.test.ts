@@ -14,7 +14,7 @@ import { cliEnv, freePort, runCli, startCli, waitForExit, waitForStatus } from '
 import { openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
 
 const METRICS = resolve(import.meta.dirname, '../../metrics');
-const NEW_METRIC = '\n  - {name: reports_total, label: Alle meldingen, type: simple, type_params: {measure: reports_received}, config: {meta: {owner: Openbare Ruimte}}}\n';
+const NEW_METRIC = '\n  - {name: reports_total, label: Alle meldingen, type: simple, type_params: {measure: reports_received}, config: {meta: {owner: Openbare Ruimte, sensitivity: public}}}\n';
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
 function copyMetrics(): string {
@@ -109,8 +109,8 @@ describe('maatstaf serve --watch (real CLI, embedded warehouse)', () => {
       await until(async () => (await fetch(`${base}/v1/metrics/reports_total`)).status === 200, 30_000);
       const v2 = (await ready()).definitionsVersion;
       expect(v2).not.toBe(v1);
-      // The GraphQL schema was rebuilt: the new metric is a valid enum value.
-      expect(await graphql('{ metric(name: reports_total) { name label } }')).toEqual({ data: { metric: { name: 'reports_total', label: 'Alle meldingen' } } });
+      // GraphQL serves the new definitions too (with an access policy, names are strings, not enums).
+      expect(await graphql('{ metric(name: "reports_total") { name label } }')).toEqual({ data: { metric: { name: 'reports_total', label: 'Alle meldingen' } } });
 
       writeFileSync(join(dir, 'extra.yml'), `metrics:${NEW_METRIC.replace('reports_received}', 'reports_recieved}')}`);
       await until(async () => (await ready()).definitionsWarnings !== undefined, 30_000);

@@ -50,7 +50,8 @@ describe('maatstaf CLI: bad input', () => {
 
 describe.skipIf(!PG_URL)('maatstaf CLI on real PostgreSQL', () => {
   const schema = `cli_${Date.now().toString(36)}`;
-  const env = cliEnv({ DATABASE_URL: PG_URL!, MAATSTAF_SCHEMA: schema });
+  // The audit log goes into the test's schema too, so the cleanup below removes it.
+  const env = cliEnv({ DATABASE_URL: PG_URL!, MAATSTAF_SCHEMA: schema, MAATSTAF_AUDIT_SCHEMA: schema });
 
   afterAll(async () => {
     const pg = await import('pg');

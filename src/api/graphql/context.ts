@@ -3,8 +3,10 @@
  * reload mid-request never mixes two engines), the request id, and a per-request memo so a
  * metric asked for in several places is described once.
  */
+import { ANONYMOUS, type Caller } from '../../access/caller.js';
+import { engineForLoaded } from '../../access/engine-for.js';
 import { MaatstafError } from '../../core/errors.js';
-import type { Engine } from '../../engine/types.js';
+import type { Engine, RunOptions } from '../../engine/types.js';
 import type { ServerState } from '../../server/state.js';
 
 export interface GraphqlContext {
@@ -14,21 +16,35 @@ export interface GraphqlContext {
   readonly requestId: string;
   /** Computes a value once per request. */
   memo<T>(key: string, compute: () => T): T;
+  /** Fires when the client closes the connection before the answer: running queries are cancelled. */
+  readonly signal?: AbortSignal;
 }
 
-/** A fresh context for one request. */
-export function createContext(state: ServerState, requestId: string): GraphqlContext {
-  const engine = state.engine;
+/**
+ * A fresh context for one request. The engine is the caller's access-checked view
+ * (src/access/engine-for.ts), so every resolver (catalogue and queries) sees only what the caller may use.
+ */
+export function createContext(state: ServerState, requestId: string, caller: Caller = ANONYMOUS, signal?: AbortSignal): GraphqlContext {
+  const loaded = state.engine;
+  const access = state.access;
+  const { audit, queryLimits } = state;
+  let engine: Engine | undefined;
   const memo = new Map<string, unknown>();
   return {
     engine() {
-      if (engine) return engine;
-      throw new MaatstafError('NOT_READY', 'the metric definitions are not loaded; see /readyz');
+      if (!loaded) throw new MaatstafError('NOT_READY', 'the metric definitions are not loaded; see /readyz');
+      return (engine ??= engineForLoaded({ access, audit, queryLimits }, loaded, caller, { interface: 'graphql', requestId }));
     },
     requestId,
+    ...(signal ? { signal } : {}),
     memo<T>(key: string, compute: () => T): T {
       if (!memo.has(key)) memo.set(key, compute());
       return memo.get(key) as T;
     },
   };
+}
+
+/** Engine.run options for a resolver: the request's client-gone signal. */
+export function runOptions(ctx: GraphqlContext): RunOptions {
+  return ctx.signal ? { signal: ctx.signal } : {};
 }

@@ -12,6 +12,7 @@ import { validateSchema } from 'graphql/index.js';
 import mercurius from 'mercurius';
 import type { Engine } from '../../engine/types.js';
 import type { ServerState } from '../../server/state.js';
+import { clientGoneSignal } from '../../server/client-signal.js';
 import { createContext } from './context.js';
 import { formatGraphqlErrors } from './errors.js';
 import { DEFAULT_GRAPHQL_LIMITS, validationRules, type GraphqlLimits } from './limits.js';
@@ -30,12 +31,25 @@ export interface GraphqlApiOptions {
   readonly limits?: Partial<GraphqlLimits>;
 }
 
+/**
+ * Whether the schema carries the MetricName/GroupByName/SavedQueryName enums. They list every name
+ * of the definitions, so under an access policy (state.access) the name arguments are plain
+ * Strings instead: one schema serves every caller and introspection reveals no metric a caller
+ * may not use (the catalogue fields list only those). Remembered per app for schema rebuilds.
+ */
+const withNameEnums = new WeakMap<FastifyInstance, boolean>();
+function nameEnumsFor(app: FastifyInstance, state: ServerState): boolean {
+  const enums = !state.access;
+  withNameEnums.set(app, enums);
+  return enums;
+}
+
 /** Registers `/graphql` (and `/graphiql`) on the app. Call before `app.ready()`. */
 export async function registerGraphqlApi(app: FastifyInstance, state: ServerState, opts: GraphqlApiOptions = {}): Promise<void> {
   const limits: GraphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...opts.limits };
   const introspection = opts.introspection ?? true;
   await app.register(mercurius, {
-    schema: buildGraphqlSchema(state.engine),
+    schema: buildGraphqlSchema(state.engine, { nameEnums: nameEnumsFor(app, state) }),
     path: '/graphql',
     graphiql: opts.graphiql ?? introspection,
     // One operation per request keeps every limit per request.
@@ -43,7 +57,7 @@ export async function registerGraphqlApi(app: FastifyInstance, state: ServerStat
     validationRules: validationRules(limits, introspection),
     graphql: { parseOptions: { maxTokens: limits.maxTokens } },
     errorFormatter: formatGraphqlErrors,
-    context: (request) => createContext(state, request.id),
+    context: (request, reply) => createContext(state, request.id, request.caller, clientGoneSignal(request, reply)),
     additionalRouteOptions: { preValidation: requestGuard(limits) },
   });
 }
@@ -53,7 +67,7 @@ export async function registerGraphqlApi(app: FastifyInstance, state: ServerStat
  * enums), without a restart. Resolvers always use the state's current engine; pass that engine here.
  */
 export function rebuildGraphqlSchema(app: FastifyInstance, engine: Engine | undefined): void {
-  const schema = buildGraphqlSchema(engine);
+  const schema = buildGraphqlSchema(engine, { nameEnums: withNameEnums.get(app) ?? true });
   const problems = validateSchema(schema);
   if (problems.length > 0) throw new Error(`generated GraphQL schema is invalid: ${problems.map((p) => p.message).join('; ')}`);
   app.graphql.replaceSchema(schema);

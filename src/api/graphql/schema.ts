@@ -9,7 +9,7 @@ import { listGroupByItems, listMetrics } from '../../engine/catalog.js';
 import { dimensionValues, type DimensionValuesRequest } from '../../engine/dimension-values.js';
 import { listSavedQueries, requireSavedQuery, savedQuerySummary } from '../../engine/saved-queries.js';
 import type { Engine } from '../../engine/types.js';
-import type { GraphqlContext } from './context.js';
+import { runOptions, type GraphqlContext } from './context.js';
 import { COMPILES, LIST, RUNS_QUERY } from './cost.js';
 import { listEntities } from './entities.js';
 import { JsonScalar } from './json-scalar.js';
@@ -30,8 +30,13 @@ interface DimensionValuesArgs {
   readonly search?: string | null;
 }
 
-function queryFields(engine: Engine | undefined): GraphQLFieldConfigMap<unknown, GraphqlContext> {
-  const names = buildNameEnums(engine);
+export interface GraphqlSchemaOptions {
+  /** Name arguments as enums of the definitions' names (default); false: plain Strings (access policy, see index.ts). */
+  readonly nameEnums?: boolean;
+}
+
+function queryFields(engine: Engine | undefined, opts: GraphqlSchemaOptions): GraphQLFieldConfigMap<unknown, GraphqlContext> {
+  const names = opts.nameEnums === false ? {} : buildNameEnums(engine);
   const metricName = nameType(names.metricName);
   const groupByName = nameType(names.groupByName);
   const savedQueryName = nameType(names.savedQueryName);
@@ -76,14 +81,20 @@ function queryFields(engine: Engine | undefined): GraphQLFieldConfigMap<unknown,
       type: optionalListOf(EntityType),
       description: 'The entities (join keys) of the semantic models.',
       extensions: LIST,
-      resolve: (_root, _args, ctx) => listEntities(ctx.engine().definitions),
+      resolve: (_root, _args, ctx) => {
+        const engine = ctx.engine();
+        if (!('access' in engine)) return listEntities(engine.definitions);
+        // Under an access policy: only entities the caller may use as group-by items.
+        const visible = new Set(engine.graph.groupByItemsFor([]).filter((i) => i.kind === 'entity').map((i) => i.element));
+        return listEntities(engine.definitions).filter((e) => visible.has(e.name));
+      },
     },
     query: {
       type: QueryResultType,
       description: 'Compiles the query into one SQL statement and runs it (REST POST /v1/query).',
       args: { input: { type: new GraphQLNonNull(QueryInputType) } },
       extensions: RUNS_QUERY,
-      resolve: async (_root, args: { input: unknown }, ctx) => queryResultSource(await ctx.engine().run(queryFromInput(args.input)), ctx.requestId),
+      resolve: async (_root, args: { input: unknown }, ctx) => queryResultSource(await ctx.engine().run(queryFromInput(args.input), runOptions(ctx)), ctx.requestId),
     },
     compile: {
       type: CompiledQueryType,
@@ -109,10 +120,10 @@ function queryFields(engine: Engine | undefined): GraphQLFieldConfigMap<unknown,
 }
 
 /** The schema for an engine (or, while the definitions do not load, one whose fields answer NOT_READY). */
-export function buildGraphqlSchema(engine: Engine | undefined): GraphQLSchema {
+export function buildGraphqlSchema(engine: Engine | undefined, opts: GraphqlSchemaOptions = {}): GraphQLSchema {
   const query = new GraphQLObjectType<unknown, GraphqlContext>({
     name: 'Query',
-    fields: queryFields(engine),
+    fields: queryFields(engine, opts),
   });
   return new GraphQLSchema({
     description:

@@ -11,6 +11,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { ServerState } from '../../server/state.js';
 import { swaggerOptions } from './openapi-options.js';
 import { addFormatNegotiation } from './reply.js';
+import { auditRoutes } from './routes/audit.routes.js';
 import { dimensionsRoutes } from './routes/dimensions.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import { queryRoutes } from './routes/query.routes.js';
@@ -44,5 +45,6 @@ export async function registerRestApi(app: FastifyInstance, state: ServerState):
     await api.register(dimensionsRoutes, opts);
     await api.register(queryRoutes, opts);
     await api.register(savedQueriesRoutes, opts);
+    await api.register(auditRoutes, opts);
   });
 }

@@ -3,12 +3,13 @@
  * format, deprecation headers, and sending a query result as JSON or CSV.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MaatstafError } from '../../core/errors.js';
+import { engineFor } from '../../access/engine-for.js';
 import type { MetricDef } from '../../definitions/model.js';
 import { deprecationNotice } from '../../engine/governance.js';
 import type { Engine, QueryResult, QueryResultFreshness } from '../../engine/types.js';
 import type { ServerState } from '../../server/state.js';
 import { toCsv } from './formats/csv.js';
+import { jsonBody } from './formats/json-body.js';
 import { negotiateFormat, type ResultFormat } from './formats/negotiate.js';
 
 declare module 'fastify' {
@@ -18,10 +19,13 @@ declare module 'fastify' {
   }
 }
 
-/** The loaded engine; NOT_READY (503, Retry-After) while the definitions do not load. */
-export function engineOf(state: ServerState): Engine {
-  if (state.engine) return state.engine;
-  throw new MaatstafError('NOT_READY', 'the metric definitions are not loaded; see /readyz');
+/**
+ * The loaded engine as the request's caller may use it (src/access/engine-for.ts: access checks,
+ * row-level filters, catalogue narrowed); NOT_READY (503, Retry-After) while the definitions do not load.
+ */
+export function engineOf(state: ServerState, request: FastifyRequest): Engine {
+  // The format is negotiated in preHandler, before any handler asks for the engine.
+  return engineFor(state, request.caller, { interface: formatOf(request) === 'csv' ? 'csv' : 'rest', requestId: request.id });
 }
 
 const chosenFormats = new WeakMap<FastifyRequest, ResultFormat>();
@@ -57,8 +61,15 @@ export function setDeprecationHeaders(reply: FastifyReply, defs: readonly (Metri
 
 /** Deprecation headers for the metrics a query names. */
 export function setQueryDeprecationHeaders(reply: FastifyReply, engine: Engine, metrics: readonly string[] | undefined): void {
-  setDeprecationHeaders(reply, (metrics ?? []).map((m) => engine.graph.metric(m)));
+  const defs = (metrics ?? []).map((m) => engine.graph.metric(m));
+  // Hot path of cached answers: skip re-reading the governance meta of metrics known current.
+  if (defs.every((d) => d === undefined || notDeprecated.has(d))) return;
+  setDeprecationHeaders(reply, defs);
+  if (!deprecationNotice(defs.filter((d): d is MetricDef => d !== undefined))) for (const d of defs) if (d) notDeprecated.add(d);
 }
+
+/** Metric definitions known not to be deprecated (definitions never change; a reload makes new ones). */
+const notDeprecated = new WeakSet<MetricDef>();
 
 export interface SendRowsOptions {
   /** CSV: prefix a UTF-8 BOM. */
@@ -77,20 +88,9 @@ export function sendRows(reply: FastifyReply, request: FastifyRequest, result: Q
       .header('content-disposition', `inline; filename="${name}.csv"`)
       .send(toCsv(result.columns, result.rows, { bom: opts.bom ?? false }));
   }
-  const body = {
-    columns: result.columns.map((c) => ({
-      name: c.name,
-      kind: c.kind,
-      dataType: c.dataType,
-      ...(c.label !== undefined ? { label: c.label } : {}),
-      ...(c.unit !== undefined ? { unit: c.unit } : {}),
-      ...(c.grain !== undefined ? { grain: c.grain } : {}),
-    })),
-    rows: result.rows,
-    meta: { queryId: request.id, ...result.meta },
-  };
   // Serialised here rather than by the response schema: results can be large and need no checking.
-  return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
+  // Answers from the result cache (they carry freshness) reuse their encoded rows on every hit.
+  return reply.type('application/json; charset=utf-8').send(jsonBody(result, request.id, result.freshness !== undefined));
 }
 
 /**

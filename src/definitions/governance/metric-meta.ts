@@ -87,6 +87,12 @@ export function checkMetricMeta(meta: Readonly<Record<string, unknown>>, ctx: Me
   if (has('min_group_size') && !(typeof size === 'number' && Number.isInteger(size) && size > 0)) {
     error('min_group_size', `min_group_size must be a positive integer, got ${show(size)}`);
   }
+  // Statistical disclosure control (src/privacy): rounding base for shown counts, and the entity counted as subject.
+  const base = meta.round_to;
+  if (has('round_to') && !(typeof base === 'number' && Number.isInteger(base) && base > 1)) {
+    error('round_to', `round_to must be an integer above 1 (e.g. 5), got ${show(base)}`);
+  }
+  if (has('subject') && !isText(meta.subject)) error('subject', `subject must name an entity, got ${show(meta.subject)}`);
   if (meta.sensitivity === 'personal' && !has('min_group_size')) {
     error('sensitivity', 'sensitivity personal needs meta.min_group_size (smallest group that may be shown)');
   }

@@ -3,8 +3,9 @@ import { GraphQLBoolean, GraphQLEnumType, GraphQLFloat, GraphQLInt, GraphQLObjec
 import type { CompiledQuery, OutputColumn } from '../../../core/query.js';
 import type { DimensionValuesPage } from '../../../engine/dimension-values.js';
 import type { QueryResult, QueryResultMeta } from '../../../engine/types.js';
+import type { SuppressedCells } from '../../../privacy/suppress.js';
 import { JsonScalar } from '../json-scalar.js';
-import { listOf, nonNull } from './wrappers.js';
+import { listOf, nonNull, optionalListOf } from './wrappers.js';
 
 const ColumnKindEnum = new GraphQLEnumType({
   name: 'ColumnKind',
@@ -35,6 +36,35 @@ export interface QueryMetaSource extends QueryResultMeta {
   readonly queryId: string;
 }
 
+const SuppressionReasonEnum = new GraphQLEnumType({
+  name: 'SuppressionReason',
+  values: {
+    min_group_size: { description: 'Fewer than k distinct subjects behind the cell.' },
+    complementary: { description: 'Withheld so that a suppressed cell cannot be recomputed from a total.' },
+  },
+});
+
+const SuppressedCellsType = new GraphQLObjectType<SuppressedCells>({
+  name: 'SuppressedCells',
+  description: 'Cells of one row withheld (null) by small-cell suppression, as REST meta.suppressed.',
+  fields: {
+    row: { type: nonNull(GraphQLInt), description: 'Index into `rows` (0-based).' },
+    columns: { type: listOf(GraphQLString), description: 'Metric columns withheld in that row.' },
+    reason: { type: nonNull(SuppressionReasonEnum) },
+    k: { type: nonNull(GraphQLInt), description: 'The minimum group size of the metric(s).' },
+  },
+});
+
+const CacheOutcomeEnum = new GraphQLEnumType({
+  name: 'CacheOutcome',
+  description: 'How the result cache answered (REST meta.cache).',
+  values: {
+    hit: { description: 'From the result cache (this replica or the shared Redis tier); no warehouse query.' },
+    miss: { description: 'Run on the warehouse now (or joined an identical query already running).' },
+    stale: { description: 'The warehouse failed; this is the last good answer, older than the cache TTL.' },
+  },
+});
+
 export const QueryMetaType = new GraphQLObjectType<QueryMetaSource>({
   name: 'QueryMeta',
   fields: {
@@ -43,6 +73,11 @@ export const QueryMetaType = new GraphQLObjectType<QueryMetaSource>({
     sqlHash: { type: nonNull(GraphQLString), description: 'Hash of the compiled SQL and parameters: equal hashes, equal numbers.' },
     rowCount: { type: nonNull(GraphQLInt) },
     durationMs: { type: nonNull(GraphQLFloat) },
+    cache: { type: CacheOutcomeEnum, description: 'How the result cache answered; null when the server runs without one.' },
+    suppressed: {
+      type: optionalListOf(SuppressedCellsType),
+      description: 'Set when the query has metrics with a minimum group size: the cells withheld as null (empty: none).',
+    },
   },
 });
 

@@ -49,7 +49,7 @@ export const dimensionsRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, 
     },
     async (request) => {
       const metrics = request.query.metrics ?? [];
-      return asResponse({ metrics, items: listGroupByItems(engineOf(state).graph, metrics) });
+      return asResponse({ metrics, items: listGroupByItems(engineOf(state, request).graph, metrics) });
     },
   );
 
@@ -70,7 +70,7 @@ export const dimensionsRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, 
     },
     async (request) => {
       const q = request.query;
-      const page = await dimensionValues(engineOf(state), {
+      const page = await dimensionValues(engineOf(state, request), {
         name: request.params.name,
         ...(q.metrics ? { metrics: q.metrics } : {}),
         ...(q.limit !== undefined ? { limit: q.limit } : {}),

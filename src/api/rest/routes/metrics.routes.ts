@@ -36,7 +36,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { s
         response: { 200: MetricListSchema, ...catalogProblems() },
       },
     },
-    async (request) => asResponse({ metrics: listMetrics(engineOf(state).graph, request.query) }),
+    async (request) => asResponse({ metrics: listMetrics(engineOf(state, request).graph, request.query) }),
   );
 
   app.get(
@@ -53,7 +53,7 @@ export const metricsRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { s
       },
     },
     async (request, reply) => {
-      const engine = engineOf(state);
+      const engine = engineOf(state, request);
       const detail = describeMetric(engine, request.params.name);
       setDeprecationHeaders(reply, [engine.graph.metric(detail.name)]);
       return asResponse(detail);

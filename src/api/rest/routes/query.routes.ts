@@ -1,6 +1,7 @@
 /** `POST /v1/query`, `GET /v1/query` (the same query as a URL) and `POST /v1/compile`. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { clientGoneSignal } from '../../../server/client-signal.js';
 import { listParams } from '../list-params.js';
 import { engineOf, sendRows, setQueryDeprecationHeaders } from '../reply.js';
 import { queryProblems } from '../schemas/problem.schema.js';
@@ -47,8 +48,8 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
       },
     },
     async (request, reply) => {
-      const engine = engineOf(state);
-      const result = await engine.run(request.body);
+      const engine = engineOf(state, request);
+      const result = await engine.run(request.body, { signal: clientGoneSignal(request, reply) });
       setQueryDeprecationHeaders(reply, engine, request.body.metrics);
       return sendRows(reply, request, result, { bom: request.query.bom === 'true' });
     },
@@ -71,9 +72,9 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
       },
     },
     async (request, reply) => {
-      const engine = engineOf(state);
+      const engine = engineOf(state, request);
       const query = queryFromUrl(request.query);
-      const result = await engine.run(query);
+      const result = await engine.run(query, { signal: clientGoneSignal(request, reply) });
       setQueryDeprecationHeaders(reply, engine, query.metrics);
       return sendRows(reply, request, result, { bom: request.query.bom === 'true' });
     },
@@ -92,7 +93,7 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
       },
     },
     async (request, reply) => {
-      const engine = engineOf(state);
+      const engine = engineOf(state, request);
       const compiled = engine.compile(request.body);
       setQueryDeprecationHeaders(reply, engine, request.body.metrics);
       return { sql: compiled.sql, params: [...compiled.params], columns: [...compiled.columns] };

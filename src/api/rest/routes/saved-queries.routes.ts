@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listSavedQueries, requireSavedQuery, savedQueryRunRequest, savedQuerySummary } from '../../../engine/saved-queries.js';
+import { clientGoneSignal } from '../../../server/client-signal.js';
 import { listParams } from '../list-params.js';
 import { asResponse, engineOf, sendRows, setQueryDeprecationHeaders } from '../reply.js';
 import { catalogProblems, queryProblems } from '../schemas/problem.schema.js';
@@ -37,7 +38,7 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
         response: { 200: SavedQueryListSchema, ...catalogProblems() },
       },
     },
-    async (request) => asResponse({ savedQueries: listSavedQueries(engineOf(state).definitions, request.query) }),
+    async (request) => asResponse({ savedQueries: listSavedQueries(engineOf(state, request).definitions, request.query) }),
   );
 
   app.get(
@@ -52,7 +53,7 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
         response: { 200: SavedQuerySchema, ...catalogProblems(404) },
       },
     },
-    async (request) => asResponse(savedQuerySummary(requireSavedQuery(engineOf(state).definitions, request.params.name))),
+    async (request) => asResponse(savedQuerySummary(requireSavedQuery(engineOf(state, request).definitions, request.params.name))),
   );
 
   app.get(
@@ -71,9 +72,9 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
       },
     },
     async (request, reply) => {
-      const engine = engineOf(state);
+      const engine = engineOf(state, request);
       const query = savedQueryRunRequest(engine.definitions, request.params.name, savedQueryParamsFromUrl(request.query));
-      const result = await engine.run(query);
+      const result = await engine.run(query, { signal: clientGoneSignal(request, reply) });
       setQueryDeprecationHeaders(reply, engine, query.metrics);
       return sendRows(reply, request, result, { bom: request.query.bom === 'true', filename: request.params.name });
     },
@@ -95,9 +96,9 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
       },
     },
     async (request, reply) => {
-      const engine = engineOf(state);
+      const engine = engineOf(state, request);
       const query = savedQueryRunRequest(engine.definitions, request.params.name, request.body);
-      const result = await engine.run(query);
+      const result = await engine.run(query, { signal: clientGoneSignal(request, reply) });
       setQueryDeprecationHeaders(reply, engine, query.metrics);
       return sendRows(reply, request, result, { bom: request.query.bom === 'true', filename: request.params.name });
     },

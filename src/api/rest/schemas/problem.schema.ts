@@ -31,6 +31,7 @@ export const ProblemSchema = z
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: unknown or unavailable names, malformed filter, bad time range, invalid parameters.',
+  403: 'FORBIDDEN: the caller may not use a metric, group-by item or filter of the request (access policy). The answer is the same whether or not a forbidden metric exists.',
   404: 'Unknown metric, dimension or saved query (with suggestions).',
   406: 'None of the formats in Accept can be produced.',
   413: 'Request body too large.',
@@ -50,5 +51,5 @@ export function catalogProblems(...extra: number[]) {
 
 /** Error responses of a route that runs SQL. */
 export function queryProblems(...extra: number[]) {
-  return Object.fromEntries([400, 404, 406, 503, 504, ...extra].map((s) => [s, problem(s)]));
+  return Object.fromEntries([400, 403, 404, 406, 503, 504, ...extra].map((s) => [s, problem(s)]));
 }

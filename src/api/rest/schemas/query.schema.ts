@@ -19,6 +19,18 @@ export const ColumnSchema = z
 
 const Cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
+/** Withheld cells (small-cell suppression, src/privacy): the same shape as the engine's meta.suppressed. */
+export const SuppressedCellsSchema = z
+  .object({
+    row: z.number().int().describe('Index into `rows` (0-based).'),
+    columns: z.array(z.string()).describe('Metric columns whose value is withheld (null) in that row.'),
+    reason: z
+      .enum(['min_group_size', 'complementary'])
+      .describe('`min_group_size`: fewer than k distinct subjects behind the cell; `complementary`: withheld so a suppressed cell cannot be recomputed from a total.'),
+    k: z.number().int().describe('The minimum group size of the metric(s).'),
+  })
+  .meta({ id: 'SuppressedCells' });
+
 export const QueryResultSchema = z
   .object({
     columns: z.array(ColumnSchema),
@@ -29,6 +41,10 @@ export const QueryResultSchema = z
       sqlHash: z.string().describe('Hash of the compiled SQL and parameters: equal hashes, equal numbers.'),
       rowCount: z.number().int(),
       durationMs: z.number(),
+      suppressed: z
+        .array(SuppressedCellsSchema)
+        .optional()
+        .describe('Present when the query has metrics with a minimum group size: the cells withheld as null (empty: none).'),
     }),
   })
   .meta({ id: 'QueryResult' });

@@ -1,0 +1,115 @@
+/**
+ * An engine as one caller sees it. `run` and `compile` authorise every query first (authorise.ts),
+ * add the row filter and pass the caller's scope to the cache. The graph and definitions it
+ * exposes are narrowed to what the caller may use, so every catalogue function (metric list,
+ * metric detail, group-by items, dimension values, saved queries) and every suggestion built from
+ * them only ever names what the caller may use. A metric outside the caller's grants looks exactly
+ * like one that does not exist: queries answer 403 FORBIDDEN for both, catalogue reads 404
+ * UNKNOWN_METRIC for both, with suggestions drawn from the caller's own metrics.
+ */
+import { createJsonMemo } from '../cache/input-memo.js';
+import { MaatstafError, isMaatstafError } from '../core/errors.js';
+import { suggest } from '../core/suggest.js';
+import type { CompiledQuery, MetricQueryInput } from '../core/query.js';
+import type { Definitions, MetricDef } from '../definitions/model.js';
+import { savedQueryRequest } from '../engine/saved-queries.js';
+import type { Engine, QueryResult, RunOptions } from '../engine/types.js';
+import type { GroupByItemInfo, SemanticGraph } from '../semantic-graph/index.js';
+import { authoriseQuery, maskRowFilterError, type AuthorisedQuery } from './authorise.js';
+import type { CallerAccess } from './caller-access.js';
+import { itemAllowed } from './grants.js';
+
+/** An Engine that checks access; `authorise` tells what a query would become (for the audit log). */
+export interface AccessCheckedEngine extends Engine {
+  readonly access: CallerAccess;
+  /** The engine without access checks (server-side lookups such as the audit log's sensitivity). */
+  readonly unchecked: Engine;
+  authorise(query: MetricQueryInput): AuthorisedQuery;
+}
+
+function restrictedGraph(graph: SemanticGraph, access: CallerAccess): SemanticGraph {
+  const metric = (name: string): MetricDef | undefined => {
+    const def = graph.metric(name);
+    // Hidden helpers are never queryable by name; the metrics built on them need them.
+    // A metric outside the grants looks exactly like one that does not exist (no throw: callers
+    // such as the audit log and deprecation headers probe names).
+    return def?.hidden || access.metrics.has(name) || access.fullMetricAccess ? def : undefined;
+  };
+  const unknownMetric = (n: string) =>
+    new MaatstafError('UNKNOWN_METRIC', `Unknown metric '${n}'.`, { name: n, suggestions: suggest(n, [...access.metrics]) });
+  const itemFilter = (names: readonly string[]) => (item: GroupByItemInfo) =>
+    names.length === 0
+      ? access.roles.some((r) => access.dimensionOnlyItems(r).has(item.name))
+      : names.every((m) => access.roles.some((r) => r.metrics.has(m) && itemAllowed(r, m, item.name)));
+  return {
+    ...graph,
+    metricNames: graph.metricNames.filter((m) => access.metrics.has(m)),
+    metric,
+    groupByItemsFor(names) {
+      for (const n of names) if (!metric(n)) throw unknownMetric(n);
+      return graph.groupByItemsFor(names).filter(itemFilter(names));
+    },
+    lineage(name) {
+      if (!metric(name)) throw unknownMetric(name);
+      return graph.lineage(name);
+    },
+  };
+}
+
+function isForbidden(e: unknown): boolean {
+  return isMaatstafError(e) && e.code === 'FORBIDDEN';
+}
+
+export function createAccessView(inner: Engine, access: CallerAccess): AccessCheckedEngine {
+  const graph = restrictedGraph(inner.graph, access);
+  // Pure in (access, graph, query): repeated queries (dashboards, cache hits) are checked once.
+  const checked = createJsonMemo<AuthorisedQuery>();
+  const authorise = (query: MetricQueryInput): AuthorisedQuery => {
+    const a = checked.get('', query, () => authoriseQuery(access, inner.graph, query));
+    // Remembered from an equal query: without a row filter, hand back this request's own object.
+    return a.rowFilter === undefined ? { ...a, query } : a;
+  };
+  let savedQueries: Definitions['savedQueries'] | undefined;
+  // Saved queries the caller may run; computed on first use (a resolution per saved query).
+  const visibleSavedQueries = () =>
+    (savedQueries ??= inner.definitions.savedQueries.filter((q) => {
+      try {
+        authorise(savedQueryRequest(q));
+        return true;
+      } catch (e) {
+        if (isForbidden(e)) return false;
+        return true; // a saved query that does not resolve answers its own error when run
+      }
+    }));
+  const definitions = new Proxy(inner.definitions, {
+    get(target, prop, receiver) {
+      if (prop === 'savedQueries') return visibleSavedQueries();
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+
+  const compile = (query: MetricQueryInput): CompiledQuery => {
+    const a = authorise(query);
+    try {
+      return inner.compile(a.query);
+    } catch (e) {
+      throw maskRowFilterError(e, a);
+    }
+  };
+  return {
+    definitions,
+    graph,
+    access,
+    unchecked: inner,
+    authorise,
+    compile,
+    async run(query: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
+      const a = authorise(query);
+      try {
+        return await inner.run(a.query, { ...options, scope: access.scope });
+      } catch (e) {
+        throw maskRowFilterError(e, a);
+      }
+    },
+  };
+}

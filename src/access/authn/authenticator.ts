@@ -1,0 +1,98 @@
+/**
+ * Turns a request's credential into a Caller. One credential per request: `Authorization: Bearer
+ * <API key or JWT>` or `X-API-Key: <API key>`. No credential → the anonymous caller (when allowed);
+ * any credential that does not verify → refused, never silently anonymous.
+ */
+import { ANONYMOUS, type Caller } from '../caller.js';
+import { createApiKeyStore, type ApiKeyEntry } from './api-keys.js';
+import { TokenRejected, type JwtVerifier } from './jwt.js';
+
+export interface AuthenticatorOptions {
+  /** Requests without a credential get the anonymous caller (default true); false → 401. */
+  readonly anonymous?: boolean;
+  readonly apiKeys?: readonly ApiKeyEntry[];
+  /** Verifies OIDC bearer tokens; absent → JWTs are refused. */
+  readonly jwt?: JwtVerifier | undefined;
+}
+
+export interface Authenticator {
+  readonly anonymousAllowed: boolean;
+  /** The caller, or throws AuthFailure. */
+  authenticate(headers: Readonly<Record<string, string | string[] | undefined>>): Promise<Caller>;
+}
+
+/**
+ * Why a request was refused. `missing`/`invalid` → 401 (`invalid` adds `error="invalid_token"` to
+ * WWW-Authenticate); `unavailable` → 503 (the identity provider's keys could not be fetched).
+ */
+export class AuthFailure extends Error {
+  constructor(
+    readonly kind: 'missing' | 'invalid' | 'unavailable',
+    /** For the server log only. */
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Longest credential looked at; anything longer is refused without hashing or parsing it. */
+const MAX_CREDENTIAL_LENGTH = 16 * 1024;
+/** A compact JWS: three base64url segments. API keys never contain a dot. */
+const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+type Credential = { kind: 'none' } | { kind: 'api-key'; value: string } | { kind: 'jwt'; value: string };
+
+function single(value: string | string[] | undefined, header: string): string | undefined {
+  if (Array.isArray(value)) {
+    if (value.length > 1) throw new AuthFailure('invalid', `${header} sent more than once`);
+    return value[0];
+  }
+  return value;
+}
+
+export function credentialOf(headers: Readonly<Record<string, string | string[] | undefined>>): Credential {
+  const authorization = single(headers.authorization, 'Authorization');
+  const apiKey = single(headers['x-api-key'], 'X-API-Key');
+  if (authorization !== undefined && apiKey !== undefined) throw new AuthFailure('invalid', 'both Authorization and X-API-Key sent');
+  if (apiKey !== undefined) {
+    const value = apiKey.trim();
+    if (value === '' || value.length > MAX_CREDENTIAL_LENGTH) throw new AuthFailure('invalid', 'empty or oversized X-API-Key');
+    return { kind: 'api-key', value };
+  }
+  if (authorization === undefined) return { kind: 'none' };
+  const m = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+  if (!m) throw new AuthFailure('invalid', 'Authorization is not a Bearer credential');
+  const value = m[1]!;
+  if (value.length > MAX_CREDENTIAL_LENGTH) throw new AuthFailure('invalid', 'oversized bearer credential');
+  return JWS_SHAPE.test(value) ? { kind: 'jwt', value } : { kind: 'api-key', value };
+}
+
+export function createAuthenticator(opts: AuthenticatorOptions = {}): Authenticator {
+  const keys = createApiKeyStore(opts.apiKeys ?? []);
+  const anonymousAllowed = opts.anonymous ?? true;
+  return {
+    anonymousAllowed,
+    async authenticate(headers) {
+      const credential = credentialOf(headers);
+      switch (credential.kind) {
+        case 'none':
+          if (!anonymousAllowed) throw new AuthFailure('missing', 'no credential and anonymous access is off');
+          return ANONYMOUS;
+        case 'api-key': {
+          const entry = keys.find(credential.value);
+          if (!entry) throw new AuthFailure('invalid', 'unknown or expired API key');
+          return Object.freeze({ id: entry.name, kind: 'api-key', roles: entry.roles }) satisfies Caller;
+        }
+        case 'jwt': {
+          if (!opts.jwt) throw new AuthFailure('invalid', 'bearer token sent but OIDC is not configured');
+          try {
+            return await opts.jwt.verify(credential.value);
+          } catch (e) {
+            if (e instanceof TokenRejected) throw new AuthFailure(e.kind, e.reason);
+            throw e;
+          }
+        }
+      }
+    },
+  };
+}

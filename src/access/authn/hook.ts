@@ -1,0 +1,79 @@
+/**
+ * The Fastify hooks that set `request.caller` on every request: REST, CSV, GraphQL and
+ * the docs' "Try it out" all pass through it. Refusals are problem+json with code UNAUTHENTICATED
+ * and a WWW-Authenticate header (RFC 6750), and say nothing about why a credential failed; the
+ * reason goes to the server log (never the credential itself).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MaatstafError } from '../../core/errors.js';
+import { ANONYMOUS } from '../caller.js';
+import { AuthFailure, type Authenticator } from './authenticator.js';
+
+export const REALM = 'maatstaf';
+
+/**
+ * Routes that never look at credentials and stay reachable when anonymous access is off: probes,
+ * the OpenAPI document, the Swagger UI and GraphiQL pages and assets (they hold no data; the API
+ * calls they make are authenticated), and the web UI's static files. A route can opt in too with
+ * `config: { public: true }`. Credentials sent to these routes are not looked at. CORS preflights
+ * (OPTIONS) never carry credentials, so they are not authenticated either.
+ */
+const PUBLIC_ROUTES = new Set(['/healthz', '/readyz', '/openapi.json', '/favicon.ico', '/']);
+const PUBLIC_PREFIXES = ['/docs', '/graphiql', '/ui', '/assets', '/static'];
+
+/** True for a public route (decided on the matched route pattern, not the raw URL). */
+export function isPublicRoute(request: FastifyRequest): boolean {
+  const route = request.routeOptions;
+  const config = route.config as { public?: unknown; rootPath?: unknown } | undefined;
+  // @fastify/static marks each file route with `rootPath` (the web UI and Swagger UI assets).
+  if (config?.public === true || typeof config?.rootPath === 'string') return true;
+  const url = route.url;
+  if (url === undefined) return false; // no such route: authenticate like everything else
+  return PUBLIC_ROUTES.has(url) || PUBLIC_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`));
+}
+
+/** Sends an error answer (the server's problem+json writer; passed in so access does not import the server). */
+export type SendProblem = (reply: FastifyReply, request: FastifyRequest, err: MaatstafError) => FastifyReply;
+
+/** Requests whose credential was refused, answered in preParsing. */
+const refused = new WeakMap<FastifyRequest, AuthFailure>();
+
+/**
+ * Adds the two authentication hooks; call first in the app factory.
+ *
+ * onRequest (first of all hooks): sets `request.caller`, or records why the credential was refused
+ * (the caller stays anonymous). The refusal is not answered there: the other onRequest hooks must
+ * still run so the 401 carries the security and CORS headers, and the rate limiter counts failed
+ * attempts per client address.
+ *
+ * preParsing (after every onRequest hook, route-level ones included, before the body is read):
+ * answers the refusal. It is sent from the hook, not thrown: plugins with their own error handler
+ * (mercurius on /graphql) would otherwise reshape it.
+ */
+export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator, send: SendProblem): void {
+  app.addHook('onRequest', async (request) => {
+    request.caller = ANONYMOUS;
+    if (request.method === 'OPTIONS' || isPublicRoute(request)) return;
+    try {
+      request.caller = await authenticator.authenticate(request.headers);
+    } catch (e) {
+      if (!(e instanceof AuthFailure)) throw e;
+      refused.set(request, e);
+    }
+  });
+
+  app.addHook('preParsing', async (request, reply) => {
+    const e = refused.get(request);
+    if (e === undefined) return;
+    if (e.kind === 'unavailable') {
+      request.log.warn({ reason: e.reason }, 'cannot verify bearer token: identity provider keys unavailable');
+      send(reply, request, new MaatstafError('AUTH_UNAVAILABLE', 'the credential cannot be verified right now; try again later'));
+      return reply;
+    }
+    request.log.info({ reason: e.reason }, 'authentication failed');
+    reply.header('www-authenticate', e.kind === 'invalid' ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`);
+    const message = e.kind === 'invalid' ? 'the credential was not accepted' : 'authentication required: send an API key or bearer token';
+    send(reply, request, new MaatstafError('UNAUTHENTICATED', message));
+    return reply;
+  });
+}

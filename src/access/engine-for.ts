@@ -1,0 +1,62 @@
+/**
+ * The one place interfaces get their engine: the loaded engine as the caller may use it. Without
+ * an access policy (tests, development) that is the loaded engine itself; with one, an
+ * access-checked view (access-view.ts). Compiled policies and views are cached per loaded engine,
+ * so a reload of the definitions or of the policy starts afresh and a request costs two map lookups.
+ */
+import { createAuditedEngine, type AuditMeta } from '../audit/audited-engine.js';
+import { MaatstafError } from '../core/errors.js';
+import { createLimitedEngine } from '../server/hardening-limits.js';
+import type { Engine } from '../engine/types.js';
+import type { ServerState } from '../server/state.js';
+import { createAccessView, type AccessCheckedEngine } from './access-view.js';
+import type { Caller } from './caller.js';
+import { callerAccess, effectiveRoleNames } from './caller-access.js';
+import { compilePolicy, type CompiledPolicy } from './grants.js';
+import type { AccessPolicy } from './policy-schema.js';
+
+interface PerEngine {
+  readonly policy: CompiledPolicy;
+  /** Views by effective role names (unknown roles dropped, so the map stays small). */
+  readonly views: Map<string, AccessCheckedEngine>;
+}
+
+const compiled = new WeakMap<AccessPolicy, WeakMap<Engine, PerEngine>>();
+
+function perEngine(policy: AccessPolicy, engine: Engine): PerEngine {
+  let byEngine = compiled.get(policy);
+  if (!byEngine) compiled.set(policy, (byEngine = new WeakMap()));
+  let entry = byEngine.get(engine);
+  if (!entry) byEngine.set(engine, (entry = { policy: compilePolicy(policy.spec, engine.graph), views: new Map() }));
+  return entry;
+}
+
+/** The access-checked view of `engine` for `caller` under `policy`. */
+export function accessViewFor(engine: Engine, policy: AccessPolicy, caller: Caller): AccessCheckedEngine {
+  const entry = perEngine(policy, engine);
+  const key = effectiveRoleNames(entry.policy, caller).join('\u0000');
+  let view = entry.views.get(key);
+  if (!view) entry.views.set(key, (view = createAccessView(engine, callerAccess(entry.policy, engine.graph, caller))));
+  return view;
+}
+
+/**
+ * `engine` (a snapshot of state.engine) as `caller` may use it. The per-query limits and the audit
+ * log (when configured) wrap the access check from OUTSIDE, so refusals are recorded too.
+ */
+export function engineForLoaded(
+  state: Pick<ServerState, 'access' | 'audit' | 'queryLimits'>,
+  engine: Engine,
+  caller: Caller,
+  meta: AuditMeta = { interface: 'rest' },
+): Engine {
+  const view = state.access ? accessViewFor(engine, state.access, caller) : engine;
+  const limited = state.queryLimits ? createLimitedEngine(view, state.queryLimits) : view;
+  return state.audit ? createAuditedEngine(limited, state.audit, caller, meta) : limited;
+}
+
+/** The loaded engine as `caller` may use it; NOT_READY (503) while the definitions do not load. */
+export function engineFor(state: ServerState, caller: Caller, meta?: AuditMeta): Engine {
+  if (!state.engine) throw new MaatstafError('NOT_READY', 'the metric definitions are not loaded; see /readyz');
+  return engineForLoaded(state, state.engine, caller, meta);
+}

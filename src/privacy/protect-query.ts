@@ -1,0 +1,109 @@
+/**
+ * Compiling a query with its subject counts: pure. A query without protected metrics compiles
+ * exactly as before; one with protected metrics compiles once more against a graph that also
+ * knows the subject-count metrics (src/privacy/subject-metrics.ts), asking for one hidden column
+ * per protected metric. It stays ONE SQL statement; the hidden columns are dropped after
+ * suppression and never reach a consumer.
+ *
+ * A query ordered by a protected metric sorts on a masked sort key (withheld cells past the shown
+ * ones), and its limit moves from the SQL to the engine, after suppression.
+ *
+ * The first compile against the plain graph is what validates the request: a caller can never
+ * name a subject-count metric (it does not exist there, also not in Metric() filters), and error
+ * messages and suggestions are the same as without privacy.
+ */
+import { MaatstafError } from '../core/errors.js';
+import type { CompiledQuery, MetricQuery } from '../core/query.js';
+import { compileQuery } from '../compiler/index.js';
+import { effectiveMinGroupSizes, ownRoundTo } from '../definitions/governance/subject.js';
+import { parseFilter } from '../planner/filter-api.js';
+import { buildSemanticGraph, type SemanticGraph } from '../semantic-graph/index.js';
+import { maskedMetricName, subjectMetricName, withSubjectMetrics } from './subject-metrics.js';
+
+/** A protected metric column: its k and the hidden column with its subject count. */
+export interface ProtectedColumn {
+  readonly column: string;
+  readonly k: number;
+  readonly subjects: string;
+}
+
+export interface ProtectedQuery {
+  /** SQL (with the hidden subject columns, if any) and the columns a consumer sees. */
+  readonly compiled: CompiledQuery;
+  readonly protectedColumns: readonly ProtectedColumn[];
+  /** Metric columns whose shown values are rounded to a base (`meta.round_to`). */
+  readonly rounding: readonly { readonly column: string; readonly base: number }[];
+  /** The group-by columns (everything but metrics): the keys complementary suppression works on. */
+  readonly keyColumns: readonly string[];
+  /** The query's limit, when the engine applies it after suppression (the SQL then has none). */
+  readonly limit?: number;
+}
+
+export type ProtectedCompiler = (query: MetricQuery) => ProtectedQuery;
+
+/** The output name an orderBy entry sorts on (`-name` descending), as the resolver reads it. */
+const orderColumn = (entry: string): string => entry.trim().toLowerCase().replace(/^-\s*/, '');
+
+/**
+ * `{{ Metric('m', group_by=[…]) }}` in a request filter compares the unsuppressed value of m per
+ * entity (`= 3` selects the districts with exactly 3 cases): for a protected m that would reveal
+ * small cells through any other metric, so it is refused. Metric() filters written by definition
+ * authors (reviewed files) stay allowed.
+ */
+function refuseProtectedMetricFilters(query: MetricQuery, ks: ReadonlyMap<string, number>): void {
+  const where = query.where === undefined ? [] : typeof query.where === 'string' ? [query.where] : query.where;
+  where.forEach((text, i) => {
+    const path = `where[${i}]`;
+    for (const ref of parseFilter(text, { path }).refs) {
+      const name = ref.name.toLowerCase();
+      if (ref.kind === 'metric' && ks.has(name)) {
+        throw new MaatstafError(
+          'UNSUPPORTED_QUERY',
+          `${path}: metric '${name}' has a minimum group size (${ks.get(name)}); its values cannot be used in a filter. Query it as a metric instead.`,
+          { name, path },
+        );
+      }
+    }
+  });
+}
+
+export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
+  const ks = effectiveMinGroupSizes(graph.definitions);
+  let subjectGraph: SemanticGraph | undefined;
+  // Built on first use: engines whose definitions protect nothing never pay for it.
+  const withSubjects = () =>
+    (subjectGraph ??= buildSemanticGraph(withSubjectMetrics(graph.definitions), { timeColumnTypes: (m, d) => graph.timeColumnType(m, d) }));
+
+  return (query) => {
+    const base = compileQuery(graph, query);
+    refuseProtectedMetricFilters(query, ks);
+    const metrics = base.columns.filter((c) => c.kind === 'metric').map((c) => c.name);
+    const keyColumns = base.columns.filter((c) => c.kind !== 'metric').map((c) => c.name);
+    const rounding = metrics.flatMap((column) => {
+      const def = graph.metric(column);
+      const roundTo = def ? ownRoundTo(def) : undefined;
+      return roundTo !== undefined ? [{ column, base: roundTo }] : [];
+    });
+    const protectedColumns = metrics.flatMap((column) => {
+      const k = ks.get(column);
+      return k !== undefined ? [{ column, k, subjects: subjectMetricName(column) }] : [];
+    });
+    if (protectedColumns.length === 0) return { compiled: base, protectedColumns, rounding, keyColumns };
+    // Ordered by a protected metric: sort on its sort key (withheld cells last) instead of the true value.
+    const sortKeys: string[] = [];
+    const orderBy = query.orderBy.map((o) => {
+      const column = orderColumn(o);
+      if (!protectedColumns.some((p) => p.column === column)) return o;
+      const descending = o.trim().startsWith('-');
+      const key = maskedMetricName(column, descending);
+      if (!sortKeys.includes(key)) sortKeys.push(key);
+      return `${descending ? '-' : ''}${key}`;
+    });
+    // The limit is applied after suppression: complementary suppression must see every row of a line,
+    // or `limit` would show a cell that the same query without limit withholds.
+    const { limit, ...unlimited } = query;
+    const full = compileQuery(withSubjects(), { ...unlimited, metrics: [...metrics, ...protectedColumns.map((p) => p.subjects), ...sortKeys], orderBy });
+    const compiled = { sql: full.sql, params: full.params, columns: base.columns };
+    return { compiled, protectedColumns, rounding, keyColumns, ...(limit !== undefined ? { limit } : {}) };
+  };
+}

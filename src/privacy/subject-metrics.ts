@@ -1,0 +1,150 @@
+/**
+ * Subject-count metrics: for every metric in a protected tree, a companion metric that counts the
+ * distinct subjects behind each of its cells. They are ordinary metric definitions, so the one
+ * planner and compiler put them in the SAME SQL statement as the query's metrics, with the same
+ * filters (query, metric, input), the same group-by and the same time range — nothing about the
+ * counting is a second code path that could drift from how the values are computed.
+ *
+ * - simple: COUNT(DISTINCT subject) over the rows that contribute to the value: for sums (count
+ *   and sum_boolean are sums of CASE 0/1 after normalisation) the rows whose expression is non-zero,
+ *   for every other aggregation the rows whose expression is not NULL. Same model, filters,
+ *   aggregation time dimension and semi-additive window as the metric.
+ * - ratio / derived: the MINIMUM over the inputs' subject counts (PostgreSQL LEAST; an input without
+ *   rows in a cell contributes nothing and does not lower the minimum). Conservative: a cell is
+ *   shown only if every input that feeds it covers at least k subjects. Offsets and input filters
+ *   are kept, so an offset input is counted in the period it reads.
+ * - cumulative: the same window over the subject count (the window aggregates raw rows, so
+ *   distinct subjects over the window are counted, not summed per period).
+ */
+import { createHash } from 'node:crypto';
+import { effectiveMinGroupSizes, metricInputNames, subjectOf } from '../definitions/governance/subject.js';
+import type { Definitions, ElementExpr, MetricDef, MetricInputDef, SimpleMetricDef } from '../definitions/model.js';
+
+export const SUBJECT_PREFIX = '__subjects__';
+/** PostgreSQL truncates identifiers longer than this; the output column would be renamed. */
+const MAX_NAME = 63;
+
+/** Output column name of the subject count of `metric`. */
+export function subjectMetricName(metric: string): string {
+  const name = `${SUBJECT_PREFIX}${metric}`;
+  return name.length <= MAX_NAME ? name : `${SUBJECT_PREFIX}${createHash('sha256').update(metric).digest('hex').slice(0, 24)}`;
+}
+
+const sqlOf = (e: ElementExpr): string => (e.column !== undefined ? `"${e.column.replace(/"/g, '""')}"` : `(${e.sql})`);
+
+function subjectCount(defs: Definitions, def: SimpleMetricDef): SimpleMetricDef {
+  const s = subjectOf(defs, def);
+  // checkSubjects rejected these definitions at load; reaching this is a programming error.
+  if ('problem' in s) throw new Error(`subject of ${def.name}: ${s.problem}`);
+  const agg = def.aggregation;
+  const value = sqlOf(agg.expr);
+  const contributes = agg.agg === 'sum' ? `${value} <> 0` : `${value} IS NOT NULL`;
+  return {
+    type: 'simple',
+    name: subjectMetricName(def.name),
+    filters: def.filters,
+    ...(def.timeGranularity !== undefined ? { timeGranularity: def.timeGranularity } : {}),
+    hidden: false,
+    meta: {},
+    loc: def.loc,
+    aggregation: {
+      semanticModel: agg.semanticModel,
+      agg: 'count_distinct',
+      sourceAgg: 'count_distinct',
+      expr: { sql: `CASE WHEN ${contributes} THEN ${sqlOf(s.entity.expr)} END` },
+      useDiscretePercentile: false,
+      aggTimeDimension: agg.aggTimeDimension,
+      ...(agg.nonAdditiveDimension ? { nonAdditiveDimension: agg.nonAdditiveDimension } : {}),
+      joinToTimespine: false,
+    },
+  };
+}
+
+function minimumOver(def: MetricDef, inputs: readonly MetricInputDef[]): MetricDef {
+  const aliased = inputs.map((input, i) => ({ ...input, name: subjectMetricName(input.name), alias: `subjects_${i}` }));
+  return {
+    type: 'derived',
+    name: subjectMetricName(def.name),
+    filters: def.filters,
+    ...(def.timeGranularity !== undefined ? { timeGranularity: def.timeGranularity } : {}),
+    hidden: false,
+    meta: {},
+    loc: def.loc,
+    expr: `LEAST(${aliased.map((a) => a.alias).join(', ')})`,
+    inputs: aliased,
+  };
+}
+
+function subjectMetric(defs: Definitions, def: MetricDef): MetricDef {
+  switch (def.type) {
+    case 'simple':
+      return subjectCount(defs, def);
+    case 'ratio':
+      return minimumOver(def, [def.numerator, def.denominator]);
+    case 'derived':
+      return minimumOver(def, def.inputs);
+    case 'cumulative':
+      return { ...def, name: subjectMetricName(def.name), hidden: false, meta: {}, input: { ...def.input, name: subjectMetricName(def.input.name) } };
+    case 'conversion':
+      throw new Error(`conversion metric ${def.name} cannot be protected (rejected at load)`);
+  }
+}
+
+export const MASKED_PREFIX = '__masked__';
+
+/** Output column name of the sort key of `metric` in one direction (what a query ordered by it sorts on). */
+export function maskedMetricName(metric: string, descending: boolean): string {
+  const prefix = `${MASKED_PREFIX}${descending ? 'desc' : 'asc'}__`;
+  const name = `${prefix}${metric}`;
+  return name.length <= MAX_NAME ? name : `${prefix}${createHash('sha256').update(metric).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * The sort key of a protected metric, in SQL: the value where the cell is shown, and for a cell
+ * below k a value past every shown one (+∞ ascending, −∞ descending). A query ordered by the metric
+ * sorts on this instead of the true value, so the position of a withheld cell does not reveal its
+ * rank, and "top 10" asks still get shown cells first. Cells without data
+ * stay NULL and sort where NULLs always sort.
+ */
+function maskedMetric(def: MetricDef, k: number, descending: boolean): MetricDef {
+  const past = descending ? '-Infinity' : 'Infinity';
+  return {
+    type: 'derived',
+    name: maskedMetricName(def.name, descending),
+    filters: [],
+    ...(def.timeGranularity !== undefined ? { timeGranularity: def.timeGranularity } : {}),
+    hidden: false,
+    meta: {},
+    loc: def.loc,
+    expr:
+      `CASE WHEN masked_value IS NULL THEN NULL WHEN COALESCE(masked_subjects, 0) >= ${k} THEN CAST(masked_value AS DOUBLE PRECISION) ` +
+      `ELSE CAST('${past}' AS DOUBLE PRECISION) END`,
+    inputs: [
+      { name: def.name, alias: 'masked_value', filters: [] },
+      { name: subjectMetricName(def.name), alias: 'masked_subjects', filters: [] },
+    ],
+  };
+}
+
+/**
+ * The definitions plus, for every metric in a protected tree, a subject-count metric and (for the
+ * protected ones) two sort keys. The original metrics are untouched, so queries without
+ * protected metrics compile exactly as before.
+ */
+export function withSubjectMetrics(defs: Definitions): Definitions {
+  const ks = effectiveMinGroupSizes(defs);
+  const byName = new Map(defs.metrics.map((m) => [m.name, m]));
+  const added = new Map<string, MetricDef>();
+  const visit = (name: string) => {
+    const def = byName.get(name);
+    if (!def || added.has(name)) return;
+    added.set(name, subjectMetric(defs, def));
+    for (const input of metricInputNames(def)) visit(input);
+  };
+  for (const name of ks.keys()) visit(name);
+  const masked = [...ks].flatMap(([name, k]) => {
+    const def = byName.get(name);
+    return def ? [maskedMetric(def, k, false), maskedMetric(def, k, true)] : [];
+  });
+  return { ...defs, metrics: [...defs.metrics, ...added.values(), ...masked] };
+}

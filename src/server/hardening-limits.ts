@@ -1,0 +1,63 @@
+/**
+ * Per-query limits (configurable; MAATSTAF_MAX_QUERY_*): metrics and group-by items per query and
+ * rows per answer. The query schema already caps lists at MAX_METRICS / MAX_GROUP_BY; these are the
+ * operator's tighter limits. Exceeding one answers 400 QUERY_LIMIT_EXCEEDED naming the limit.
+ */
+import { MaatstafError } from '../core/errors.js';
+import type { MetricQueryInput } from '../core/query.js';
+import type { Engine, QueryResult, RunOptions } from '../engine/types.js';
+
+export interface QueryLimits {
+  readonly maxMetrics: number;
+  readonly maxGroupBy: number;
+  readonly maxRows: number;
+}
+
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxMetrics: 20, maxGroupBy: 10, maxRows: 100_000 };
+
+const lengthOf = (v: unknown): number => (Array.isArray(v) ? v.length : 0);
+
+/** Throws QUERY_LIMIT_EXCEEDED when the query asks for more metrics or group-by items than allowed. */
+export function checkQueryShape(input: MetricQueryInput, limits: QueryLimits): void {
+  const q = input as { metrics?: unknown; groupBy?: unknown };
+  const metrics = lengthOf(q.metrics);
+  if (metrics > limits.maxMetrics) {
+    throw new MaatstafError('QUERY_LIMIT_EXCEEDED', `a query may name at most ${limits.maxMetrics} metrics (got ${metrics}); split it into several queries`, {
+      name: 'metrics',
+      path: 'metrics',
+    });
+  }
+  const groupBy = lengthOf(q.groupBy);
+  if (groupBy > limits.maxGroupBy) {
+    throw new MaatstafError('QUERY_LIMIT_EXCEEDED', `a query may group by at most ${limits.maxGroupBy} items (got ${groupBy})`, {
+      name: 'groupBy',
+      path: 'groupBy',
+    });
+  }
+}
+
+/** Throws QUERY_LIMIT_EXCEEDED when an answer has more rows than allowed. */
+export function checkRowCount(result: QueryResult, limits: QueryLimits): void {
+  if (result.rows.length > limits.maxRows) {
+    throw new MaatstafError(
+      'QUERY_LIMIT_EXCEEDED',
+      `the answer has more than ${limits.maxRows} rows; add filters, a coarser grain or a limit`,
+      { name: 'limit', path: 'limit', suggestions: [`limit: ${limits.maxRows}`] },
+    );
+  }
+}
+
+/** The engine with the limits applied to every run (compile is checked for shape only). */
+export function createLimitedEngine(inner: Engine, limits: QueryLimits): Engine {
+  const run = async (input: MetricQueryInput, options?: RunOptions): Promise<QueryResult> => {
+    checkQueryShape(input, limits);
+    const result = await inner.run(input, options);
+    checkRowCount(result, limits);
+    return result;
+  };
+  const compile = (input: MetricQueryInput) => {
+    checkQueryShape(input, limits);
+    return inner.compile(input);
+  };
+  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile, run });
+}

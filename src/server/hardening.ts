@@ -1,0 +1,132 @@
+/**
+ * HTTP hardening every app gets: security headers (helmet, with the CSP of hardening-csp.ts), a
+ * CORS allowlist, a URL length limit (414) and, when configured, rate limits per caller or IP
+ * (429 RATE_LIMITED with Retry-After; in Redis when REDIS_URL is set, so replicas share counts).
+ * Register before the routes: the rate limiter attaches itself to routes as they are added.
+ */
+import cors from '@fastify/cors';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet, { type HelmetOptions } from 'helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Redis } from 'ioredis';
+import { MaatstafError } from '../core/errors.js';
+import { METRICS_PATH } from '../observability/metrics.routes.js';
+import { DEFAULT_CSP, GRAPHIQL_CSP, cspHeader, isGraphiqlPath } from './hardening-csp.js';
+
+export interface RateLimitOptions {
+  /** Requests per window per key (caller id when authenticated, else client IP). */
+  readonly max: number;
+  readonly windowMs: number;
+  /** Shared counters in Redis (replicas); when absent counters are per process. */
+  readonly redisUrl?: string;
+}
+
+export interface HardeningOptions {
+  /** Browser origins allowed to call the API (exact `scheme://host[:port]`); none by default. */
+  readonly corsOrigins?: readonly string[];
+  /** Off when absent (tests); `maatstaf serve` always sets it from the configuration. */
+  readonly rateLimit?: RateLimitOptions;
+  /** Longest URL accepted (default 8192); longer answers 414 URI_TOO_LONG. */
+  readonly maxUrlLength?: number;
+}
+
+/** Paths never rate limited: probes and scrapes must keep working under load. */
+const UNLIMITED = new Set(['/healthz', '/readyz', METRICS_PATH]);
+
+/** The rate-limit bucket of a request: the authenticated caller, else the client address. */
+export function rateLimitKey(request: FastifyRequest): string {
+  const caller = request.caller;
+  return caller && caller.kind !== 'anonymous' ? `caller:${caller.kind}:${caller.id}` : `ip:${request.ip}`;
+}
+
+/** The headers helmet would set for these options (they do not depend on the request). */
+export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader(name: string, value: unknown) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(options)({} as IncomingMessage, res as unknown as ServerResponse, () => {});
+  return headers;
+}
+
+/** Comma-separated MAATSTAF_CORS_ORIGINS → exact origins (trailing slashes dropped). */
+export function parseCorsOrigins(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter((o) => o !== '');
+}
+
+export async function registerHardening(app: FastifyInstance, opts: HardeningOptions = {}): Promise<void> {
+  const maxUrlLength = opts.maxUrlLength ?? 8192;
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > maxUrlLength) {
+      throw new MaatstafError('URI_TOO_LONG', `the URL is longer than ${maxUrlLength} characters; send the query as a POST body`);
+    }
+  });
+
+  // helmet's headers depend only on its options: compute them once (@fastify/helmet rebuilt the
+  // middleware and two nonces on every request, ~9% of a cached answer's CPU).
+  const securityHeaders = helmetHeaders({
+    contentSecurityPolicy: { useDefaults: false, directives: { ...DEFAULT_CSP } as Record<string, string[]> },
+    // TLS is terminated in front of maatstaf; HSTS is only honoured over HTTPS anyway.
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.headers(securityHeaders);
+  });
+  // GraphiQL needs its CDN; every other page keeps the strict policy helmet set.
+  const graphiqlCsp = cspHeader(GRAPHIQL_CSP);
+  app.addHook('onSend', async (request, reply) => {
+    if (isGraphiqlPath(request.url)) reply.header('content-security-policy', graphiqlCsp);
+  });
+
+  const allowed = new Set(opts.corsOrigins ?? []);
+  await app.register(cors, {
+    // Only listed origins get CORS headers; others (and same-origin requests) get none.
+    origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['accept', 'authorization', 'content-type', 'if-none-match', 'x-api-key', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'etag', 'deprecation', 'sunset', 'link', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+    credentials: false,
+    maxAge: 600,
+  });
+
+  const rl = opts.rateLimit;
+  if (rl && rl.max > 0) {
+    const redis = rl.redisUrl
+      ? new Redis(rl.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 250, connectTimeout: 1000, retryStrategy: (n) => Math.min(n * 250, 5000) })
+      : undefined;
+    // Errors are logged by the cache tier's own client; here an outage only means no limit (skipOnError).
+    redis?.on('error', () => {});
+    if (redis) {
+      app.addHook('onClose', async () => redis.disconnect());
+      // Start with counting from the first request when Redis is there; without it, start anyway.
+      await new Promise<void>((resolve) => {
+        const done = setTimeout(resolve, 1000);
+        done.unref();
+        redis.once('ready', () => {
+          clearTimeout(done);
+          resolve();
+        });
+      });
+    }
+    await app.register(rateLimit, {
+      global: true,
+      max: rl.max,
+      timeWindow: rl.windowMs,
+      hook: 'onRequest',
+      keyGenerator: rateLimitKey,
+      allowList: (request) => UNLIMITED.has(request.url.split('?')[0]!),
+      ...(redis ? { redis, nameSpace: 'maatstaf:ratelimit:', skipOnError: true } : {}),
+      errorResponseBuilder: (_request, ctx) =>
+        new MaatstafError('RATE_LIMITED', `too many requests: at most ${ctx.max} per ${Math.round(rl.windowMs / 1000)} s; retry in ${ctx.after}`),
+    });
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Small-cell suppression on the demo over REST JSON, REST CSV and GraphQL, through the speed layer:
+ * personal social-domain metrics grouped finely withhold cells (null + meta.suppressed), the same
+ * cells on every interface, also when the answer comes from the result cache. Shown numbers and
+ * the withheld cells' subject counts are checked against hand-written SQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
+import { parseCsv } from './helpers/csv-parse.js';
+import { openDemoWarehouse, type TestApp } from './helpers/demo-app.js';
+import { speedApp } from './helpers/speed-app.js';
+
+const K = 10;
+const QUERY = {
+  metrics: ['benefit_cases_started', 'outflow_to_work_share'],
+  groupBy: ['district__district_name', 'benefit_case__age_band'],
+  orderBy: ['district__district_name', 'benefit_case__age_band'],
+};
+const FINE = { metrics: ['benefit_cases_started'], groupBy: QUERY.groupBy, orderBy: QUERY.orderBy };
+const GQL = `query Run($input: QueryInput!) { query(input: $input) { rows meta { rowCount cache suppressed { row columns reason k } } } }`;
+
+type Row = Record<string, unknown>;
+interface Suppressed {
+  row: number;
+  columns: string[];
+  reason: 'min_group_size' | 'complementary';
+  k: number;
+}
+
+describe.each(ENGINES)('small-cell suppression over the API on %s', (engine) => {
+  let wh: TestWarehouse;
+  let demo: TestApp;
+  let hand: Row[];
+  beforeAll(async () => {
+    wh = await openDemoWarehouse(engine);
+    demo = await speedApp(wh);
+    hand = (
+      await wh.query<Row>(`SELECT d.district_name, b.age_band, COUNT(*)::int AS n, COUNT(DISTINCT b.client_pseudonym)::int AS s
+        FROM benefit_cases b JOIN districts d ON d.district_id = b.district_id GROUP BY 1, 2 ORDER BY 1, 2`)
+    ).rows;
+  });
+  afterAll(async () => {
+    await demo?.close();
+    await wh?.dispose();
+  });
+
+  it('REST JSON: cells of fewer than k clients are null, named in meta.suppressed; shown cells match SQL', async () => {
+    const res = await demo.http().post('/v1/query').send(FINE).expect(200);
+    const rows = res.body.rows as Row[];
+    const suppressed = res.body.meta.suppressed as Suppressed[];
+    expect(rows).toHaveLength(hand.length);
+    const small = hand.flatMap((h, i) => ((h.s as number) < K ? [i] : []));
+    expect(small.length).toBeGreaterThan(0);
+    expect(suppressed.filter((s) => s.reason === 'min_group_size').map((s) => s.row)).toEqual(small);
+    expect(suppressed.every((s) => s.k === K && s.columns.join() === 'benefit_cases_started')).toBe(true);
+    const withheld = new Set(suppressed.map((s) => s.row));
+    rows.forEach((row, i) => {
+      expect([row.district__district_name, row.benefit_case__age_band]).toEqual([hand[i]!.district_name, hand[i]!.age_band]);
+      expect(row.benefit_cases_started).toBe(withheld.has(i) ? null : hand[i]!.n);
+      if (!withheld.has(i)) expect(hand[i]!.s as number).toBeGreaterThanOrEqual(K);
+    });
+    // Complementary: no district has exactly one withheld age band while another could be withheld.
+    for (const district of new Set(hand.map((h) => h.district_name))) {
+      const line = rows.flatMap((r, i) => (r.district__district_name === district ? [i] : []));
+      const n = line.filter((i) => withheld.has(i)).length;
+      if (n === 1) expect(line.every((i) => withheld.has(i) || rows[i]!.benefit_cases_started === null)).toBe(true);
+    }
+  });
+
+  it('REST CSV and GraphQL withhold the same cells; a cached answer is the suppressed one', async () => {
+    const first = await demo.http().post('/v1/query').send(QUERY).expect(200);
+    const again = await demo.http().post('/v1/query').send(QUERY).expect(200);
+    expect(again.body.meta.cache).toBe('hit');
+    expect(again.body.rows).toEqual(first.body.rows);
+    expect(again.body.meta.suppressed).toEqual(first.body.meta.suppressed);
+    expect((first.body.meta.suppressed as Suppressed[]).length).toBeGreaterThan(0);
+
+    const csv = await demo.http().post('/v1/query?format=csv').send(QUERY).expect(200);
+    const [header, ...lines] = parseCsv(csv.text);
+    const col = header!.indexOf('benefit_cases_started');
+    expect(lines.map((l) => l[col])).toEqual((first.body.rows as Row[]).map((r) => (r.benefit_cases_started === null ? '' : String(r.benefit_cases_started))));
+
+    const gql = await demo.http().post('/graphql').send({ query: GQL, variables: { input: QUERY } }).expect(200);
+    expect(gql.body.errors).toBeUndefined();
+    expect(gql.body.data.query.rows).toEqual(first.body.rows);
+    expect(gql.body.data.query.meta.suppressed).toEqual(first.body.meta.suppressed);
+  });
+
+  it('a filter narrowing a personal metric to fewer than k clients returns null, not the count', async () => {
+    const [few] = (
+      await wh.query<Row>(`SELECT d.district_name, b.age_band FROM benefit_cases b JOIN districts d ON d.district_id = b.district_id
+        GROUP BY 1, 2 HAVING COUNT(DISTINCT b.client_pseudonym) < ${K} ORDER BY 1, 2 LIMIT 1`)
+    ).rows;
+    const where = [`{{ Dimension('district__district_name') }} = '${few!.district_name}'`, `{{ Dimension('benefit_case__age_band') }} = '${few!.age_band}'`];
+    const res = await demo.http().post('/v1/query').send({ metrics: ['benefit_cases_started'], where }).expect(200);
+    expect(res.body.rows).toEqual([{ benefit_cases_started: null }]);
+    expect(res.body.meta.suppressed).toEqual([{ row: 0, columns: ['benefit_cases_started'], reason: 'min_group_size', k: K }]);
+    const gql = await demo.http().post('/graphql').send({ query: GQL, variables: { input: { metrics: ['benefit_cases_started'], where } } }).expect(200);
+    expect(gql.body.data.query.rows).toEqual([{ benefit_cases_started: null }]);
+  });
+
+  it('public metrics are never withheld; public-only queries carry no meta.suppressed', async () => {
+    const mixed = await demo.http().post('/v1/query').send({ metrics: ['benefit_cases_started', 'reports_received'], groupBy: ['district__district_name'] }).expect(200);
+    expect(mixed.body.meta.suppressed).toBeInstanceOf(Array);
+    expect((mixed.body.meta.suppressed as Suppressed[]).every((s) => !s.columns.includes('reports_received'))).toBe(true);
+    const hand = await wh.query<Row>(`SELECT d.district_name, COUNT(*)::int AS n FROM public_space_reports r LEFT JOIN districts d ON d.district_id = r.district_id GROUP BY 1`);
+    const byName = new Map(hand.rows.map((h) => [h.district_name, h.n]));
+    for (const row of mixed.body.rows as Row[]) expect(row.reports_received).toBe(byName.get(row.district__district_name) ?? null);
+    const res = await demo.http().post('/v1/query').send({ metrics: ['reports_received'] }).expect(200);
+    expect(res.body.meta).not.toHaveProperty('suppressed');
+  });
+});
