@@ -1,0 +1,51 @@
+/** Number and column formatting for tables, tiles and charts. */
+import { getLang, labelOf, locale, t } from './i18n.js';
+import type { Column, MetricSummary } from './types.js';
+
+/** Formats a metric value by its definition's format (`0`, `0.0`, `0.0%`). */
+export function formatValue(value: unknown, format?: string): string {
+  if (value === null || value === undefined || value === '') return t().none;
+  if (typeof value !== 'number') return String(value);
+  const percent = format?.endsWith('%') ?? false;
+  const decimals = format ? (format.split('.')[1]?.replace('%', '').length ?? 0) : Number.isInteger(value) ? 0 : 2;
+  return new Intl.NumberFormat(locale(), {
+    style: percent ? 'percent' : 'decimal',
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  }).format(value);
+}
+
+/** A group-by cell: weekday names for ISO day-of-week, dates as written, everything else as text. */
+export function formatGroupValue(value: unknown, column: Column): string {
+  if (value === null || value === undefined) return t().none;
+  if (column.grain === 'extract_dow' && typeof value === 'number') return t().days[value - 1] ?? String(value);
+  if (column.grain === 'extract_hour' && typeof value === 'number') return `${String(value).padStart(2, '0')}:00`;
+  return String(value);
+}
+
+/** A group-by name such as `metric_time__extract_dow` in words. */
+export function groupByLabel(name: string, items: { name: string; label?: string; labelEn?: string }[] = []): string {
+  const m = /^(.*?)__((?:extract_)?[a-z]+)$/.exec(name);
+  const grainName = m ? t().grainNames[m[2]!] : undefined;
+  const base = grainName ? m![1]! : name;
+  const item = items.find((i) => i.name === base);
+  const baseLabel = base === 'metric_time' ? metricTimeLabel() : item ? labelOf(item) : base;
+  return grainName ? `${baseLabel} (${grainName})` : baseLabel;
+}
+
+export function columnLabel(column: Column, metrics: MetricSummary[], items: { name: string; label?: string; labelEn?: string }[]): string {
+  if (column.kind === 'metric') {
+    const m = metrics.find((x) => x.name === column.name);
+    return m ? labelOf(m) : column.label || column.name;
+  }
+  return groupByLabel(column.name, items);
+}
+
+/** metric_time is each metric's own time dimension; the API labels it in English only. */
+export function metricTimeLabel(): string {
+  return getLang() === 'en' ? 'Time' : 'Tijd';
+}
+
+export function itemLabel(item: { name: string; label?: string; labelEn?: string }): string {
+  return item.name === 'metric_time' ? metricTimeLabel() : labelOf(item);
+}
