@@ -10,6 +10,7 @@ import type {
 } from '../planner/plan/plan-nodes.js';
 import { renderFilter } from '../planner/filter-api.js';
 import { renderConversionJoin } from './render-conversion.js';
+import { renderCustomOffset, renderCustomPeriods } from './render-custom-offset.js';
 import { renderPeriodAgg, renderSemiAdditive, renderTimeJoin } from './render-time-join.js';
 import { aggregateSql, ident, metricExprSql, qualified, relationFragment as relationRef, sourceExprSql, type RenderContext } from './render-exprs.js';
 import { idText, sql, type SqlFragment } from './sql-fragment.js';
@@ -133,6 +134,10 @@ export function renderNode(n: PlanNode, ctx: RenderContext): Sql {
     }
     case 'time-join':
       return renderTimeJoin(n);
+    case 'custom-periods':
+      return renderCustomPeriods(n);
+    case 'custom-offset':
+      return renderCustomOffset(n);
     case 'period-agg':
       return renderPeriodAgg(n);
     case 'semi-additive':

@@ -34,13 +34,17 @@ function conditionSql(c: TimeJoinCondition, s: Sql, r: Sql): Sql {
     case 'trailing-window':
       return sql`${r} <= ${s} AND ${r} > ${st} - ${intervalSql(c.window)}`;
     case 'grain-to-date':
-      return sql`${r} <= ${s} AND ${r} >= DATE_TRUNC(${sql.lit(c.grain)}, ${st})`;
+      // The equality is implied by the bounds; it lets PostgreSQL hash-join per period instead of
+      // comparing every spine time with every row (demo year-to-date by month on PGlite: 25 s -> 1.5 s).
+      return sql`DATE_TRUNC(${sql.lit(c.grain)}, CAST(${r} AS TIMESTAMP)) = DATE_TRUNC(${sql.lit(c.grain)}, ${st}) AND ${r} <= ${s} AND ${r} >= DATE_TRUNC(${sql.lit(c.grain)}, ${st})`;
     case 'all-time':
       return sql`${r} <= ${s}`;
     case 'offset-window':
       return sql`${r} = ${st} - ${intervalSql(c.window)}`;
     case 'offset-to-grain':
       return sql`${r} = DATE_TRUNC(${sql.lit(c.grain)}, ${st})`;
+    case 'offset-custom':
+      return sql`${r} = ${qualified('s', c.column)}`;
   }
 }
 

@@ -51,6 +51,8 @@ function timeCondition(c: TimeJoinCondition, s: string, r: string): string {
       return `${r} = ${s} - ${c.window.count} ${c.window.grain}`;
     case 'offset-to-grain':
       return `${r} = trunc(${s}, ${c.grain})`;
+    case 'offset-custom':
+      return `${r} = ${s.slice(0, s.lastIndexOf('.'))}.${c.column}`;
   }
 }
 
@@ -79,6 +81,10 @@ function explainNode(n: PlanNode): string[] {
         `${n.id}: time-join ${n.spine} keep [${n.keep.join(', ')}]`,
         `  inner ${n.rows} on ${timeCondition(n.condition, `${n.spine}.${n.spineTime}`, `${n.rows}.${n.rowTime}`)} take [${n.take.join(', ')}]`,
       ];
+    case 'custom-periods':
+      return [`${n.id}: custom-periods ${n.input} ${n.position}, ${n.period} of ${n.label} by ${n.time}`];
+    case 'custom-offset':
+      return [`${n.id}: custom-offset ${n.input} ${n.as} = ${n.by === 'position' ? n.periodColumns.time : n.periodColumns.label} ${n.count} ${n.by === 'position' ? 'period(s) earlier, same position,' : 'period(s) earlier'} of ${n.match} in ${n.periods}`];
     case 'conversion-join':
       return [
         `${n.id}: conversion-join ${n.base} to ${n.conversion} take [${n.attribute.join(', ')}, ${n.value}]`,

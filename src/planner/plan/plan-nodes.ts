@@ -139,7 +139,46 @@ export type TimeJoinCondition =
   | { readonly kind: 'grain-to-date'; readonly grain: TimeGrain }
   | { readonly kind: 'all-time' }
   | { readonly kind: 'offset-window'; readonly window: GrainWindow }
-  | { readonly kind: 'offset-to-grain'; readonly grain: TimeGrain };
+  | { readonly kind: 'offset-to-grain'; readonly grain: TimeGrain }
+  /** `r = s.<column>`: the shifted time (or custom period) a custom-offset node put on the spine row. */
+  | { readonly kind: 'offset-custom'; readonly column: string };
+
+/**
+ * The periods of a custom granularity numbered in time order (spec 5.6, custom-grain offsets):
+ * per spine row its time, its period label, its 1-based position inside the period (by time) and
+ * the period's rank ordered by the period's first spine time (then label). Rows without a label
+ * belong to no period and are left out.
+ */
+export interface CustomPeriodsNode extends NodeBase {
+  readonly kind: 'custom-periods';
+  /** A custom granularity lookup (spine time, label). */
+  readonly input: NodeId;
+  readonly time: string;
+  readonly label: string;
+  /** Output columns: position within the period, period number. */
+  readonly position: string;
+  readonly period: string;
+}
+
+/**
+ * Adds to each spine row the time (or period) `count` custom periods earlier (offset_window in a
+ * custom granularity): `by: 'position'` matches the row's `match` time to a numbered spine time
+ * and takes the time at the same position of the period `count` earlier (rows whose position does
+ * not exist there are dropped); `by: 'period'` matches `match` to a period label and takes the
+ * label `count` periods earlier.
+ */
+export interface CustomOffsetNode extends NodeBase {
+  readonly kind: 'custom-offset';
+  readonly input: NodeId;
+  readonly match: string;
+  /** A custom-periods node and its column names. */
+  readonly periods: NodeId;
+  readonly periodColumns: { readonly time: string; readonly label: string; readonly position: string; readonly period: string };
+  readonly by: 'position' | 'period';
+  readonly count: number;
+  /** The added column. */
+  readonly as: string;
+}
 
 /** INNER JOIN of spine rows to (row-level or aggregated) rows on a time condition. */
 export interface TimeJoinNode extends NodeBase {
@@ -244,6 +283,8 @@ export type PlanNode =
   | FilterNode
   | TimeConstraintNode
   | TimeJoinNode
+  | CustomPeriodsNode
+  | CustomOffsetNode
   | PeriodAggNode
   | SemiAdditiveNode
   | ConversionJoinNode

@@ -4,11 +4,13 @@
  * time spine, so rows exist only where the shifted time has data.
  * - After aggregation (queried grain q ≤ offset grain): the input is planned at metric_time__q
  *   (any metric kind, nested offsets included), then spine(q) joins it on the shifted time.
- * - Before aggregation (q coarser than the offset, or q = week with offset_to_grain): spine rows at
+ * - Before aggregation (q coarser than the offset, q = week with offset_to_grain, or a custom grain
+ *   in the group-by, whose periods come from the spine rows): spine rows at
  *   the input's base grain join its raw rows on the shifted time, then aggregate to the query keys
  *   (simple inputs with offset_window only).
  * Filters on time items only constrain the output times (spine); the time range applies to the
  * output times, while the input is read from the range shifted back by the offset.
+ * Offsets by a custom granularity go to plan-custom-offset.ts.
  */
 import { MaatstafError } from '../../core/errors.js';
 import { compareGrains, finestGrain, type TimeGrain } from '../../core/time.js';
@@ -19,14 +21,18 @@ import { aggregationOf, finishAggregated, keyNames } from './plan-finish.js';
 import { metricTimeItem, planInputRows, simpleModel } from './plan-input-rows.js';
 import type { MetricOutput, MetricPlanContext, PlanMetricFn } from './plan-metric-context.js';
 import type { TimeJoinCondition } from './plan-nodes.js';
+import { planCustomOffsetInput } from './plan-custom-offset.js';
 import { planOutputSpine } from './plan-output-spine.js';
 
-function conditionOf(offset: ResolvedOffset): TimeJoinCondition {
+/** Offsets in a standard grain; custom-granularity windows are planned in plan-custom-offset.ts. */
+type StandardOffset = Exclude<ResolvedOffset, { kind: 'custom-window' }>;
+
+function conditionOf(offset: StandardOffset): TimeJoinCondition {
   return offset.kind === 'window' ? { kind: 'offset-window', window: { count: offset.count, grain: offset.grain } } : { kind: 'offset-to-grain', grain: offset.grain };
 }
 
 /** The input times feeding output times in `range`, widened to whole periods of `grain`. */
-function sourceRange(range: ResolvedTimeRange | undefined, offset: ResolvedOffset, grain: TimeGrain): ResolvedTimeRange | undefined {
+function sourceRange(range: ResolvedTimeRange | undefined, offset: StandardOffset, grain: TimeGrain): ResolvedTimeRange | undefined {
   if (!range) return undefined;
   const start = parseNaiveTime(range.start)!;
   const from = offset.kind === 'window' ? timeBefore(start, offset.count, offset.grain) : periodStart(start, offset.grain);
@@ -38,13 +44,16 @@ function unsupported(input: ResolvedMetricInput, why: string): never {
 }
 
 export function planOffsetInput(ctx: MetricPlanContext, input: ResolvedMetricInput, offset: ResolvedOffset, inherited: readonly ResolvedFilter[], planMetric: PlanMetricFn): MetricOutput {
+  if (offset.kind === 'custom-window') return planCustomOffsetInput(ctx, input, offset, inherited, planMetric);
   const { b, graph } = ctx;
   const isTime = (i: ResolvedItem) => isMetricTimeLike(graph, i, input.metric);
   const timeKeys = ctx.keys.filter(isTime);
   const grains = timeKeys.flatMap((k) => (k.time?.kind === 'grain' ? [k.time.grain] : []));
   if (timeKeys.length === 0) unsupported(input, 'needs metric_time in the group-by');
-  if (grains.length < timeKeys.length) unsupported(input, 'cannot be grouped by date parts or custom granularities');
-  const q = finestGrain(grains)!;
+  if (timeKeys.some((k) => k.time?.kind === 'date_part')) unsupported(input, 'cannot be grouped by date parts');
+  // A custom grain in the group-by always shifts rows before aggregation (spec 5.6), like MetricFlow.
+  const custom = timeKeys.flatMap((k) => (k.time?.kind === 'custom' ? [graph.customGranularities.get(k.time.name)!] : []));
+  const q = finestGrain(grains);
   const filters = [...inherited, ...input.filters];
   const spineFilters = filters.filter((f) => f.items.length > 0 && f.items.every(isTime));
   const inputFilters = filters.filter((f) => !spineFilters.includes(f));
@@ -52,7 +61,7 @@ export function planOffsetInput(ctx: MetricPlanContext, input: ResolvedMetricInp
   const otherNames = others.map((k) => k.name);
   const condition = conditionOf(offset);
 
-  if (compareGrains(q, offset.grain) <= 0 && !(q === 'week' && offset.kind === 'to-grain')) {
+  if (q !== undefined && custom.length === 0 && compareGrains(q, offset.grain) <= 0 && !(q === 'week' && offset.kind === 'to-grain')) {
     const at = metricTimeItem(q);
     const range = sourceRange(ctx.timeRange, offset, q);
     const inner = planMetric({ b, graph, planMetric, keys: [...others, at], ...(range ? { timeRange: range } : {}) }, input.metric, inputFilters);
@@ -66,9 +75,11 @@ export function planOffsetInput(ctx: MetricPlanContext, input: ResolvedMetricInp
   const metric = input.metric;
   if (metric.kind !== 'simple') unsupported(input, `of a ${metric.kind} metric cannot be queried at a grain coarser than its offset`);
   if (metric.def.aggregation.nonAdditiveDimension) unsupported(input, `of a semi-additive metric cannot be queried at a grain coarser than its offset`);
-  if (offset.kind === 'to-grain') unsupported(input, `with offset_to_grain ${offset.grain} cannot be queried at grain ${q}`);
+  if (offset.kind === 'to-grain') unsupported(input, `with offset_to_grain ${offset.grain} cannot be queried at grain ${q ?? custom[0]!.name}`);
   const agg = metric.def.aggregation;
   const { model, baseGrain } = simpleModel(ctx, metric);
+  const tooFine = custom.find((c) => compareGrains(baseGrain, c.spine.grain) < 0);
+  if (tooFine) unsupported(input, `is aggregated by ${baseGrain}, finer than the ${tooFine.spine.grain} spine of ${tooFine.name}`);
   const base = metricTimeItem(baseGrain);
   const range = sourceRange(ctx.timeRange, offset, baseGrain);
   const rows = planInputRows(ctx, {

@@ -1,7 +1,7 @@
 /**
  * Resolves a queried metric into a tree of simple/ratio/derived nodes, each carrying its own
  * filters resolved against that node's items (spec 3.6). Kinds not built yet (cumulative over
- * semi-additive inputs, custom-grain windows and offsets) answer UNSUPPORTED_QUERY.
+ * semi-additive inputs, custom-grain cumulative/conversion windows) answer UNSUPPORTED_QUERY.
  */
 import { isTimeGrain, type TimeGrain } from '../../core/time.js';
 import type { MetricDef, MetricInputDef } from '../../definitions/model.js';
@@ -29,9 +29,11 @@ function unsupported(r: MetricResolution, def: MetricDef, what: string): undefin
 
 function resolveInput(r: MetricResolution, parent: MetricDef, input: MetricInputDef, role: string, seen: readonly string[]): ResolvedMetricInput | undefined {
   const w = input.offsetWindow;
-  if (w && !isTimeGrain(w.grain)) return unsupported(r, parent, `an offset in a custom granularity (${w.grain})`);
+  if (w && !isTimeGrain(w.grain) && !r.graph.customGranularities.has(w.grain)) return unsupported(r, parent, `an offset in an unknown granularity (${w.grain})`);
   const offset: ResolvedOffset | undefined = w
-    ? { kind: 'window', count: w.count, grain: w.grain as TimeGrain }
+    ? isTimeGrain(w.grain)
+      ? { kind: 'window', count: w.count, grain: w.grain as TimeGrain }
+      : { kind: 'custom-window', count: w.count, granularity: w.grain }
     : input.offsetToGrain
       ? { kind: 'to-grain', grain: input.offsetToGrain }
       : undefined;

@@ -68,7 +68,9 @@ export interface ResolvedSimpleMetric extends MetricNodeBase {
 /** A derived input's time offset (spec 5.6): the value at `t - count grain`, or at the start of t's `grain` period. */
 export type ResolvedOffset =
   | { readonly kind: 'window'; readonly count: number; readonly grain: TimeGrain }
-  | { readonly kind: 'to-grain'; readonly grain: TimeGrain };
+  | { readonly kind: 'to-grain'; readonly grain: TimeGrain }
+  /** `offset_window: <count> <custom granularity>` (e.g. "1 fiscal_quarter"), through the spine defining it. */
+  | { readonly kind: 'custom-window'; readonly count: number; readonly granularity: string };
 
 /** An input of a ratio/derived metric: another metric under a column name, with its own filters. */
 export interface ResolvedMetricInput {
