@@ -13,7 +13,7 @@ import { suggest } from '../core/suggest.js';
 import type { CompiledQuery, MetricQueryInput } from '../core/query.js';
 import type { Definitions, MetricDef } from '../definitions/model.js';
 import { savedQueryRequest } from '../engine/saved-queries.js';
-import type { Engine, QueryResult, RunOptions } from '../engine/types.js';
+import type { Engine, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 import type { GroupByItemInfo, SemanticGraph } from '../semantic-graph/index.js';
 import { authoriseQuery, maskRowFilterError, type AuthorisedQuery } from './authorise.js';
 import type { CallerAccess } from './caller-access.js';
@@ -110,6 +110,27 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
       } catch (e) {
         throw maskRowFilterError(e, a);
       }
+    },
+    // Authorised and row-filtered exactly like run; errors at any batch are masked the same way.
+    async stream(query: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined> {
+      const a = authorise(query);
+      if (!inner.stream) return undefined;
+      let stream: QueryStream | undefined;
+      try {
+        stream = await inner.stream(a.query, { ...options, scope: access.scope });
+      } catch (e) {
+        throw maskRowFilterError(e, a);
+      }
+      if (!stream) return undefined;
+      const source = stream.batches;
+      async function* batches() {
+        try {
+          yield* source;
+        } catch (e) {
+          throw maskRowFilterError(e, a);
+        }
+      }
+      return { ...stream, batches: batches() };
     },
   };
 }

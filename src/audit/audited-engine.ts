@@ -10,7 +10,7 @@ import type { MetricQuery, MetricQueryInput } from '../core/query.js';
 import { normaliseQuery } from '../cache/query-key.js';
 import { parseQuery } from '../engine/engine.js';
 import { metricGovernance } from '../engine/governance.js';
-import type { Engine, QueryResult } from '../engine/types.js';
+import type { Engine, QueryResult, QueryStream, StreamOptions } from '../engine/types.js';
 import type { AuditEntryInput, AuditInterface, AuditLog, AuditOutcome } from './types.js';
 import { suppressedCellCount } from '../privacy/index.js';
 
@@ -71,7 +71,8 @@ function outcomeOf(err: unknown): { outcome: AuditOutcome; errorCode: string } {
 }
 
 export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Caller, meta: AuditMeta): Engine {
-  async function run(input: MetricQueryInput, options?: Parameters<Engine['run']>[1]): Promise<QueryResult> {
+  /** The query's sensitivity and a builder of its audit entry (durationMs counted from here). */
+  function prepare(input: MetricQueryInput) {
     let parsed: MetricQuery | undefined;
     try {
       parsed = parseQuery(input);
@@ -106,9 +107,14 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
       ...extra,
     });
 
-    // Background entries never fail the query (the audit log keeps and retries them).
-    const background = (e: AuditEntryInput) => audit.record(e, 'background').catch(() => {});
+    return { level, entry };
+  }
 
+  // Background entries never fail the query (the audit log keeps and retries them).
+  const background = (e: AuditEntryInput) => audit.record(e, 'background').catch(() => {});
+
+  async function run(input: MetricQueryInput, options?: Parameters<Engine['run']>[1]): Promise<QueryResult> {
+    const { level, entry } = prepare(input);
     let result: QueryResult;
     try {
       result = await inner.run(input, options);
@@ -135,7 +141,48 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
     return result;
   }
 
+  /**
+   * A streamed export: the entry is written when the stream ends, with the rows actually sent
+   * (outcome `error` with the code when it failed or the client left). Personal data is never
+   * streamed (undefined: the caller falls back to `run`): it fails closed, its entry must be
+   * stored before any row leaves, and a stream knows its row count only at the end.
+   */
+  async function stream(input: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined> {
+    if (!inner.stream) return undefined;
+    const { level, entry } = prepare(input);
+    if (level === 'personal') return undefined;
+    let found: QueryStream | undefined;
+    try {
+      found = await inner.stream(input, options);
+    } catch (err) {
+      const { outcome, errorCode } = outcomeOf(err);
+      if (outcome === 'denied' || level !== 'public') await background(entry(outcome, { errorCode }));
+      throw err;
+    }
+    if (!found || level === 'public') return found;
+    const source = found.batches;
+    async function* batches(): AsyncGenerator<readonly Record<string, unknown>[], void, undefined> {
+      let rowCount = 0;
+      let failure: string | undefined = 'QUERY_CANCELLED';
+      try {
+        for await (const batch of source) {
+          rowCount += batch.length;
+          yield batch;
+        }
+        failure = undefined;
+      } catch (err) {
+        failure = outcomeOf(err).errorCode;
+        throw err;
+      } finally {
+        // Stopped without an error (return()): the consumer (the HTTP client) went away.
+        await background(failure === undefined ? entry('ok', { rowCount }) : entry('error', { rowCount, errorCode: failure }));
+      }
+    }
+    return { ...found, batches: batches() };
+  }
+
   // Everything else (definitions, graph, compile, later additions) is the inner engine's.
-  // Own properties too, so a later spread of this engine keeps them.
-  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile: inner.compile.bind(inner), run });
+  // Own properties too, so a later spread of this engine keeps them. `stream` is always set here:
+  // inherited from the inner engine it would skip the audit.
+  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile: inner.compile.bind(inner), run, stream });
 }

@@ -4,7 +4,7 @@
  */
 import { isMaatstafError } from '../core/errors.js';
 import type { MetricQueryInput } from '../core/query.js';
-import type { Engine, QueryResult, RunOptions } from '../engine/types.js';
+import type { Engine, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 import { createCoalescer, type Coalescer } from './coalesce.js';
 import { PUBLIC_SCOPE, queryCacheKey } from './query-key.js';
 import type { DataVersion } from './refresh-keys.js';
@@ -56,13 +56,26 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
 
   const remainingMs = (entry: CachedEntry) => cache.ttlMs - (Date.now() - entry.storedAt);
 
+  const keyOf = async (query: MetricQueryInput, runOptions?: RunOptions): Promise<string> => {
+    const data = opts.dataVersion ? await opts.dataVersion.current() : '';
+    return queryCacheKey(query, data ? `${inner.definitions.version}:${data}` : inner.definitions.version, runOptions?.scope ?? scope);
+  };
+
   return {
     definitions: inner.definitions,
     graph: inner.graph,
     compile: (query) => inner.compile(query),
+    /**
+     * Exports bypass the cache: an answer the cache holds is served by `run` (undefined here), any
+     * other is streamed from the warehouse and not stored (it may be far larger than the cache).
+     */
+    async stream(query: MetricQueryInput, streamOptions?: StreamOptions): Promise<QueryStream | undefined> {
+      if (!inner.stream) return undefined;
+      if (cache.enabled && cache.get(await keyOf(query, streamOptions)).kind === 'fresh') return undefined;
+      return inner.stream(query, streamOptions);
+    },
     async run(query: MetricQueryInput, runOptions?: RunOptions): Promise<QueryResult> {
-      const data = opts.dataVersion ? await opts.dataVersion.current() : '';
-      const key = queryCacheKey(query, data ? `${inner.definitions.version}:${data}` : inner.definitions.version, runOptions?.scope ?? scope);
+      const key = await keyOf(query, runOptions);
       const found = cache.get(key);
       if (found.kind === 'fresh') {
         report('hit');

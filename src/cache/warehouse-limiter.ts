@@ -5,7 +5,7 @@
  */
 import { queryCancelledError, throwIfCancelled } from '../core/cancellation.js';
 import { MaatstafError } from '../core/errors.js';
-import type { Warehouse, WarehouseQueryOptions } from '../warehouse/warehouse.js';
+import type { Warehouse, WarehouseQueryOptions, WarehouseResult, WarehouseStreamOptions } from '../warehouse/warehouse.js';
 
 export interface LimiterOptions {
   readonly maxConcurrent: number;
@@ -105,7 +105,45 @@ export function limitWarehouse(warehouse: Warehouse, limiter: Limiter, events: L
           throw e;
         }
       }, options?.signal),
+    ...(warehouse.stream ? { stream: <R>(sql: string, params?: readonly unknown[], options?: WarehouseStreamOptions) => limitedStream<R>(warehouse, limiter, events, sql, params, options) } : {}),
     ping: () => warehouse.ping(),
     close: () => warehouse.close(),
   };
+}
+
+/**
+ * A streamed query holds its limiter slot from the first batch until the stream ends (its cursor
+ * and connection are busy all that time, also while a slow client reads).
+ */
+async function* limitedStream<R>(
+  warehouse: Warehouse,
+  limiter: Limiter,
+  events: LimiterEvents,
+  sql: string,
+  params: readonly unknown[] | undefined,
+  options: WarehouseStreamOptions | undefined,
+): AsyncGenerator<WarehouseResult<R>, void, undefined> {
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  let granted!: () => void;
+  const slotGranted = new Promise<void>((resolve) => (granted = resolve));
+  // The slot is held by a limiter job that waits until the stream is done.
+  const holding = limiter.run(() => {
+    granted();
+    return finished;
+  }, options?.signal);
+  // Rejects with WAREHOUSE_BUSY or QUERY_CANCELLED when no slot was granted.
+  await Promise.race([slotGranted, holding]);
+  const started = performance.now();
+  let failed = false;
+  try {
+    yield* warehouse.stream!<R>(sql, params, options);
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    events.onQuery?.(performance.now() - started, failed);
+    finish();
+    await holding.catch(() => {});
+  }
 }

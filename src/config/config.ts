@@ -65,7 +65,8 @@ export const ConfigSchema = z.object({
   maxUrlLength: intFrom(256, 1_000_000).default(8192).describe('Longest URL (path + query string); longer → 414.'),
   maxQueryMetrics: intFrom(1, 50).default(20).describe('Most metrics in one query (QUERY_LIMIT_EXCEEDED).'),
   maxQueryGroupBy: intFrom(1, 20).default(10).describe('Most group-by items in one query (QUERY_LIMIT_EXCEEDED).'),
-  maxQueryRows: intFrom(1, 10_000_000).default(100_000).describe('Most rows one query may return (QUERY_LIMIT_EXCEEDED).'),
+  maxQueryRows: intFrom(1, 10_000_000).default(100_000).describe('Most rows one query may return as JSON, GraphQL or buffered CSV (QUERY_LIMIT_EXCEEDED).'),
+  maxExportRows: intFrom(0, 2_000_000_000).default(0).describe('Most rows of a streamed CSV export (QUERY_LIMIT_EXCEEDED); 0 = no limit.'),
   // Authentication (src/access/authn): API keys, OIDC bearer tokens, anonymous access.
   apiKeysFile: optionalString.describe('YAML or JSON file with API keys (name, sha256 hash, roles).'),
   apiKeys: optionalString.describe('API keys inline, same YAML/JSON form as the file (hashes only).'),
@@ -133,6 +134,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   maxQueryMetrics: 'MAATSTAF_MAX_QUERY_METRICS',
   maxQueryGroupBy: 'MAATSTAF_MAX_QUERY_GROUP_BY',
   maxQueryRows: 'MAATSTAF_MAX_QUERY_ROWS',
+  maxExportRows: 'MAATSTAF_MAX_EXPORT_ROWS',
   apiKeysFile: 'MAATSTAF_API_KEYS_FILE',
   apiKeys: 'MAATSTAF_API_KEYS',
   anonymous: 'MAATSTAF_ANONYMOUS',

@@ -12,6 +12,7 @@ import type { Definitions } from '../definitions/model.js';
 import type { SemanticGraph } from '../semantic-graph/index.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { formatRows } from './format-values.js';
+import { createStreamer } from './stream-query.js';
 import type { Engine, QueryResult, RunOptions } from './types.js';
 import { mapWarehouseError } from './warehouse-errors.js';
 
@@ -48,10 +49,20 @@ export function createEngine(deps: EngineDeps): Engine {
   const compileProtected = protectedCompiler(graph);
   const compile = (input: MetricQueryInput): CompiledQuery => compileProtected(parseQuery(input)).compiled;
 
+  const stream = createStreamer({
+    warehouse,
+    timeZone: graph.timeZone,
+    definitionsVersion: definitions.version,
+    plan: (input) => compileProtected(parseQuery(input)),
+    sqlHash,
+    ...(deps.onWarehouseError ? { onWarehouseError: deps.onWarehouseError } : {}),
+  });
+
   return {
     definitions,
     graph,
     compile,
+    stream,
     async run(input: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
       const plan = compileProtected(parseQuery(input));
       const signal = options?.signal;

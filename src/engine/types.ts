@@ -44,10 +44,35 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of a streamed query (Engine.stream). */
+export interface StreamOptions extends RunOptions {
+  /** Rows per warehouse FETCH (default 1000). */
+  readonly batchSize?: number;
+}
+
+/**
+ * A query answered in batches (CSV export): the columns are known up front, the rows arrive as
+ * the warehouse produces them, the row count only at the end. Iterate `batches` once; stopping
+ * early closes the warehouse cursor.
+ */
+export interface QueryStream {
+  readonly columns: readonly OutputColumn[];
+  readonly meta: Pick<QueryResultMeta, 'definitionsVersion' | 'sqlHash'>;
+  readonly batches: AsyncIterable<readonly Record<string, unknown>[]>;
+}
+
 /** The one engine every interface (REST, GraphQL, CLI) calls. */
 export interface Engine {
   readonly definitions: Definitions;
   readonly graph: SemanticGraph;
   compile(query: MetricQueryInput): CompiledQuery;
   run(query: MetricQueryInput, options?: RunOptions): Promise<QueryResult>;
+  /**
+   * The same query streamed in batches, or undefined when it must be answered whole by `run`:
+   * protected metrics (small-cell suppression needs every row), answers the result cache already
+   * holds, audited personal data (its entry is stored before any row leaves), or a warehouse
+   * without cursors. Errors of the query itself may surface at the first batch. Optional: an
+   * engine without it is always buffered. Every wrapper must define it itself (never inherit it).
+   */
+  stream?(query: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined>;
 }

@@ -41,7 +41,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: opts.bodyLimitBytes ?? 256 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    // Default is plenty for dashboards; long exports stream (later issue).
+    // No connection timeout: CSV exports stream for as long as they take (src/api/rest/send-query.ts).
     connectionTimeout: 0,
     routerOptions: { maxParamLength: 500 },
     // Malformed URLs (bad percent-encoding) never reach the error handler; answer them as problems too.

@@ -2,15 +2,19 @@
  * Per-query limits (configurable; MAATSTAF_MAX_QUERY_*): metrics and group-by items per query and
  * rows per answer. The query schema already caps lists at MAX_METRICS / MAX_GROUP_BY; these are the
  * operator's tighter limits. Exceeding one answers 400 QUERY_LIMIT_EXCEEDED naming the limit.
+ * The row limit is for answers held in memory (JSON, GraphQL, buffered CSV); a streamed CSV export
+ * (Engine.stream) is bounded by the separate, optional `maxExportRows` instead.
  */
 import { MaatstafError } from '../core/errors.js';
 import type { MetricQueryInput } from '../core/query.js';
-import type { Engine, QueryResult, RunOptions } from '../engine/types.js';
+import type { Engine, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 
 export interface QueryLimits {
   readonly maxMetrics: number;
   readonly maxGroupBy: number;
   readonly maxRows: number;
+  /** MAATSTAF_MAX_EXPORT_ROWS: most rows of a streamed CSV export; 0 or absent = no limit. */
+  readonly maxExportRows?: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxMetrics: 20, maxGroupBy: 10, maxRows: 100_000 };
@@ -59,5 +63,32 @@ export function createLimitedEngine(inner: Engine, limits: QueryLimits): Engine 
     checkQueryShape(input, limits);
     return inner.compile(input);
   };
-  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile, run });
+  const stream = async (input: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined> => {
+    checkQueryShape(input, limits);
+    const found = inner.stream ? await inner.stream(input, options) : undefined;
+    const max = limits.maxExportRows ?? 0;
+    if (!found || max <= 0) return found;
+    return { ...found, batches: capRows(found.batches, max) };
+  };
+  // `stream` is set explicitly: inherited through the prototype it would skip the limits.
+  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile, run, stream });
+}
+
+/**
+ * Fails with QUERY_LIMIT_EXCEEDED once more than `max` rows have come. Found at the first batch it
+ * is an ordinary 400; later the download is aborted (the status line is already sent).
+ */
+async function* capRows(source: QueryStream['batches'], max: number): AsyncGenerator<readonly Record<string, unknown>[], void, undefined> {
+  let seen = 0;
+  for await (const batch of source) {
+    seen += batch.length;
+    if (seen > max) {
+      throw new MaatstafError('QUERY_LIMIT_EXCEEDED', `the export has more than ${max} rows; add filters, a coarser grain or a limit`, {
+        name: 'limit',
+        path: 'limit',
+        suggestions: [`limit: ${max}`],
+      });
+    }
+    yield batch;
+  }
 }

@@ -2,7 +2,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import { lockDataDir } from './data-dir-lock.js';
 import { throwIfCancelled } from '../core/cancellation.js';
-import { NUMERIC_OIDS, TIME_OIDS, parseNumber, quoteIdent, type Warehouse, type WarehouseOptions, type WarehouseQueryOptions, type WarehouseResult } from './warehouse.js';
+import { streamPglite } from './pglite-stream.js';
+import { NUMERIC_OIDS, TIME_OIDS, parseNumber, quoteIdent, type Warehouse, type WarehouseOptions, type WarehouseQueryOptions, type WarehouseResult, type WarehouseStreamOptions } from './warehouse.js';
 
 export interface PgliteWarehouseOptions extends WarehouseOptions {
   /** Folder for the data files; undefined → in memory. */
@@ -38,6 +39,9 @@ export async function openPgliteWarehouse(opts: PgliteWarehouseOptions = {}): Pr
       throwIfCancelled(options.signal);
       const res = await pglite.query<R>(sql, params as unknown[]);
       return { rows: res.rows, fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
+    },
+    stream<R>(sql: string, params: readonly unknown[] = [], options: WarehouseStreamOptions = {}) {
+      return streamPglite<R>(pglite, sql, params, options);
     },
     async ping() {
       if (closed) throw new Error('warehouse closed');

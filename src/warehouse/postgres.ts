@@ -1,7 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { cancellableQuery, createCanceller } from './postgres-cancel.js';
-import { NUMERIC_OIDS, TIME_OIDS, parseNumber, quoteIdent, type Warehouse, type WarehouseOptions, type WarehouseQueryOptions, type WarehouseResult } from './warehouse.js';
+import { streamPostgres } from './postgres-stream.js';
+import { NUMERIC_OIDS, TIME_OIDS, parseNumber, quoteIdent, type Warehouse, type WarehouseOptions, type WarehouseQueryOptions, type WarehouseResult, type WarehouseStreamOptions } from './warehouse.js';
 
 export interface PostgresWarehouseOptions extends WarehouseOptions {
   readonly url: string;
@@ -56,6 +57,9 @@ export async function openPostgresWarehouse(opts: PostgresWarehouseOptions): Pro
     async query<R>(sql: string, params: readonly unknown[] = [], options: WarehouseQueryOptions = {}): Promise<WarehouseResult<R>> {
       const res = options.signal ? await cancellableQuery(pool, canceller, sql, params, options.signal) : await pool.query(sql, params as unknown[]);
       return { rows: res.rows as R[], fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
+    },
+    stream<R>(sql: string, params: readonly unknown[] = [], options: WarehouseStreamOptions = {}) {
+      return streamPostgres<R>(pool, canceller, sql, params, options);
     },
     async ping() {
       await pool.query('select 1');

@@ -20,6 +20,14 @@ export interface WarehouseQueryOptions {
   readonly signal?: AbortSignal;
 }
 
+export interface WarehouseStreamOptions extends WarehouseQueryOptions {
+  /** Rows per FETCH (default 1000): bounds the memory one export holds at a time. */
+  readonly batchSize?: number;
+}
+
+/** Default rows per FETCH of a streamed query. */
+export const STREAM_BATCH_SIZE = 1000;
+
 /**
  * The one interface every warehouse implements. Values come back normalised the same way on both
  * engines: int8/numeric as JS numbers, date/timestamp/timestamptz as PostgreSQL's text form.
@@ -32,6 +40,14 @@ export interface Warehouse {
   /** Schema that unqualified table names resolve to (search_path), if one was configured. */
   readonly schema: string | undefined;
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: WarehouseQueryOptions): Promise<WarehouseResult<R>>;
+  /**
+   * The rows of one SELECT in batches, read through a server-side cursor (`DECLARE … NO SCROLL
+   * CURSOR` + `FETCH n`), so memory stays bounded whatever the row count. Nothing runs until the
+   * first batch is asked for. Stopping early (`return()`, a `break`) closes the cursor and frees
+   * the connection; an aborted signal cancels a running FETCH (PostgreSQL) and fails with
+   * QUERY_CANCELLED. Optional: wrappers and test doubles without it make callers buffer instead.
+   */
+  stream?<R = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: WarehouseStreamOptions): AsyncIterable<WarehouseResult<R>>;
   /** Throws when the warehouse cannot answer `select 1`. */
   ping(): Promise<void>;
   close(): Promise<void>;

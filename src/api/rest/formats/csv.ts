@@ -22,8 +22,21 @@ export interface CsvOptions {
   readonly bom?: boolean;
 }
 
-export function toCsv(columns: readonly Pick<OutputColumn, 'name'>[], rows: readonly Record<string, unknown>[], opts: CsvOptions = {}): string {
-  const lines = [columns.map((c) => field(c.name)).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => field(row[c.name])).join(','));
-  return `${opts.bom ? BOM : ''}${lines.join('\r\n')}\r\n`;
+type Columns = readonly Pick<OutputColumn, 'name'>[];
+
+/** The optional BOM and the header line, CRLF-terminated. */
+export function csvHead(columns: Columns, opts: CsvOptions = {}): string {
+  return `${opts.bom ? BOM : ''}${columns.map((c) => field(c.name)).join(',')}\r\n`;
+}
+
+/** Rows as CSV lines, each CRLF-terminated ('' for none): a streamed export writes one batch at a time. */
+export function csvRows(columns: Columns, rows: readonly Record<string, unknown>[]): string {
+  let out = '';
+  for (const row of rows) out += `${columns.map((c) => field(row[c.name])).join(',')}\r\n`;
+  return out;
+}
+
+/** A whole CSV document: byte for byte csvHead + csvRows of every batch. */
+export function toCsv(columns: Columns, rows: readonly Record<string, unknown>[], opts: CsvOptions = {}): string {
+  return csvHead(columns, opts) + csvRows(columns, rows);
 }

@@ -1,9 +1,9 @@
 /** `POST /v1/query`, `GET /v1/query` (the same query as a URL) and `POST /v1/compile`. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { clientGoneSignal } from '../../../server/client-signal.js';
 import { listParams } from '../list-params.js';
-import { engineOf, sendRows, setQueryDeprecationHeaders } from '../reply.js';
+import { engineOf, setQueryDeprecationHeaders } from '../reply.js';
+import { sendQuery } from '../send-query.js';
 import { queryProblems } from '../schemas/problem.schema.js';
 import {
   CompileResultSchema,
@@ -23,7 +23,13 @@ export const ROWS_RESPONSE = {
   description: 'The rows: JSON `{columns, rows, meta}` by default; RFC 4180 CSV with `Accept: text/csv` or `?format=csv`.',
   content: {
     'application/json': { schema: QueryResultSchema },
-    'text/csv': { schema: z.string().describe('Header row of column names, then one line per row (CRLF).') },
+    'text/csv': {
+      schema: z
+        .string()
+        .describe(
+          'Header row of column names, then one line per row (CRLF). Streamed as the warehouse produces the rows (no row limit but the optional MAATSTAF_MAX_EXPORT_ROWS), except for metrics under small-cell suppression, audited personal data and cached answers; an error after the first row aborts the download.',
+        ),
+    },
   },
 };
 
@@ -49,9 +55,7 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
     },
     async (request, reply) => {
       const engine = engineOf(state, request);
-      const result = await engine.run(request.body, { signal: clientGoneSignal(request, reply) });
-      setQueryDeprecationHeaders(reply, engine, request.body.metrics);
-      return sendRows(reply, request, result, { bom: request.query.bom === 'true' });
+      return sendQuery(reply, request, engine, request.body, { bom: request.query.bom === 'true' });
     },
   );
 
@@ -74,9 +78,7 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
     async (request, reply) => {
       const engine = engineOf(state, request);
       const query = queryFromUrl(request.query);
-      const result = await engine.run(query, { signal: clientGoneSignal(request, reply) });
-      setQueryDeprecationHeaders(reply, engine, query.metrics);
-      return sendRows(reply, request, result, { bom: request.query.bom === 'true' });
+      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true' });
     },
   );
 

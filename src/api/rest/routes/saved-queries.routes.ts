@@ -2,9 +2,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listSavedQueries, requireSavedQuery, savedQueryRunRequest, savedQuerySummary } from '../../../engine/saved-queries.js';
-import { clientGoneSignal } from '../../../server/client-signal.js';
 import { listParams } from '../list-params.js';
-import { asResponse, engineOf, sendRows, setQueryDeprecationHeaders } from '../reply.js';
+import { asResponse, engineOf } from '../reply.js';
+import { sendQuery } from '../send-query.js';
 import { catalogProblems, queryProblems } from '../schemas/problem.schema.js';
 import { formatParams } from '../schemas/query.schema.js';
 import {
@@ -74,9 +74,7 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
     async (request, reply) => {
       const engine = engineOf(state, request);
       const query = savedQueryRunRequest(engine.definitions, request.params.name, savedQueryParamsFromUrl(request.query));
-      const result = await engine.run(query, { signal: clientGoneSignal(request, reply) });
-      setQueryDeprecationHeaders(reply, engine, query.metrics);
-      return sendRows(reply, request, result, { bom: request.query.bom === 'true', filename: request.params.name });
+      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true', filename: request.params.name });
     },
   );
 
@@ -98,9 +96,7 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
     async (request, reply) => {
       const engine = engineOf(state, request);
       const query = savedQueryRunRequest(engine.definitions, request.params.name, request.body);
-      const result = await engine.run(query, { signal: clientGoneSignal(request, reply) });
-      setQueryDeprecationHeaders(reply, engine, query.metrics);
-      return sendRows(reply, request, result, { bom: request.query.bom === 'true', filename: request.params.name });
+      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true', filename: request.params.name });
     },
   );
 };
