@@ -77,7 +77,7 @@ async function main(): Promise<number> {
   const header = [
     '# Benchmarks',
     '',
-    `Command: \`npm run bench\`${url ? ' with `BENCH_DATABASE_URL` set to the local PostgreSQL' : ''} (scale ${scale}).`,
+    `Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`${url ? ' with `BENCH_DATABASE_URL` set to the local PostgreSQL' : ''} (scale ${scale}).`,
     `Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}.`,
     `Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     `Load average (1 min) at start ${loadAtStart[0]!.toFixed(2)}, at end ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores${loadAtStart[0]! > cpus().length / 2 ? ' — the machine was busy with other work during this run' : ''}.`,
