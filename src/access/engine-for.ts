@@ -6,7 +6,7 @@
  */
 import { createAuditedEngine, type AuditMeta } from '../audit/audited-engine.js';
 import { MaatstafError } from '../core/errors.js';
-import { createLimitedEngine } from '../server/hardening-limits.js';
+import { createLimitedEngine, type QueryLimits } from '../server/hardening-limits.js';
 import type { Engine } from '../engine/types.js';
 import type { ServerState } from '../server/state.js';
 import { createAccessView, type AccessCheckedEngine } from './access-view.js';
@@ -40,6 +40,17 @@ export function accessViewFor(engine: Engine, policy: AccessPolicy, caller: Call
   return view;
 }
 
+const limitedViews = new WeakMap<Engine, { readonly limits: QueryLimits; readonly engine: Engine }>();
+
+/** The limits around `view`, built once per view and limits (not on every request: a hot path). */
+function limitedView(view: Engine, limits: QueryLimits): Engine {
+  const found = limitedViews.get(view);
+  if (found?.limits === limits) return found.engine;
+  const engine = createLimitedEngine(view, limits);
+  limitedViews.set(view, { limits, engine });
+  return engine;
+}
+
 /**
  * `engine` (a snapshot of state.engine) as `caller` may use it. The per-query limits and the audit
  * log (when configured) wrap the access check from OUTSIDE, so refusals are recorded too.
@@ -51,7 +62,7 @@ export function engineForLoaded(
   meta: AuditMeta = { interface: 'rest' },
 ): Engine {
   const view = state.access ? accessViewFor(engine, state.access, caller) : engine;
-  const limited = state.queryLimits ? createLimitedEngine(view, state.queryLimits) : view;
+  const limited = state.queryLimits ? limitedView(view, state.queryLimits) : view;
   return state.audit ? createAuditedEngine(limited, state.audit, caller, meta) : limited;
 }
 

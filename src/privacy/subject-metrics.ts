@@ -41,12 +41,7 @@ function subjectCount(defs: Definitions, def: SimpleMetricDef): SimpleMetricDef 
   const contributes = agg.agg === 'sum' ? `${value} <> 0` : `${value} IS NOT NULL`;
   return {
     type: 'simple',
-    name: subjectMetricName(def.name),
-    filters: def.filters,
-    ...(def.timeGranularity !== undefined ? { timeGranularity: def.timeGranularity } : {}),
-    hidden: false,
-    meta: {},
-    loc: def.loc,
+    ...companionOf(def),
     aggregation: {
       semanticModel: agg.semanticModel,
       agg: 'count_distinct',
@@ -60,16 +55,23 @@ function subjectCount(defs: Definitions, def: SimpleMetricDef): SimpleMetricDef 
   };
 }
 
-function minimumOver(def: MetricDef, inputs: readonly MetricInputDef[]): MetricDef {
-  const aliased = inputs.map((input, i) => ({ ...input, name: subjectMetricName(input.name), alias: `subjects_${i}` }));
+/** What every hidden subject-count companion takes from the metric it counts for. */
+function companionOf(def: MetricDef) {
   return {
-    type: 'derived',
     name: subjectMetricName(def.name),
     filters: def.filters,
     ...(def.timeGranularity !== undefined ? { timeGranularity: def.timeGranularity } : {}),
     hidden: false,
     meta: {},
     loc: def.loc,
+  };
+}
+
+function minimumOver(def: MetricDef, inputs: readonly MetricInputDef[]): MetricDef {
+  const aliased = inputs.map((input, i) => ({ ...input, name: subjectMetricName(input.name), alias: `subjects_${i}` }));
+  return {
+    type: 'derived',
+    ...companionOf(def),
     expr: `LEAST(${aliased.map((a) => a.alias).join(', ')})`,
     inputs: aliased,
   };

@@ -10,7 +10,7 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { throwIfCancelled } from '../core/cancellation.js';
-import { STREAM_BATCH_SIZE, type WarehouseResult, type WarehouseStreamOptions } from './warehouse.js';
+import { streamBatchSize, type WarehouseResult, type WarehouseStreamOptions } from './warehouse.js';
 
 /** Cursor names are per session: one counter for the process keeps them unique. */
 let sequence = 0;
@@ -22,7 +22,7 @@ export async function* streamPglite<R>(
   options: WarehouseStreamOptions = {},
 ): AsyncGenerator<WarehouseResult<R>, void, undefined> {
   const { signal } = options;
-  const batchSize = Math.max(1, Math.floor(options.batchSize ?? STREAM_BATCH_SIZE));
+  const batchSize = streamBatchSize(options);
   throwIfCancelled(signal);
   const cursor = `maatstaf_export_${++sequence}`;
   await pglite.query(`DECLARE ${cursor} NO SCROLL CURSOR WITH HOLD FOR ${sql}`, params as unknown[]);

@@ -13,7 +13,7 @@
 import type pg from 'pg';
 import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
 import type { Canceller } from './postgres-cancel.js';
-import { STREAM_BATCH_SIZE, type WarehouseField, type WarehouseResult, type WarehouseStreamOptions } from './warehouse.js';
+import { streamBatchSize, type WarehouseField, type WarehouseResult, type WarehouseStreamOptions } from './warehouse.js';
 
 const CURSOR = 'maatstaf_export';
 
@@ -25,7 +25,7 @@ export async function* streamPostgres<R>(
   options: WarehouseStreamOptions = {},
 ): AsyncGenerator<WarehouseResult<R>, void, undefined> {
   const { signal } = options;
-  const batchSize = Math.max(1, Math.floor(options.batchSize ?? STREAM_BATCH_SIZE));
+  const batchSize = streamBatchSize(options);
   if (signal?.aborted) throw queryCancelledError();
   const client = await pool.connect();
   const pid = (client as pg.PoolClient & { processID?: number }).processID;

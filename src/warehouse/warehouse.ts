@@ -28,6 +28,11 @@ export interface WarehouseStreamOptions extends WarehouseQueryOptions {
 /** Default rows per FETCH of a streamed query. */
 export const STREAM_BATCH_SIZE = 1000;
 
+/** Rows per FETCH for a stream: the caller's whole positive number, else STREAM_BATCH_SIZE. */
+export function streamBatchSize(options: WarehouseStreamOptions): number {
+  return Math.max(1, Math.floor(options.batchSize ?? STREAM_BATCH_SIZE));
+}
+
 /**
  * The one interface every warehouse implements. Values come back normalised the same way on both
  * engines: int8/numeric as JS numbers, date/timestamp/timestamptz as PostgreSQL's text form.
