@@ -36,15 +36,28 @@ export interface CachedEngineOptions {
 /** Warehouse failures that an expired answer may cover (the query itself was fine). */
 const STALE_IF = new Set(['WAREHOUSE_UNAVAILABLE', 'STATEMENT_TIMEOUT', 'WAREHOUSE_BUSY']);
 
+/**
+ * The answer for a cached entry. Hits of one entry within the same second of max-age get the same
+ * object, so the layers above (JSON body, ETag) reuse their work per answer instead of per request.
+ */
 function withCache(entry: CachedEntry, cache: 'hit' | 'miss' | 'stale', maxAgeMs: number): QueryResult {
+  const maxAgeSeconds = Math.max(0, Math.floor(maxAgeMs / 1000));
+  let answers = answered.get(entry);
+  if (!answers) answered.set(entry, (answers = {}));
+  const last = answers[cache];
+  if (last?.freshness?.maxAgeSeconds === maxAgeSeconds) return last;
   const { result } = entry;
-  return {
+  const answer: QueryResult = {
     columns: result.columns,
     rows: result.rows,
     meta: { ...result.meta, cache },
-    freshness: { etag: `${result.meta.sqlHash}-${entry.dataHash}`, maxAgeSeconds: Math.max(0, Math.floor(maxAgeMs / 1000)) },
+    freshness: { etag: `${result.meta.sqlHash}-${entry.dataHash}`, maxAgeSeconds },
   };
+  answers[cache] = answer;
+  return answer;
 }
+
+const answered = new WeakMap<CachedEntry, Partial<Record<'hit' | 'miss' | 'stale', QueryResult>>>();
 
 /** Wraps `inner`; `compile`, `definitions` and `graph` pass through unchanged. */
 export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): Engine {
@@ -56,9 +69,12 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
 
   const remainingMs = (entry: CachedEntry) => cache.ttlMs - (Date.now() - entry.storedAt);
 
+  // The version string changes only with the data version: reused, not rebuilt per request.
+  let versioned = { data: '', version: inner.definitions.version };
   const keyOf = async (query: MetricQueryInput, runOptions?: RunOptions): Promise<string> => {
     const data = opts.dataVersion ? await opts.dataVersion.current() : '';
-    return queryCacheKey(query, data ? `${inner.definitions.version}:${data}` : inner.definitions.version, runOptions?.scope ?? scope);
+    if (data !== versioned.data) versioned = { data, version: data ? `${inner.definitions.version}:${data}` : inner.definitions.version };
+    return queryCacheKey(query, versioned.version, runOptions?.scope ?? scope);
   };
 
   return {

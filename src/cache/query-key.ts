@@ -34,7 +34,7 @@ export function normaliseQuery(query: MetricQuery): Record<string, unknown> {
  */
 export function queryCacheKey(input: MetricQueryInput, definitionsVersion: string, scope: string = PUBLIC_SCOPE): string {
   // Cache hits are the hot path: a query seen before skips validation, normalising and hashing.
-  return recentKeys.get(`${definitionsVersion}\u0000${scope}`, input, () =>
+  return recentKeys.get(memoPrefix(definitionsVersion, scope), input, () =>
     createHash('sha256')
       .update(JSON.stringify([definitionsVersion, scope, normaliseQuery(parseQuery(input))]))
       .digest('hex'),
@@ -42,3 +42,19 @@ export function queryCacheKey(input: MetricQueryInput, definitionsVersion: strin
 }
 
 const recentKeys = createJsonMemo<string>();
+
+// One prefix string per (version, scope): a string built per request is hashed anew at every lookup.
+const prefixes = new Map<string, Map<string, string>>();
+function memoPrefix(definitionsVersion: string, scope: string): string {
+  let byScope = prefixes.get(definitionsVersion);
+  if (!byScope) {
+    if (prefixes.size >= 64) prefixes.clear();
+    prefixes.set(definitionsVersion, (byScope = new Map()));
+  }
+  let prefix = byScope.get(scope);
+  if (prefix === undefined) {
+    if (byScope.size >= 1024) byScope.clear();
+    byScope.set(scope, (prefix = `${definitionsVersion}\u0000${scope}`));
+  }
+  return prefix;
+}

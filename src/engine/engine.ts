@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
 import { MaatstafError } from '../core/errors.js';
+import { createIdentityMemo, freezeInput, isFrozenInput } from '../core/frozen-input.js';
 import { MetricQuerySchema, type CompiledQuery, type MetricQuery, type MetricQueryInput } from '../core/query.js';
 import { protectedCompiler } from '../privacy/index.js';
 import { suppressRows } from '../privacy/suppress.js';
@@ -23,8 +24,17 @@ export interface EngineDeps {
   readonly onWarehouseError?: (err: unknown, compiled: CompiledQuery) => void;
 }
 
-/** Zod-validates an untrusted query; the first problem becomes an INVALID_QUERY error with its path. */
+const parsedInputs = createIdentityMemo<MetricQuery>();
+
+/**
+ * Zod-validates an untrusted query; the first problem becomes an INVALID_QUERY error with its path.
+ * A frozen input (a repeated request) is validated once; its parsed query is frozen too.
+ */
 export function parseQuery(input: unknown): MetricQuery {
+  return isFrozenInput(input) ? parsedInputs.get(input, () => freezeInput(validateQuery(input))) : validateQuery(input);
+}
+
+function validateQuery(input: unknown): MetricQuery {
   const parsed = MetricQuerySchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

@@ -9,11 +9,12 @@ export const METRICS_PATH = '/internal/metrics';
 
 /** Call after buildApp and before ready/listen: the hook then covers every route. */
 export function registerMetricsRoutes(app: FastifyInstance, metrics: ServerMetrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // Synchronous: it runs after every answer.
+  app.addHook('onResponse', (request, reply, done) => {
     // Unmatched URLs share one label so scanners cannot blow up the label set.
     const route = request.routeOptions.url ?? 'unmatched';
-    if (route === METRICS_PATH) return;
-    metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    if (route !== METRICS_PATH) metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   app.get(METRICS_PATH, { schema: { hide: true } }, async (_request, reply) => {
     const text = await metrics.registry.metrics();

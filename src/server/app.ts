@@ -14,6 +14,7 @@ import { registerHealthRoutes } from './health.routes.js';
 import { registerHardening, type HardeningOptions } from './hardening.js';
 import { normaliseError, sendProblem } from './problem.js';
 import type { ServerState } from './state.js';
+import { lazyChildLoggerFactory } from './lazy-logger.js';
 import { registerWebRoutes, type WebRoutesOptions } from './web.routes.js';
 
 export interface AppOptions {
@@ -38,6 +39,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: opts.logger || undefined,
     logger: opts.logger ? undefined : false,
+    ...(opts.logger ? { childLoggerFactory: lazyChildLoggerFactory } : {}),
     bodyLimit: opts.bodyLimitBytes ?? 256 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -54,8 +56,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('caller', null as unknown as Caller);
   registerAuthentication(app, opts.authn ?? createAuthenticator(), sendProblem);
 
-  app.addHook('onSend', async (request, reply) => {
+  // Set on arrival (synchronous hook, no onSend stage on the hot path); sendProblem sets it too,
+  // for the errors Fastify answers before any hook ran.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   app.setErrorHandler((error, request, reply) => {

@@ -4,11 +4,13 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-const signals = new WeakMap<FastifyRequest, AbortSignal>();
+// A property on the request, not a WeakMap: per-request WeakMap entries cost the garbage collector.
+const signalKey = Symbol('maatstaf.clientGoneSignal');
+type WithSignal = FastifyRequest & { [signalKey]?: AbortSignal };
 
 /** The request's client-gone signal (one per request, created on first use). */
 export function clientGoneSignal(request: FastifyRequest, reply: FastifyReply): AbortSignal {
-  const known = signals.get(request);
+  const known = (request as WithSignal)[signalKey];
   if (known) return known;
   const controller = new AbortController();
   const res = reply.raw;
@@ -19,6 +21,6 @@ export function clientGoneSignal(request: FastifyRequest, reply: FastifyReply): 
   // (Not `request.raw.destroyed`: the request stream is destroyed once its body has been read.)
   if (res.destroyed || request.raw.socket?.destroyed) controller.abort();
   else res.once('close', onClose);
-  signals.set(request, controller.signal);
+  (request as WithSignal)[signalKey] = controller.signal;
   return controller.signal;
 }

@@ -2,6 +2,7 @@
  * RFC 9457 problem+json for every error response. Clients see the stable code, a message, the
  * offending name and suggestions; never SQL, stack traces or internal error text.
  */
+import { API_SECURITY_HEADERS } from './hardening.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { MaatstafError, isMaatstafError, type ErrorCode, type QueryIssue } from '../core/errors.js';
 
@@ -127,6 +128,8 @@ function validationError(entries: readonly ValidationEntry[], context: string | 
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: MaatstafError): FastifyReply {
   if (err.status === 503) reply.header('retry-after', '5');
+  // Also for the errors Fastify answers before any onRequest hook ran (malformed URLs).
+  reply.header('x-request-id', request.id).headers(API_SECURITY_HEADERS);
   // Serialised here, not by a route's response schema: an error answer must never fail to serialise.
   return reply.code(err.status).type('application/problem+json').send(JSON.stringify(toProblem(err, request.url)));
 }

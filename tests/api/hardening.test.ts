@@ -91,8 +91,22 @@ describe('security headers, CORS and size limits', () => {
   });
   afterAll(() => app.close());
 
-  it('sends helmet headers with a strict CSP on the API', async () => {
-    const res = await http().get('/v1/metrics');
+  it('sends the OWASP data-answer headers on the API: nothing may render, frame or embed an answer', async () => {
+    for (const res of [await http().get('/v1/metrics'), await http().post('/v1/query').send({ metrics: ['nope'] }), await http().get('/readyz')]) {
+      expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      // Browser-only headers for HTML are left off data answers.
+      expect(res.headers['x-dns-prefetch-control']).toBeUndefined();
+    }
+  });
+
+  it('sends helmet headers with a strict CSP on pages (Swagger UI)', async () => {
+    const res = await http().get('/docs/').redirects(2);
     expect(res.status).toBe(200);
     const csp = res.headers['content-security-policy'] as string;
     expect(csp).toContain("default-src 'self'");
@@ -103,7 +117,16 @@ describe('security headers, CORS and size limits', () => {
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
     expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['x-dns-prefetch-control']).toBe('off');
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('sends the data-answer headers and a request id on errors Fastify answers before any hook (bad URL encoding)', async () => {
+    const res = await http().get('/v1/metrics/%E0%A4%A');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('keeps Swagger UI at /docs working: page and scripts from self, allowed by the CSP', async () => {

@@ -28,20 +28,28 @@ export function engineOf(state: ServerState, request: FastifyRequest): Engine {
   return engineFor(state, request.caller, { interface: formatOf(request) === 'csv' ? 'csv' : 'rest', requestId: request.id });
 }
 
-const chosenFormats = new WeakMap<FastifyRequest, ResultFormat>();
+// A property on the request, not a WeakMap: per-request WeakMap entries cost the garbage collector.
+const chosenFormat = Symbol('maatstaf.resultFormat');
+type WithFormat = FastifyRequest & { [chosenFormat]?: ResultFormat };
 
 /** Negotiates every route's format before its handler runs, so a 406 never costs a query. */
 export function addFormatNegotiation(app: FastifyInstance): void {
-  app.addHook('preHandler', async (request) => {
+  app.addHook('preHandler', (request, _reply, done) => {
     const offered = request.routeOptions.config.formats;
     // Only result routes declare (and so validate) `?format=`; elsewhere it is not a parameter.
     const explicit = offered ? (request.query as { format?: ResultFormat } | undefined)?.format : undefined;
-    chosenFormats.set(request, negotiateFormat(request.headers.accept, explicit, offered ?? ['json']));
+    try {
+      (request as WithFormat)[chosenFormat] = negotiateFormat(request.headers.accept, explicit, offered ?? ['json']);
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
+    done();
   });
 }
 
 export function formatOf(request: FastifyRequest): ResultFormat {
-  return chosenFormats.get(request) ?? 'json';
+  return (request as WithFormat)[chosenFormat] ?? 'json';
 }
 
 /** RFC 9745 `Deprecation`, RFC 8594 `Sunset` and `Link` headers when any metric is deprecated. */
@@ -98,14 +106,23 @@ export function sendRows(reply: FastifyReply, request: FastifyRequest, result: Q
  * hints; true when the client's If-None-Match already names this answer (Power BI, browsers).
  */
 function notModified(reply: FastifyReply, request: FastifyRequest, freshness: QueryResultFreshness): boolean {
-  const etag = `W/"${freshness.etag}-${formatOf(request)}"`;
-  reply.header('etag', etag).header('cache-control', `private, max-age=${freshness.maxAgeSeconds}`);
+  const { etag, cacheControl } = validators(freshness, formatOf(request));
+  reply.header('etag', etag).header('cache-control', cacheControl);
   const given = request.headers['if-none-match'];
   if (!given) return false;
   return given.split(',').some((t) => {
     const tag = t.trim();
     return tag === '*' || tag === etag || `W/${tag}` === etag;
   });
+}
+
+// Cached answers hand out one freshness object per entry and second: build its header values once.
+const headerValues = new WeakMap<QueryResultFreshness, Partial<Record<ResultFormat, { etag: string; cacheControl: string }>>>();
+
+function validators(freshness: QueryResultFreshness, format: ResultFormat): { etag: string; cacheControl: string } {
+  let byFormat = headerValues.get(freshness);
+  if (!byFormat) headerValues.set(freshness, (byFormat = {}));
+  return (byFormat[format] ??= { etag: `W/"${freshness.etag}-${format}"`, cacheControl: `private, max-age=${freshness.maxAgeSeconds}` });
 }
 
 /** The engine's readonly data as the response schema's (mutable) type; the data is unchanged. */

@@ -39,4 +39,12 @@ describe('jsonBody', () => {
     const renamed = { ...result, columns: result.columns.map((c) => ({ ...c, label: `${c.label ?? ''}!` })) };
     expect(jsonBody(renamed, 'q3', true).toString()).toBe(reference(renamed, 'q3'));
   });
+
+  it('reuses the encoded meta of a cached answer with each request\'s own query id', () => {
+    const cached = { ...result, meta: { ...result.meta } as QueryResult['meta'] };
+    expect(jsonBody(cached, 'first', true).toString()).toBe(reference(cached, 'first'));
+    expect(jsonBody(cached, 'second "quoted"', true).toString()).toBe(reference(cached, 'second "quoted"'));
+    const noMeta = { ...result, meta: {} as QueryResult['meta'] };
+    expect(jsonBody(noMeta, 'x', true).toString()).toBe(reference(noMeta, 'x'));
+  });
 });

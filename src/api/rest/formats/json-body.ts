@@ -37,13 +37,23 @@ function head(result: QueryResult): string {
  * encoded columns and rows for them; otherwise encode once and keep nothing.
  */
 export function jsonBody(result: QueryResult, queryId: string, reuse: boolean): Buffer | string {
-  const tail = `${JSON.stringify({ queryId, ...result.meta })}}`;
-  if (!reuse) return head(result) + tail;
+  if (!reuse) return `${head(result)}${JSON.stringify({ queryId, ...result.meta })}}`;
   let found = encoded.get(result.rows);
   if (!found || found.columns !== result.columns) {
     found = { columns: result.columns, head: Buffer.from(head(result)) };
     encoded.set(result.rows, found);
   }
-  const meta = Buffer.from(tail);
-  return Buffer.concat([found.head, meta], found.head.length + meta.length);
+  // `{"queryId":"…"` then the rest of meta (encoded once per meta object) and the closing braces.
+  let rest = encodedMeta.get(result.meta);
+  if (!rest) encodedMeta.set(result.meta, (rest = Buffer.from(`${JSON.stringify(result.meta).slice(1)}}`)));
+  const id = `{"queryId":${JSON.stringify(queryId)}${rest.length > 2 ? ',' : ''}`;
+  const size = found.head.length + Buffer.byteLength(id) + rest.length;
+  const body = Buffer.allocUnsafe(size);
+  let at = found.head.copy(body, 0);
+  at += body.write(id, at);
+  rest.copy(body, at);
+  return body;
 }
+
+// Cached answers share one meta object per entry and second (src/cache/cached-engine.ts).
+const encodedMeta = new WeakMap<QueryResult['meta'], Buffer>();
