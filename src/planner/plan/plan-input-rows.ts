@@ -17,6 +17,11 @@ export function metricTimeItem(grain: TimeGrain): ResolvedItem {
 
 export interface InputRowsRequest {
   readonly metric: ResolvedSimpleMetric;
+  /**
+   * Simple metrics of the same model and aggregation time dimension read from the same rows (one
+   * scan and one aggregation for a dashboard's many KPIs of one model); their value columns follow.
+   */
+  readonly siblings?: readonly ResolvedSimpleMetric[];
   /** Every filter applied to the rows (ANDed). */
   readonly filters: readonly ResolvedFilter[];
   /** Items to expose (filter items are added). */
@@ -31,6 +36,8 @@ export interface InputRows {
   readonly node: NodeId;
   /** The row-level column to aggregate. */
   readonly value: string;
+  /** The siblings' value columns, in their order. */
+  readonly siblingValues: readonly string[];
   readonly model: ModelNode;
   /** Base grain of the aggregation time dimension. */
   readonly baseGrain: TimeGrain;
@@ -65,13 +72,19 @@ export function planInputRows(ctx: MetricPlanContext, req: InputRowsRequest): In
   const { model, baseGrain } = simpleModel(ctx, metric);
   const items = uniqueItems([...req.items, ...filters.flatMap((f) => f.items), ...(constraint ? [constraint.item] : [])]);
   const value = `${INTERNAL}${metric.name}`;
+  const siblings = req.siblings ?? [];
+  const siblingValues = siblings.map((m) => `${INTERNAL}${m.name}`);
   const extra = req.extra ?? [];
-  const columns = [...items.map((i) => i.name), ...extra.map((c) => c.name), value];
+  const columns = [...items.map((i) => i.name), ...extra.map((c) => c.name), value, ...siblingValues];
   let node = planRows(b, graph, {
     model,
     items,
     metricTimeDimension: agg.aggTimeDimension,
-    extra: [...extra, { name: value, expr: { kind: 'element', expr: agg.expr } }],
+    extra: [
+      ...extra,
+      { name: value, expr: { kind: 'element', expr: agg.expr } },
+      ...siblings.map((m, i) => ({ name: siblingValues[i]!, expr: { kind: 'element' as const, expr: m.def.aggregation.expr } })),
+    ],
     joinType: 'left',
   });
   const joined = joinMetricRefs(ctx, node, columns, filters);
@@ -82,5 +95,5 @@ export function planInputRows(ctx: MetricPlanContext, req: InputRowsRequest): In
     const { start, endExclusive } = constraint;
     node = b.add({ kind: 'time-constraint', input: node, column: constraint.item.name, ...(start !== undefined ? { start } : {}), endExclusive, columns });
   }
-  return { node, value, model, baseGrain };
+  return { node, value, siblingValues, model, baseGrain };
 }

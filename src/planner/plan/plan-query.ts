@@ -4,7 +4,7 @@ import type { ResolvedQuery } from '../resolve/resolved-query.js';
 import { outputColumns } from './output-columns.js';
 import { PlanBuilder } from './plan-builder.js';
 import { planDimensionValues } from './plan-dimension-values.js';
-import { combine, planMetric, type MetricPlanContext } from './plan-metric.js';
+import { combine, planMetric, planSharing, type MetricPlanContext } from './plan-metric.js';
 import type { NodeId, QueryPlan } from './plan-nodes.js';
 
 export function planQuery(graph: SemanticGraph, q: ResolvedQuery): QueryPlan {
@@ -13,8 +13,11 @@ export function planQuery(graph: SemanticGraph, q: ResolvedQuery): QueryPlan {
   let body: NodeId;
   if (q.metrics.length === 0) body = planDimensionValues(b, graph, q);
   else {
-    const outs = q.metrics.map((m) => ({ out: planMetric(ctx, m, q.where), as: m.name }));
-    body = outs.length === 1 && outs[0]!.out.column === outs[0]!.as ? outs[0]!.out.node : combine(ctx, outs);
+    const planned = planSharing(ctx, q.metrics, q.where, () => true);
+    body = combine(
+      ctx,
+      q.metrics.map((m, i) => ({ out: planned[i]!, as: m.name })),
+    );
   }
   const columns = outputColumns(graph, q);
   const root = b.add({

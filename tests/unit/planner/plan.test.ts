@@ -42,6 +42,33 @@ describe('plan shape', () => {
     expect(p.columns.map((c) => c.name)).toEqual(['metric_time__day', 'customer__country', 'revenue', 'visits']);
   });
 
+  it('aggregates simple metrics of one model together: one scan, one GROUP BY, no combine', () => {
+    const p = plan({ metrics: ['revenue', 'visits', 'order_count', 'customers_with_orders'], groupBy: ['metric_time__month'] });
+    const aggregates = p.nodes.filter((n) => n.kind === 'aggregate');
+    expect(aggregates.map((a) => a.columns)).toEqual([
+      ['metric_time__month', 'revenue', 'order_count', 'customers_with_orders'],
+      ['metric_time__month', 'visits'],
+    ]);
+    expect(p.nodes.filter((n) => n.kind === 'source')).toHaveLength(2);
+    const combine = p.nodes.find((n) => n.kind === 'combine');
+    expect(combine?.kind === 'combine' && combine.inputs.map((i) => i.take.map((t) => t.as))).toEqual([['revenue', 'order_count', 'customers_with_orders'], ['visits']]);
+    // The output keeps the query's metric order.
+    expect(p.columns.map((c) => c.name)).toEqual(['metric_time__month', 'revenue', 'visits', 'order_count', 'customers_with_orders']);
+    const alone = plan({ metrics: ['revenue', 'order_count'], groupBy: ['metric_time__month'] });
+    expect(alone.nodes.some((n) => n.kind === 'combine')).toBe(false);
+  });
+
+  it('plans alone what cannot share the rows: own filters, another aggregation time, fill_nulls_with', () => {
+    const aggregatesOf = (metrics: string[], groupBy = ['metric_time__month']) =>
+      plan({ metrics, groupBy }).nodes.flatMap((n) => (n.kind === 'aggregate' ? [n.columns.filter((c) => !groupBy.includes(c))] : []));
+    expect(aggregatesOf(['revenue', 'web_revenue', 'order_count'])).toEqual([['revenue', 'order_count'], ['web_revenue']]);
+    expect(aggregatesOf(['revenue', 'shipped_revenue'])).toEqual([['revenue'], ['shipped_revenue']]);
+    expect(aggregatesOf(['revenue', 'revenue_or_zero', 'order_count'])).toEqual([['revenue', 'order_count'], ['revenue_or_zero']]);
+    // Inputs of a derived metric share too; an input with its own filter does not.
+    expect(aggregatesOf(['net_revenue'])).toEqual([['revenue', 'discount_total']]);
+    expect(aggregatesOf(['web_order_share'])).toHaveLength(2);
+  });
+
   it('only ever LEFT OUTER joins from metric rows', () => {
     for (const query of Object.values(ENGINE_CASES)) {
       if (!query.metrics?.length) continue;
