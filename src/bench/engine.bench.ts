@@ -1,5 +1,5 @@
 /**
- * Issue 3 targets: compile time (median < 1 ms for a typical query) and "the SQL for a simple
+ * Issue 3 and 8 targets: compile time (median < 1 ms, also for 50 metrics × 10 group-bys) and "the SQL for a simple
  * grouped metric has the same plan as the hand-written query" (EXPLAIN compared structurally).
  */
 import { compileQuery } from '../compiler/index.js';
@@ -43,7 +43,8 @@ export async function benchCompile(metricsDir: string): Promise<BenchSection> {
       '|---|---|---|---|---|',
       ...rows.map(([name, t]) => `| ${name} | ${t.n} | ${fmt(t.p50)} | ${fmt(t.p99)} | ${fmt(t.mean)} |`),
       '',
-      `Target: median < 1 ms for a typical query — ${rows[0]![1].p50 < 1 ? 'met' : 'NOT met'} (${fmt(rows[0]![1].p50)}).`,
+      `Target: median < 1 ms, the wide query included — ${rows.every(([, t]) => t.p50 < 1) ? 'met' : 'NOT met'} (${rows.map(([, t]) => fmt(t.p50)).join(', ')}).`,
+      'Simple metrics of one semantic model without filters of their own share one scan and one GROUP BY (the wide query is one aggregation with 50 columns, not 50 aggregations joined).',
     ],
     failures: [],
   };
