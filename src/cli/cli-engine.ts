@@ -20,12 +20,31 @@ export function describeEngineError(e: MaatstafError): string {
   return `${e.code}: ${e.message}${more}${hint}`;
 }
 
-/** Runs `fn`; a query error from the engine becomes a CliExit with exit code 1. */
+/** Runs `fn`; a query error from the engine becomes a CliExit with exit code 1 (130 when interrupted). */
 export async function withEngineErrors<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
+    if (isMaatstafError(e) && e.code === 'QUERY_CANCELLED') throw new CliExit(130, 'query cancelled (interrupted); the warehouse statement was stopped');
     if (isMaatstafError(e) && e.code !== 'INVALID_CONFIG') throw new CliExit(1, describeEngineError(e));
     throw e;
+  }
+}
+
+/**
+ * Runs `work` with a signal that Ctrl-C (SIGINT) or SIGTERM aborts, so a running query is cancelled on
+ * the warehouse (pg_cancel_backend) instead of running on after the CLI is gone. A second Ctrl-C
+ * ends the process at once.
+ */
+export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
   }
 }

@@ -1,7 +1,7 @@
 /** `maatstaf compile` (prints SQL and parameters) and `maatstaf query` (runs and prints the result). */
 import { Option, type Command } from 'commander';
 import type { CompiledQuery } from '../core/query.js';
-import { loadCliEngine, withEngineErrors } from './cli-engine.js';
+import { loadCliEngine, withEngineErrors, withInterrupt } from './cli-engine.js';
 import { configFrom, withWarehouseFlags, type CommonFlags } from './flags.js';
 import { queryFromFlags, withQueryFlags, type QueryFlags } from './query-flags.js';
 import { withReadWarehouse } from './read-warehouse.js';
@@ -39,7 +39,7 @@ export function registerQueryCommands(program: Command): void {
       const query = queryFromFlags(flags);
       const result = await withReadWarehouse(config, async (wh) => {
         const engine = await loadCliEngine(config.metricsDir, wh);
-        return withEngineErrors(() => engine.run(query));
+        return withInterrupt((signal) => withEngineErrors(() => engine.run(query, { signal })));
       });
       process.stdout.write(formatResult(result, flags.format ?? 'table'));
     });

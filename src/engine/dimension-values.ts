@@ -26,6 +26,8 @@ export interface DimensionValuesRequest {
   readonly offset?: number;
   /** Case-insensitive substring of the value's text. */
   readonly search?: string;
+  /** Aborted when the client has gone: the lookup is cancelled on the warehouse. */
+  readonly signal?: AbortSignal;
 }
 
 /** A formatted value as every interface shows it (see format-values.ts). */
@@ -106,7 +108,7 @@ export async function dimensionValues(engine: Engine, req: DimensionValuesReques
     limit: offset + limit + 1,
     ...(search ? { where: [`CAST({{ ${filterRef(found)} }} AS TEXT) ILIKE ${containsPattern(search)}`] } : {}),
   };
-  const result = await engine.run(query);
+  const result = await engine.run(query, req.signal ? { signal: req.signal } : undefined);
   const column = result.columns.find((c) => c.kind !== 'metric')!;
   const all = result.rows.map((r) => (r[column.name] ?? null) as DimensionValue);
   const values = all.slice(offset, offset + limit);

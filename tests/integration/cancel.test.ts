@@ -1,8 +1,9 @@
 /**
  * A client that disconnects cancels its PostgreSQL query (issue 8): REST and GraphQL over a real
- * socket, the query visible in pg_stat_activity while it runs and gone within seconds after the
- * client left; a coalesced second client keeps the shared query alive; the concurrency limiter
- * drops a queued query whose client left and frees the slot of a cancelled one.
+ * socket (queries and dimension-value lookups) and the CLI interrupted with Ctrl-C, the query visible
+ * in pg_stat_activity while it runs and gone within seconds after the client left; a coalesced
+ * second client keeps the shared query alive; the concurrency limiter drops a queued query whose
+ * client left and frees the slot of a cancelled one.
  *
  * PostgreSQL only: PGlite runs in-process and cannot interrupt a running statement (documented in
  * src/warehouse/warehouse.ts). The slow SQL is honest SQL in the test's own schema: a view whose
@@ -16,6 +17,7 @@ import { createSpeedLayer, DEFAULT_SPEED_LAYER, type SpeedLayer, type SpeedLayer
 import { buildApp } from '../../src/server/app.js';
 import type { ServerState } from '../../src/server/state.js';
 import { engineFor } from '../api/helpers/demo-app.js';
+import { cliEnv, startCli } from '../helpers/cli.js';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
 
 const SLOW_DEFINITIONS = 'tests/fixtures/definitions/slow';
@@ -187,6 +189,38 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('client disconnect cancels the P
     await next.abort();
     await waitFor('the next query to be cancelled', async () => (await running()) === 0, 5000);
   }, 30_000);
+
+  it('cancels a dimension-values lookup when its client disconnects', async () => {
+    const s = await server();
+    const controller = new AbortController();
+    const done = fetch(`${s.base}/v1/dimensions/fact__kind/values`, { signal: controller.signal }).then(
+      (res) => ({ status: res.status }),
+      (e: unknown) => ({ error: e }),
+    );
+    await waitFor('the lookup to run on PostgreSQL', async () => (await running()) === 1);
+    controller.abort();
+    expect(await done).toHaveProperty('error');
+    await waitFor('the lookup to be cancelled', async () => (await running()) === 0, 5000);
+    await waitFor('the limiter slot to be released', () => s.speed.limiter.running === 0, 2000);
+  }, 30_000);
+
+  it('cancels the CLI query on Ctrl-C (SIGINT): exit code 130, the statement gone from PostgreSQL', async () => {
+    const schema = (await wh.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
+    const child = startCli(
+      ['query', '--database-url', process.env.TEST_DATABASE_URL!, '--schema', schema, '--metrics-dir', SLOW_DEFINITIONS, '--metrics', 'amount_total', '--group-by', 'fact__kind'],
+      cliEnv(),
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor('the CLI query to run on PostgreSQL', async () => (await running()) === 1, 20_000);
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(child.output().stderr).toContain('query cancelled');
+      await waitFor('the CLI statement to be gone', async () => (await running()) === 0, 5000);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
 
 describe('PGlite and cancellation', () => {

@@ -73,7 +73,7 @@ function queryFields(engine: Engine | undefined, opts: GraphqlSchemaOptions): Gr
       },
       extensions: RUNS_QUERY,
       resolve: async (_root, args: DimensionValuesArgs, ctx) => {
-        const page = await dimensionValues(ctx.engine(), { ...(withoutNulls(args) as Omit<DimensionValuesRequest, 'name'>), name: args.name });
+        const page = await dimensionValues(ctx.engine(), { ...(withoutNulls(args) as Omit<DimensionValuesRequest, 'name'>), name: args.name, ...runOptions(ctx) });
         return { ...page, meta: { queryId: ctx.requestId, ...page.meta } };
       },
     },

@@ -1,4 +1,5 @@
 /** `GET /v1/dimensions` (group-by items for metrics) and `GET /v1/dimensions/{name}/values`. */
+import { clientGoneSignal } from '../../../server/client-signal.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_METRICS } from '../../../core/query.js';
@@ -68,9 +69,10 @@ export const dimensionsRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, 
         response: { 200: DimensionValuesSchema, ...queryProblems() },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
       const page = await dimensionValues(engineOf(state, request), {
+        signal: clientGoneSignal(request, reply),
         name: request.params.name,
         ...(q.metrics ? { metrics: q.metrics } : {}),
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
