@@ -114,7 +114,9 @@ export async function registerHardening(app: FastifyInstance, opts: HardeningOpt
   });
 
   const allowed = new Set(opts.corsOrigins ?? []);
-  await app.register(cors, {
+  // No allowed origin: no CORS plugin at all (no hook, no `Vary: Origin` on every answer); browsers
+  // refuse cross-origin answers without CORS headers anyway.
+  if (allowed.size > 0) await app.register(cors, {
     // Only listed origins get CORS headers; others (and same-origin requests) get none.
     origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'POST', 'OPTIONS'],

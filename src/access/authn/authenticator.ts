@@ -15,10 +15,17 @@ export interface AuthenticatorOptions {
   readonly jwt?: JwtVerifier | undefined;
 }
 
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
 export interface Authenticator {
   readonly anonymousAllowed: boolean;
   /** The caller, or throws AuthFailure. */
-  authenticate(headers: Readonly<Record<string, string | string[] | undefined>>): Promise<Caller>;
+  authenticate(headers: Headers): Promise<Caller>;
+  /**
+   * The same without waiting, when no remote check is needed (no credential, an API key): the
+   * caller, or throws AuthFailure; undefined when only `authenticate` can tell (a bearer token).
+   */
+  authenticateNow(headers: Headers): Caller | undefined;
 }
 
 /**
@@ -70,28 +77,37 @@ export function credentialOf(headers: Readonly<Record<string, string | string[] 
 export function createAuthenticator(opts: AuthenticatorOptions = {}): Authenticator {
   const keys = createApiKeyStore(opts.apiKeys ?? []);
   const anonymousAllowed = opts.anonymous ?? true;
+  // One Caller object per key: later per-caller work (the access view) is looked up by identity.
+  const keyCallers = new WeakMap<ApiKeyEntry, Caller>();
+  const known = (credential: Credential): Caller | undefined => {
+    switch (credential.kind) {
+      case 'none':
+        if (!anonymousAllowed) throw new AuthFailure('missing', 'no credential and anonymous access is off');
+        return ANONYMOUS;
+      case 'api-key': {
+        const entry = keys.find(credential.value);
+        if (!entry) throw new AuthFailure('invalid', 'unknown or expired API key');
+        let caller = keyCallers.get(entry);
+        if (!caller) keyCallers.set(entry, (caller = Object.freeze({ id: entry.name, kind: 'api-key', roles: entry.roles }) satisfies Caller));
+        return caller;
+      }
+      case 'jwt':
+        return undefined;
+    }
+  };
   return {
     anonymousAllowed,
+    authenticateNow: (headers) => known(credentialOf(headers)),
     async authenticate(headers) {
       const credential = credentialOf(headers);
-      switch (credential.kind) {
-        case 'none':
-          if (!anonymousAllowed) throw new AuthFailure('missing', 'no credential and anonymous access is off');
-          return ANONYMOUS;
-        case 'api-key': {
-          const entry = keys.find(credential.value);
-          if (!entry) throw new AuthFailure('invalid', 'unknown or expired API key');
-          return Object.freeze({ id: entry.name, kind: 'api-key', roles: entry.roles }) satisfies Caller;
-        }
-        case 'jwt': {
-          if (!opts.jwt) throw new AuthFailure('invalid', 'bearer token sent but OIDC is not configured');
-          try {
-            return await opts.jwt.verify(credential.value);
-          } catch (e) {
-            if (e instanceof TokenRejected) throw new AuthFailure(e.kind, e.reason);
-            throw e;
-          }
-        }
+      const caller = known(credential);
+      if (caller || credential.kind !== 'jwt') return caller!;
+      if (!opts.jwt) throw new AuthFailure('invalid', 'bearer token sent but OIDC is not configured');
+      try {
+        return await opts.jwt.verify(credential.value);
+      } catch (e) {
+        if (e instanceof TokenRejected) throw new AuthFailure(e.kind, e.reason);
+        throw e;
       }
     },
   };

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MaatstafError } from '../../core/errors.js';
-import { ANONYMOUS } from '../caller.js';
+import { ANONYMOUS, type Caller } from '../caller.js';
 import { AuthFailure, type Authenticator } from './authenticator.js';
 
 export const REALM = 'maatstaf';
@@ -51,15 +51,29 @@ const refused = new WeakMap<FastifyRequest, AuthFailure>();
  * (mercurius on /graphql) would otherwise reshape it.
  */
 export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator, send: SendProblem): void {
-  app.addHook('onRequest', async (request) => {
+  // Callback style: anonymous and API-key callers are known at once, with no promise per request.
+  app.addHook('onRequest', (request, _reply, done) => {
     request.caller = ANONYMOUS;
-    if (request.method === 'OPTIONS' || isPublicRoute(request)) return;
-    try {
-      request.caller = await authenticator.authenticate(request.headers);
-    } catch (e) {
-      if (!(e instanceof AuthFailure)) throw e;
+    if (request.method === 'OPTIONS' || isPublicRoute(request)) return done();
+    const refuse = (e: unknown) => {
+      if (!(e instanceof AuthFailure)) return done(e as Error);
       refused.set(request, e);
+      done();
+    };
+    let caller: Caller | undefined;
+    try {
+      caller = authenticator.authenticateNow(request.headers);
+    } catch (e) {
+      return refuse(e);
     }
+    if (caller) {
+      request.caller = caller;
+      return done();
+    }
+    authenticator.authenticate(request.headers).then((verified) => {
+      request.caller = verified;
+      done();
+    }, refuse);
   });
 
   app.addHook('preParsing', async (request, reply) => {

@@ -4,23 +4,24 @@
  * The result is a new, frozen object per distinct query string (request-memo.ts): a repeated URL
  * is split once and then validated from memory.
  */
-import type { preValidationAsyncHookHandler } from 'fastify';
+import type { preValidationHookHandler } from 'fastify';
 import { createTextMemo } from './request-memo.js';
 
 const split = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
 
 /** `commaLists` are split on commas; `repeated` are only wrapped into arrays (filters hold commas). */
-export function listParams(commaLists: readonly string[], repeated: readonly string[] = []): preValidationAsyncHookHandler {
+export function listParams(commaLists: readonly string[], repeated: readonly string[] = []): preValidationHookHandler {
   const seen = createTextMemo<Record<string, unknown>>();
-  return async (request) => {
+  // Synchronous (callback style): it runs on every GET of a result.
+  return (request, _reply, done) => {
     const query = request.query as Record<string, unknown> | undefined;
-    if (!query || typeof query !== 'object') return;
+    if (!query || typeof query !== 'object') return done();
     const at = request.url.indexOf('?');
     const text = at < 0 ? '' : request.url.slice(at + 1);
     const known = seen.get(text);
     if (known) {
       request.query = known;
-      return;
+      return done();
     }
     const lists: Record<string, unknown> = { ...query };
     for (const key of commaLists) {
@@ -33,5 +34,6 @@ export function listParams(commaLists: readonly string[], repeated: readonly str
       if (lists[key] !== undefined && !Array.isArray(lists[key])) lists[key] = [lists[key]];
     }
     request.query = seen.remember(text, lists);
+    done();
   };
 }

@@ -97,6 +97,21 @@ describe('API keys', () => {
   });
 });
 
+describe('authenticateNow (no waiting for anonymous and API-key callers)', () => {
+  it('knows anonymous and API-key callers at once, one Caller object per key; bearer tokens need authenticate', async () => {
+    const auth = createAuthenticator({ apiKeys: [{ name: 'a', hash: hashApiKey('key-a'), roles: ['x'] }] });
+    expect(auth.authenticateNow({})).toMatchObject({ kind: 'anonymous' });
+    const first = auth.authenticateNow({ 'x-api-key': 'key-a' });
+    expect(first).toEqual({ id: 'a', kind: 'api-key', roles: ['x'] });
+    expect(auth.authenticateNow({ authorization: 'Bearer key-a' })).toBe(first);
+    await expect(auth.authenticate({ 'x-api-key': 'key-a' })).resolves.toBe(first);
+    expect(() => auth.authenticateNow({ 'x-api-key': 'nope' })).toThrow(/unknown or expired API key/);
+    expect(auth.authenticateNow({ authorization: 'Bearer aaa.bbb.ccc' })).toBeUndefined();
+    await expect(auth.authenticate({ authorization: 'Bearer aaa.bbb.ccc' })).rejects.toMatchObject({ kind: 'invalid' });
+    expect(() => createAuthenticator({ anonymous: false }).authenticateNow({})).toThrow(/anonymous access is off/);
+  });
+});
+
 describe('roles from token claims', () => {
   it('reads an array, a space-separated string or a dot path; ignores non-role values', () => {
     expect(rolesFromClaims({ roles: ['a', 'b', 'a', 3, 'c d'] }, 'roles')).toEqual(['a', 'b']);
