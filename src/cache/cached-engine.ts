@@ -6,6 +6,7 @@ import { isMaatstafError } from '../core/errors.js';
 import type { MetricQueryInput } from '../core/query.js';
 import type { Engine, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 import { createCoalescer, type Coalescer } from './coalesce.js';
+import { createJsonMemo } from './input-memo.js';
 import { PUBLIC_SCOPE, queryCacheKey } from './query-key.js';
 import type { DataVersion } from './refresh-keys.js';
 import type { CachedEntry, ResultCache } from './result-cache.js';
@@ -69,12 +70,19 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
 
   const remainingMs = (entry: CachedEntry) => cache.ttlMs - (Date.now() - entry.storedAt);
 
-  // The version string changes only with the data version: reused, not rebuilt per request.
-  let versioned = { data: '', version: inner.definitions.version };
+  // The semantic models a query reads (compiled once per distinct query): its data version covers those only.
+  const modelsRead = createJsonMemo<readonly string[]>();
+  // Version strings per data version: reused, not rebuilt per request.
+  const versions = new Map<string, string>();
   const keyOf = async (query: MetricQueryInput, runOptions?: RunOptions): Promise<string> => {
-    const data = opts.dataVersion ? await opts.dataVersion.current() : '';
-    if (data !== versioned.data) versioned = { data, version: data ? `${inner.definitions.version}:${data}` : inner.definitions.version };
-    return queryCacheKey(query, versioned.version, runOptions?.scope ?? scope);
+    const { dataVersion } = opts;
+    const data = dataVersion ? await dataVersion.forModels(modelsRead.get('', query, () => inner.compile(query).models)) : '';
+    let version = data ? versions.get(data) : inner.definitions.version;
+    if (version === undefined) {
+      if (versions.size >= 1024) versions.clear();
+      versions.set(data, (version = `${inner.definitions.version}:${data}`));
+    }
+    return queryCacheKey(query, version, runOptions?.scope ?? scope);
   };
 
   return {

@@ -1,8 +1,9 @@
 /**
  * Data freshness from `config.meta.refresh_key` on semantic models: a cheap SQL (e.g.
  * `select max(updated_at) from reports`) whose answer changes when the data does. The answers,
- * checked at most every `intervalMs`, form a data version that is part of every cache key, so new
- * data is never hidden behind a cached answer for longer than the check interval.
+ * checked at most every `intervalMs`, form a data version per set of models that is part of the
+ * cache key of every query reading those models: new data is never hidden behind a cached answer
+ * for longer than the check interval, and new data in one model leaves answers about others cached.
  */
 import { createHash } from 'node:crypto';
 import type { Definitions } from '../definitions/model.js';
@@ -24,6 +25,8 @@ export function refreshKeysOf(definitions: Definitions): RefreshKey[] {
 export interface DataVersion {
   /** '' when no model has a refresh key; otherwise a hash of the latest answers. */
   current(): Promise<string>;
+  /** The same for the models a query reads: '' when none of them has a refresh key. */
+  forModels(models: readonly string[]): Promise<string>;
 }
 
 export interface DataVersionOptions {
@@ -41,6 +44,9 @@ export function createDataVersion(opts: DataVersionOptions): DataVersion {
   let checkedAt = -Infinity;
   let checking: Promise<string> | undefined;
   const answers = new Map<string, string>();
+  const keyed = new Set(opts.keys.map((k) => k.model));
+  // Versions per models list (the cached engine passes one array per query), emptied by each check.
+  let perModels = new WeakMap<readonly string[], string>();
 
   const check = async (): Promise<string> => {
     for (const key of opts.keys) {
@@ -54,15 +60,29 @@ export function createDataVersion(opts: DataVersionOptions): DataVersion {
     }
     checkedAt = now();
     version = createHash('sha256').update(JSON.stringify([...answers])).digest('hex').slice(0, 16);
+    perModels = new WeakMap();
     return version;
   };
 
+  const current = async (): Promise<string> => {
+    if (opts.keys.length === 0) return '';
+    if (now() - checkedAt < opts.intervalMs) return version;
+    checking ??= check().finally(() => (checking = undefined));
+    return checking;
+  };
+
   return {
-    async current() {
-      if (opts.keys.length === 0) return '';
-      if (now() - checkedAt < opts.intervalMs) return version;
-      checking ??= check().finally(() => (checking = undefined));
-      return checking;
+    current,
+    async forModels(models) {
+      if (!models.some((m) => keyed.has(m))) return '';
+      await current();
+      let v = perModels.get(models);
+      if (v === undefined) {
+        const own = models.filter((m) => keyed.has(m)).map((m) => [m, answers.get(m) ?? null]);
+        v = createHash('sha256').update(JSON.stringify(own)).digest('hex').slice(0, 16);
+        perModels.set(models, v);
+      }
+      return v;
     },
   };
 }

@@ -12,5 +12,6 @@ export function compilePlan(plan: QueryPlan): CompiledQuery {
   const ctes = plan.nodes.filter((n) => n.id !== plan.root).map((n) => sql`${ident(n.id)} AS (\n${renderNode(n, ctx)}\n)`);
   const statement = ctes.length ? sql`WITH\n${sql.join(ctes, sql.raw(',\n'))}\n${renderNode(root, ctx)}` : renderNode(root, ctx);
   const compiled = statement.compile();
-  return { sql: compiled.sql, params: compiled.parameters, columns: plan.columns };
+  const models = [...new Set(plan.nodes.flatMap((n) => (n.kind === 'source' ? [n.model] : [])))].sort();
+  return { sql: compiled.sql, params: compiled.parameters, columns: plan.columns, models };
 }

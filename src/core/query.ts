@@ -59,4 +59,6 @@ export interface CompiledQuery {
   readonly sql: string;
   readonly params: readonly unknown[];
   readonly columns: readonly OutputColumn[];
+  /** The semantic models whose relations the SQL reads, sorted (freshness: refresh keys per model). */
+  readonly models: readonly string[];
 }

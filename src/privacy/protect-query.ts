@@ -103,7 +103,7 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
     // or `limit` would show a cell that the same query without limit withholds.
     const { limit, ...unlimited } = query;
     const full = compileQuery(withSubjects(), { ...unlimited, metrics: [...metrics, ...protectedColumns.map((p) => p.subjects), ...sortKeys], orderBy });
-    const compiled = { sql: full.sql, params: full.params, columns: base.columns };
+    const compiled = { sql: full.sql, params: full.params, columns: base.columns, models: full.models };
     return { compiled, protectedColumns, rounding, keyColumns, ...(limit !== undefined ? { limit } : {}) };
   };
 }

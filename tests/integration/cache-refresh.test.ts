@@ -57,6 +57,25 @@ describe.each(ENGINES)('refresh keys on %s', (engineName) => {
     expect(after.meta.cache).toBe('miss');
     expect(Number(after.rows[0]!['reports_received'])).toBe(Number(first.rows[0]!['reports_received']) - 1);
   });
+
+  it('new data in one model leaves cached answers about other models alone', async () => {
+    const cached = createSpeedLayer({ ...DEFAULT_SPEED_LAYER, refreshCheckMs: 0 }).wrapEngine(engine, wh);
+    const SURVEYS = { metrics: ['survey_responses'] };
+    const BOTH = { metrics: ['reports_received', 'survey_responses'] };
+    const surveys = await cached.run(SURVEYS);
+    await cached.run(BOTH);
+    expect((await cached.run(SURVEYS)).meta.cache).toBe('hit');
+    expect((await cached.run(BOTH)).meta.cache).toBe('hit');
+    await deleteOneReport();
+    const again = await cached.run(SURVEYS);
+    expect(again.meta.cache).toBe('hit');
+    expect(again.rows).toEqual(surveys.rows);
+    // A query reading the changed model (with another) is answered anew.
+    const both = await cached.run(BOTH);
+    expect(both.meta.cache).toBe('miss');
+    const [{ n }] = (await wh.query<{ n: number }>('select count(*)::int as n from public_space_reports')).rows as [{ n: number }];
+    expect(Number(both.rows[0]!['reports_received'])).toBe(n);
+  });
 });
 
 describe('data version', () => {
@@ -88,6 +107,24 @@ describe('data version', () => {
     t = 3000;
     expect(await dv.current()).toBe(changed);
     expect(failures).toEqual(['m']);
+  });
+
+  it('versions a set of models by their own refresh answers only', async () => {
+    const answers: Record<string, number> = { a: 1, b: 1 };
+    const warehouse = { query: async (sql: string) => ({ rows: [{ n: answers[sql] }], fields: [] }) } as unknown as Warehouse;
+    const dv = createDataVersion({ warehouse, keys: [{ model: 'm_a', sql: 'a' }, { model: 'm_b', sql: 'b' }], intervalMs: 0 });
+    const onlyA = ['m_a'];
+    const aAndOther = ['m_a', 'm_x'];
+    const onlyB = ['m_b'];
+    expect(await dv.forModels(['m_x'])).toBe('');
+    const [a1, ax1, b1] = [await dv.forModels(onlyA), await dv.forModels(aAndOther), await dv.forModels(onlyB)];
+    expect(a1).not.toBe('');
+    expect(ax1).toBe(a1);
+    answers.b = 2;
+    expect(await dv.forModels(onlyA)).toBe(a1);
+    expect(await dv.forModels(onlyB)).not.toBe(b1);
+    answers.a = 2;
+    expect(await dv.forModels(aAndOther)).not.toBe(a1);
   });
 
   it('is empty without refresh keys', async () => {

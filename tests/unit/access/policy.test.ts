@@ -154,7 +154,7 @@ describe('grants and scope', () => {
     const engine: Engine = {
       definitions: graph.definitions,
       graph,
-      compile: () => ({ sql: '', params: [], columns: [] }),
+      compile: () => ({ sql: '', params: [], columns: [], models: [] }),
       run: async (query, options) => {
         seen.push({ query, ...(options ? { options } : {}) });
         return { columns: [], rows: [], meta: { definitionsVersion: 'v', sqlHash: 'x', rowCount: 0, durationMs: 0 } } satisfies QueryResult;

@@ -64,6 +64,6 @@ describe('result output', () => {
   });
 
   it('prints compiled SQL with its parameters', () => {
-    expect(formatCompiled({ sql: 'SELECT $1', params: ['Europe/Amsterdam'], columns: [] })).toBe('SELECT $1\n-- $1 = "Europe/Amsterdam"\n');
+    expect(formatCompiled({ sql: 'SELECT $1', params: ['Europe/Amsterdam'], columns: [], models: [] })).toBe('SELECT $1\n-- $1 = "Europe/Amsterdam"\n');
   });
 });
