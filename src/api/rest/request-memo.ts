@@ -12,7 +12,7 @@ import { LRUCache } from 'lru-cache';
 import { freezeInput, isFrozenInput } from '../../core/frozen-input.js';
 
 const MAX_TEXT = 4096;
-const MAX_ENTRIES = 2000;
+const MAX_ENTRIES = 500;
 
 /** One frozen value per distinct text (short texts only). */
 export interface TextMemo<T> {
