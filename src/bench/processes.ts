@@ -76,10 +76,20 @@ function cpuOf(pid: number): number | undefined {
   }
 }
 
-async function start(name: string, relative: string, env: NodeJS.ProcessEnv, args: readonly string[], readyPath: string): Promise<ServerProcess> {
+/** Node flags of `maatstaf serve` as shipped (package.json `start`, Dockerfile). */
+export const SERVE_NODE_FLAGS = ['--max-semi-space-size=16'] as const;
+
+async function start(
+  name: string,
+  relative: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+  readyPath: string,
+  nodeFlags: readonly string[] = [],
+): Promise<ServerProcess> {
   const port = await freePort();
   const { file, execArgv } = script(relative);
-  const child = spawn(process.execPath, [...execArgv, file, ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, ...execArgv, file, ...args], {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -135,10 +145,12 @@ export function startMaatstaf(opts: MaatstafServerOptions): Promise<ServerProces
     MAATSTAF_RATE_LIMIT_MAX: '0',
     ...opts.env,
   });
-  return start('maatstaf serve', '../cli/main', env, ['serve'], '/readyz');
+  // With the Node flags `npm start` and the Docker image use (young generation capped: bounded memory).
+  return start('maatstaf serve', '../cli/main', env, ['serve'], '/readyz', SERVE_NODE_FLAGS);
 }
 
 /** The baseline: a bare Fastify route answering GET and POST /v1/query with the bytes in `bodyFile`. */
 export function startBareRoute(bodyFile: string): Promise<ServerProcess> {
-  return start('bare Fastify route', './bare-server', { ...process.env, BARE_BODY_FILE: bodyFile }, [], '/readyz');
+  // The same Node flags as maatstaf: the two differ only in what the route does.
+  return start('bare Fastify route', './bare-server', { ...process.env, BARE_BODY_FILE: bodyFile }, [], '/readyz', SERVE_NODE_FLAGS);
 }
