@@ -33,16 +33,28 @@ export async function withEngineErrors<T>(fn: () => T | Promise<T>): Promise<T> 
 
 /**
  * Runs `work` with a signal that Ctrl-C (SIGINT) or SIGTERM aborts, so a running query is cancelled on
- * the warehouse (pg_cancel_backend) instead of running on after the CLI is gone. A second Ctrl-C
- * ends the process at once.
+ * the warehouse (pg_cancel_backend) instead of running on after the CLI is gone; the CLI then exits
+ * 130 (SIGINT) or 143 (SIGTERM). A statement that cannot be interrupted (embedded PGlite) does not
+ * hold the CLI: it exits after a short grace period anyway, and at once on a second signal.
  */
 export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  const abort = () => controller.abort();
+  let exitCode = 130;
+  const abort = (name: NodeJS.Signals) => {
+    exitCode = name === 'SIGTERM' ? 143 : 130;
+    controller.abort();
+    setTimeout(() => {
+      process.stderr.write('maatstaf: query cancelled (interrupted)\n');
+      process.exit(exitCode);
+    }, 3000).unref();
+  };
   process.once('SIGINT', abort);
   process.once('SIGTERM', abort);
   try {
     return await work(controller.signal);
+  } catch (e) {
+    if (e instanceof CliExit && e.exitCode === 130) throw new CliExit(exitCode, e.message);
+    throw e;
   } finally {
     process.off('SIGINT', abort);
     process.off('SIGTERM', abort);

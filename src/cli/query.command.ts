@@ -29,7 +29,9 @@ export function registerQueryCommands(program: Command): void {
         const engine = await loadCliEngine(config.metricsDir, wh);
         return withEngineErrors(() => engine.compile(query));
       });
-      process.stdout.write(flags.json ? `${JSON.stringify(compiled, null, 2)}\n` : formatCompiled(compiled));
+      // The same fields as POST /v1/compile.
+      const { sql, params, columns } = compiled;
+      process.stdout.write(flags.json ? `${JSON.stringify({ sql, params, columns }, null, 2)}\n` : formatCompiled(compiled));
     });
 
   queryCommand(program, 'query', 'run a metrics query and print the result')

@@ -47,16 +47,32 @@ export function createServerMetrics(opts: ServerMetricsOptions = {}): ServerMetr
   const inFlight = new Gauge({ name: 'maatstaf_warehouse_queries_in_flight', help: 'Warehouse queries running now.', registers });
   for (const outcome of ['hit', 'shared_hit', 'miss', 'stale', 'coalesced']) cacheLookups.inc({ outcome }, 0);
 
+  // Labelled children looked up once per label set (routes, methods and statuses are few; unmatched
+  // URLs share one route label): prom-client hashes the label object on every call otherwise.
+  const timers = new Map<string, ReturnType<typeof requestSeconds.labels>>();
+  const requestTimer = (route: string, method: string, status: number) => {
+    const key = `${method} ${status} ${route}`;
+    let timer = timers.get(key);
+    if (!timer) timers.set(key, (timer = requestSeconds.labels({ route, method, status: String(status) })));
+    return timer;
+  };
+  const counters = new Map<string, ReturnType<typeof cacheLookups.labels>>();
+  const outcomeCounter = (outcome: string) => {
+    let counter = counters.get(outcome);
+    if (!counter) counters.set(outcome, (counter = cacheLookups.labels({ outcome })));
+    return counter;
+  };
+
   return {
     registry,
     speedLayerEvents: {
-      onOutcome: (outcome) => cacheLookups.inc({ outcome }),
+      onOutcome: (outcome) => outcomeCounter(outcome).inc(),
       onQuery: (ms, failed) => warehouseSeconds.observe({ outcome: failed ? 'error' : 'ok' }, ms / 1000),
       onQueueChange: (running, waiting) => {
         inFlight.set(running);
         queued.set(waiting);
       },
     },
-    observeRequest: (route, method, status, seconds) => requestSeconds.observe({ route, method, status: String(status) }, seconds),
+    observeRequest: (route, method, status, seconds) => requestTimer(route, method, status).observe(seconds),
   };
 }

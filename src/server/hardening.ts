@@ -72,7 +72,6 @@ export function parseCorsOrigins(value: string | undefined): string[] {
 export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'cross-origin-resource-policy': 'same-origin',
-  'referrer-policy': 'no-referrer',
   // TLS is terminated in front of maatstaf; HSTS is only honoured over HTTPS anyway.
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'x-content-type-options': 'nosniff',

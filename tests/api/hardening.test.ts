@@ -97,11 +97,11 @@ describe('security headers, CORS and size limits', () => {
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
-      expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
       expect(res.headers['x-powered-by']).toBeUndefined();
-      // Browser-only headers for HTML are left off data answers.
+      // Headers for HTML documents (links, prefetching) are left off data answers.
       expect(res.headers['x-dns-prefetch-control']).toBeUndefined();
+      expect(res.headers['referrer-policy']).toBeUndefined();
     }
   });
 

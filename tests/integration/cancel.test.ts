@@ -204,7 +204,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('client disconnect cancels the P
     await waitFor('the limiter slot to be released', () => s.speed.limiter.running === 0, 2000);
   }, 30_000);
 
-  it('cancels the CLI query on Ctrl-C (SIGINT): exit code 130, the statement gone from PostgreSQL', async () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('cancels the CLI query on %s: exit code %i, the statement gone from PostgreSQL', async (signal, code) => {
     const schema = (await wh.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
     const child = startCli(
       ['query', '--database-url', process.env.TEST_DATABASE_URL!, '--schema', schema, '--metrics-dir', SLOW_DEFINITIONS, '--metrics', 'amount_total', '--group-by', 'fact__kind'],
@@ -213,8 +216,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('client disconnect cancels the P
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       await waitFor('the CLI query to run on PostgreSQL', async () => (await running()) === 1, 20_000);
-      child.kill('SIGINT');
-      expect(await exited).toBe(130);
+      child.kill(signal);
+      expect(await exited).toBe(code);
       expect(child.output().stderr).toContain('query cancelled');
       await waitFor('the CLI statement to be gone', async () => (await running()) === 0, 5000);
     } finally {

@@ -4,10 +4,29 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
-import { fixtureGraph } from '../fixtures/engine/fixture.js';
+import { fixtureGraph, fixtureGraphWith } from '../fixtures/engine/fixture.js';
 import { expectQueryMatches, expectSameRows, openFixtureWarehouse, runQuery } from '../fixtures/engine/harness.js';
 
 const graph = fixtureGraph();
+
+/** The same metric twice as inputs, and metrics of one model that share one aggregation. */
+const SAME_INPUT_TWICE = {
+  path: 'same-input-twice.yml',
+  text: `
+metrics:
+  - name: revenue_over_itself
+    type: ratio
+    type_params: {numerator: revenue, denominator: revenue}
+  - name: revenue_plus_itself
+    type: derived
+    type_params:
+      expr: revenue + revenue_again + order_count
+      metrics:
+        - {name: revenue}
+        - {name: revenue, alias: revenue_again}
+        - {name: order_count}
+`,
+};
 
 describe.each(ENGINES)('engine core on %s', (engine) => {
   let wh: TestWarehouse;
@@ -30,6 +49,21 @@ describe.each(ENGINES)('engine core on %s', (engine) => {
     );
     expect(rows.reduce((s, r) => s + Number(r['revenue'] ?? 0), 0)).toBeCloseTo(600.5);
     expect(rows.find((r) => r['order__channel'] === null)).toEqual({ order__channel: null, revenue: 75.5, item_quantity: null });
+  });
+
+  it('the same metric twice as inputs, next to another metric of its model (one shared aggregation)', async () => {
+    const g = fixtureGraphWith([SAME_INPUT_TWICE]);
+    const rows = await expectQueryMatches(
+      wh,
+      g,
+      { metrics: ['revenue_over_itself', 'revenue_plus_itself', 'revenue', 'order_count'], groupBy: ['order__channel'] },
+      `SELECT channel AS order__channel,
+              CAST(SUM(amount) AS DOUBLE PRECISION) / NULLIF(SUM(amount), 0) AS revenue_over_itself,
+              SUM(amount) + SUM(amount) + COUNT(*) AS revenue_plus_itself,
+              SUM(amount) AS revenue, COUNT(*) AS order_count
+       FROM fct_orders GROUP BY channel`,
+    );
+    expect(rows.length).toBeGreaterThan(1);
   });
 
   it('combines metrics of different models on their keys, keeping rows of only one metric', async () => {

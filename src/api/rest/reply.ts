@@ -69,12 +69,24 @@ export function setDeprecationHeaders(reply: FastifyReply, defs: readonly (Metri
 
 /** Deprecation headers for the metrics a query names. */
 export function setQueryDeprecationHeaders(reply: FastifyReply, engine: Engine, metrics: readonly string[] | undefined): void {
+  // Hot path of cached answers: a frozen list (a repeated request) already found current is not looked at again.
+  const frozenList = metrics && Object.isFrozen(metrics) ? metrics : undefined;
+  if (frozenList && currentLists.get(engine.graph)?.has(frozenList)) return;
   const defs = (metrics ?? []).map((m) => engine.graph.metric(m));
-  // Hot path of cached answers: skip re-reading the governance meta of metrics known current.
-  if (defs.every((d) => d === undefined || notDeprecated.has(d))) return;
-  setDeprecationHeaders(reply, defs);
-  if (!deprecationNotice(defs.filter((d): d is MetricDef => d !== undefined))) for (const d of defs) if (d) notDeprecated.add(d);
+  // Skip re-reading the governance meta of metrics known current.
+  if (!defs.every((d) => d === undefined || notDeprecated.has(d))) {
+    setDeprecationHeaders(reply, defs);
+    if (deprecationNotice(defs.filter((d): d is MetricDef => d !== undefined))) return;
+    for (const d of defs) if (d) notDeprecated.add(d);
+  }
+  if (!frozenList) return;
+  let lists = currentLists.get(engine.graph);
+  if (!lists) currentLists.set(engine.graph, (lists = new WeakSet()));
+  lists.add(frozenList);
 }
+
+/** Frozen metric lists with no deprecated metric, per graph (a caller's view of the definitions). */
+const currentLists = new WeakMap<Engine['graph'], WeakSet<readonly string[]>>();
 
 /** Metric definitions known not to be deprecated (definitions never change; a reload makes new ones). */
 const notDeprecated = new WeakSet<MetricDef>();

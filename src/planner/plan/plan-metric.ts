@@ -99,10 +99,12 @@ export function planSharing(
 ): MetricOutput[] {
   const groups = new Map<string, ResolvedSimpleMetric[]>();
   const keys = metrics.map((m, i) => {
-    const key = mayShare(i) ? sharedAggregationKey(ctx, m) : undefined;
+    let key = mayShare(i) ? sharedAggregationKey(ctx, m) : undefined;
     if (key !== undefined) {
       const group = groups.get(key);
-      if (group) group.push(m as ResolvedSimpleMetric);
+      // A name already in the group (the same metric twice) is planned alone: one column per name.
+      if (group?.some((g) => g.name === m.name)) key = undefined;
+      else if (group) group.push(m as ResolvedSimpleMetric);
       else groups.set(key, [m as ResolvedSimpleMetric]);
     }
     return key;
@@ -126,7 +128,8 @@ export function planSharing(
 export function combine(ctx: MetricPlanContext, parts: readonly { readonly out: MetricOutput; readonly as: string }[]): NodeId {
   const keys = keyNames(ctx);
   const inputs = combineInputs(parts);
-  if (inputs.length === 1 && inputs[0]!.take.every((t) => t.from === t.as && t.fillNullsWith === undefined)) return inputs[0]!.node;
+  // (One input means no outer join, so no new NULLs for fill_nulls_with to fill.)
+  if (inputs.length === 1 && inputs[0]!.take.every((t) => t.from === t.as)) return inputs[0]!.node;
   return ctx.b.add({ kind: 'combine', keys, inputs, columns: [...keys, ...parts.map((p) => p.as)] });
 }
 
@@ -157,7 +160,7 @@ function planInputs(ctx: MetricPlanContext, inputs: readonly ResolvedMetricInput
     ctx,
     metrics,
     inherited,
-    (i) => !inputs[i]!.offset && inputs[i]!.filters.length === 0 && metrics.indexOf(metrics[i]!) === i,
+    (i) => !inputs[i]!.offset && inputs[i]!.filters.length === 0 && metrics.findIndex((m) => m.name === metrics[i]!.name) === i,
     (i) => {
       const input = inputs[i]!;
       return input.offset ? planOffsetInput(ctx, input, input.offset, inherited, planMetric) : planMetric(ctx, input.metric, [...inherited, ...input.filters]);
