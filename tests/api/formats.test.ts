@@ -26,6 +26,14 @@ describe('negotiateFormat', () => {
     expect(negotiateFormat(accept, undefined, both)).toBe(expected);
   });
 
+  it('answers a remembered Accept header the same way, refusals included', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(negotiateFormat('text/csv;q=0.9, application/json;q=0.8', undefined, both)).toBe('csv');
+      expect(negotiateFormat('text/csv', undefined, ['json', 'csv'])).toBe('csv');
+      expect(() => negotiateFormat('text/csv', undefined, ['json'])).toThrow(/available: application\/json/);
+    }
+  });
+
   it('lets ?format= win over Accept', () => {
     expect(negotiateFormat('application/json', 'csv', both)).toBe('csv');
   });
