@@ -66,8 +66,9 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
   const checked = createJsonMemo<AuthorisedQuery>();
   const authorise = (query: MetricQueryInput): AuthorisedQuery => {
     const a = checked.get('', query, () => authoriseQuery(access, inner.graph, query));
-    // Remembered from an equal query: without a row filter, hand back this request's own object.
-    return a.rowFilter === undefined ? { ...a, query } : a;
+    // Remembered from an equal query: without a row filter, hand back this request's own object
+    // (a repeated frozen query is the very object it was computed for: nothing to copy).
+    return a.rowFilter !== undefined || a.query === query ? a : { ...a, query };
   };
   let savedQueries: Definitions['savedQueries'] | undefined;
   // Saved queries the caller may run; computed on first use (a resolution per saved query).

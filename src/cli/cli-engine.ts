@@ -20,13 +20,12 @@ export function describeEngineError(e: MaatstafError): string {
   return `${e.code}: ${e.message}${more}${hint}`;
 }
 
-/** Runs `fn`; a query error from the engine becomes a CliExit with exit code 1 (130 when interrupted). */
+/** Runs `fn`; a query error from the engine becomes a CliExit with exit code 1 (cancellation: see withInterrupt). */
 export async function withEngineErrors<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (isMaatstafError(e) && e.code === 'QUERY_CANCELLED') throw new CliExit(130, 'query cancelled (interrupted); the warehouse statement was stopped');
-    if (isMaatstafError(e) && e.code !== 'INVALID_CONFIG') throw new CliExit(1, describeEngineError(e));
+    if (isMaatstafError(e) && e.code !== 'INVALID_CONFIG' && e.code !== 'QUERY_CANCELLED') throw new CliExit(1, describeEngineError(e));
     throw e;
   }
 }
@@ -53,7 +52,7 @@ export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>
   try {
     return await work(controller.signal);
   } catch (e) {
-    if (e instanceof CliExit && e.exitCode === 130) throw new CliExit(exitCode, e.message);
+    if (isMaatstafError(e) && e.code === 'QUERY_CANCELLED') throw new CliExit(exitCode, 'query cancelled (interrupted); the warehouse statement was stopped');
     throw e;
   } finally {
     process.off('SIGINT', abort);

@@ -11,7 +11,7 @@
  * postgres-cancel.ts) and that connection is destroyed rather than reused.
  */
 import type pg from 'pg';
-import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
+import { isQueryCancelled, queryCancelledError, throwIfCancelled } from '../core/cancellation.js';
 import type { Canceller } from './postgres-cancel.js';
 import { streamBatchSize, type WarehouseField, type WarehouseResult, type WarehouseStreamOptions } from './warehouse.js';
 
@@ -26,7 +26,7 @@ export async function* streamPostgres<R>(
 ): AsyncGenerator<WarehouseResult<R>, void, undefined> {
   const { signal } = options;
   const batchSize = streamBatchSize(options);
-  if (signal?.aborted) throw queryCancelledError();
+  throwIfCancelled(signal);
   const client = await pool.connect();
   const pid = (client as pg.PoolClient & { processID?: number }).processID;
   let cancelling: Promise<void> | undefined;
@@ -36,7 +36,7 @@ export async function* streamPostgres<R>(
   let inTransaction = false;
   let broken = false;
   try {
-    if (signal?.aborted) throw queryCancelledError();
+    throwIfCancelled(signal);
     signal?.addEventListener('abort', onAbort, { once: true });
     await client.query('BEGIN READ ONLY');
     inTransaction = true;
@@ -47,7 +47,7 @@ export async function* streamPostgres<R>(
       fields ??= res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }));
       if (res.rows.length > 0) yield { rows: res.rows as R[], fields };
       if (res.rows.length < batchSize) break;
-      if (signal?.aborted) throw queryCancelledError();
+      throwIfCancelled(signal);
     }
     await client.query('COMMIT');
     inTransaction = false;

@@ -2,7 +2,7 @@
  * The demo catalog's engine on a seeded demo warehouse, and a comparison of engine rows with rows
  * from hand-written SQL — shared by the demo KPI suites.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { migrateWarehouse } from '../../src/demo/migrate.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { loadEngine } from '../../src/engine/load-engine.js';
@@ -73,4 +73,28 @@ export async function expectSameAsSql(demo: DemoEngine, query: Parameters<Engine
   expect(hand.rows.length).toBeGreaterThan(0);
   expect(canonRows(ours.rows, cols)).toEqual(canonRows(withWithheld(hand.rows as Record<string, unknown>[], ours, cols), cols));
   return ours;
+}
+
+/**
+ * For a `describe` block: opens the demo engine before its tests and disposes of it after;
+ * `expectSame` compares a query with hand-written SQL on it (expectSameAsSql).
+ */
+export function useDemoEngine(engineName: EngineName) {
+  let demo: DemoEngine | undefined;
+  beforeAll(async () => {
+    demo = await openDemoEngine(engineName);
+  }, 180_000);
+  afterAll(async () => {
+    await demo?.wh.dispose();
+  });
+  const current = (): DemoEngine => {
+    if (!demo) throw new Error('the demo engine is opened in beforeAll');
+    return demo;
+  };
+  return {
+    get demo(): DemoEngine {
+      return current();
+    },
+    expectSame: (query: Parameters<Engine['run']>[0], handSql: string, cols: string[]) => expectSameAsSql(current(), query, handSql, cols),
+  };
 }

@@ -2,22 +2,13 @@
  * Headline KPIs of the demo catalog that use MetricFlow's advanced types, compiled by the engine,
  * against hand-written SQL over the seeded demo municipality — on every engine.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../src/engine/types.js';
-import { expectSameAsSql, openDemoEngine, type DemoEngine } from '../helpers/demo-engine.js';
+import { describe, expect, it } from 'vitest';
+import { useDemoEngine } from '../helpers/demo-engine.js';
 import { ENGINES } from '../helpers/warehouses.js';
 
 describe.each(ENGINES)('demo catalog KPIs (advanced types) on %s', (engineName) => {
-  let demo: DemoEngine;
-
-  beforeAll(async () => {
-    demo = await openDemoEngine(engineName);
-  }, 180_000);
-  afterAll(async () => {
-    await demo?.wh.dispose();
-  });
-
-  const expectSame = (query: Parameters<Engine['run']>[0], handSql: string, cols: string[]) => expectSameAsSql(demo, query, handSql, cols);
+  const suite = useDemoEngine(engineName);
+  const { expectSame } = suite;
 
   it('share resolved within the norm of 5 working days, per month of resolution', async () => {
     await expectSame(

@@ -3,11 +3,10 @@
  * (the last reference date of each period), reports a flow; the derived KPI divides them per
  * district and period. Checked against hand-written SQL on every engine.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOTAL_POPULATION } from '../../src/demo/geography.js';
 import { savedQueryRunRequest } from '../../src/engine/saved-queries.js';
-import type { Engine } from '../../src/engine/types.js';
-import { expectSameAsSql, openDemoEngine, type DemoEngine } from '../helpers/demo-engine.js';
+import { useDemoEngine } from '../helpers/demo-engine.js';
 import { ENGINES } from '../helpers/warehouses.js';
 
 /** Inhabitants per district on the last reference date within each `grain` period. */
@@ -33,16 +32,8 @@ const perThousand = (grain: 'month' | 'year', col: string) => `
   from rep full join pop on pop.p = rep.p and pop.district_name = rep.district_name`;
 
 describe.each(ENGINES)('reports per 1,000 inhabitants on %s', (engineName) => {
-  let demo: DemoEngine;
-
-  beforeAll(async () => {
-    demo = await openDemoEngine(engineName);
-  }, 180_000);
-  afterAll(async () => {
-    await demo?.wh.dispose();
-  });
-
-  const expectSame = (query: Parameters<Engine['run']>[0], handSql: string, cols: string[]) => expectSameAsSql(demo, query, handSql, cols);
+  const suite = useDemoEngine(engineName);
+  const { expectSame } = suite;
   const range = { start: '2024-01-01', end: '2024-12-31' };
 
   it('by district and month', async () => {
@@ -64,7 +55,7 @@ describe.each(ENGINES)('reports per 1,000 inhabitants on %s', (engineName) => {
   });
 
   it('the dashboard saved query gives the same numbers per district and year', async () => {
-    const request = savedQueryRunRequest(demo.engine.definitions, 'reports_per_1000_inhabitants_by_district', { timeRange: range });
+    const request = savedQueryRunRequest(suite.demo.engine.definitions, 'reports_per_1000_inhabitants_by_district', { timeRange: range });
     await expectSame(request, perThousand('year', 'metric_time__year'), ['metric_time__year', 'district__district_name', 'reports_per_1000_inhabitants']);
   });
 
