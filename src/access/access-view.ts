@@ -13,7 +13,7 @@ import { suggest } from '../core/suggest.js';
 import type { CompiledQuery, MetricQueryInput } from '../core/query.js';
 import type { Definitions, MetricDef } from '../definitions/model.js';
 import { savedQueryRequest } from '../engine/saved-queries.js';
-import type { Engine, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
+import type { Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 import type { GroupByItemInfo, SemanticGraph } from '../semantic-graph/index.js';
 import { authoriseQuery, maskRowFilterError, type AuthorisedQuery } from './authorise.js';
 import type { CallerAccess } from './caller-access.js';
@@ -70,6 +70,8 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
     // (a repeated frozen query is the very object it was computed for: nothing to copy).
     return a.rowFilter !== undefined || a.query === query ? a : { ...a, query };
   };
+  // The caller's scope selects the cached answer; one options object for every peek.
+  const peekOptions: PeekOptions = { scope: access.scope };
   let savedQueries: Definitions['savedQueries'] | undefined;
   // Saved queries the caller may run; computed on first use (a resolution per saved query).
   const visibleSavedQueries = () =>
@@ -104,6 +106,16 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
     unchecked: inner,
     authorise,
     compile,
+    peek(query: MetricQueryInput): QueryResult | undefined {
+      if (!inner.peek) return undefined;
+      let a: AuthorisedQuery;
+      try {
+        a = authorise(query);
+      } catch {
+        return undefined; // refused or invalid: run reports it (and the audit records a refusal)
+      }
+      return inner.peek(a.query, peekOptions);
+    },
     async run(query: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
       const a = authorise(query);
       try {

@@ -5,6 +5,7 @@
  * so a reload of the definitions or of the policy starts afresh and a request costs two map lookups.
  */
 import { createAuditedEngine, type AuditMeta } from '../audit/audited-engine.js';
+import type { AuditInterface, AuditLog } from '../audit/types.js';
 import { MaatstafError } from '../core/errors.js';
 import { createLimitedEngine, type QueryLimits } from '../server/hardening-limits.js';
 import type { Engine } from '../engine/types.js';
@@ -68,7 +69,25 @@ export function engineForLoaded(
 ): Engine {
   const view = state.access ? accessViewFor(engine, state.access, caller) : engine;
   const limited = state.queryLimits ? limitedView(view, state.queryLimits) : view;
-  return state.audit ? createAuditedEngine(limited, state.audit, caller, meta) : limited;
+  if (!state.audit) return limited;
+  // Per request only when the meta names the request; otherwise (REST: the request id comes with
+  // each run) one audited engine per view, audit log, caller and interface.
+  if (meta.requestId !== undefined || meta.rowFilters !== undefined) return createAuditedEngine(limited, state.audit, caller, meta);
+  return auditedView(limited, state.audit, caller, meta.interface);
+}
+
+const auditedViews = new WeakMap<Engine, WeakMap<AuditLog, WeakMap<Caller, Map<AuditInterface, Engine>>>>();
+
+function auditedView(limited: Engine, audit: AuditLog, caller: Caller, iface: AuditInterface): Engine {
+  let byAudit = auditedViews.get(limited);
+  if (!byAudit) auditedViews.set(limited, (byAudit = new WeakMap()));
+  let byCaller = byAudit.get(audit);
+  if (!byCaller) byAudit.set(audit, (byCaller = new WeakMap()));
+  let byInterface = byCaller.get(caller);
+  if (!byInterface) byCaller.set(caller, (byInterface = new Map()));
+  let engine = byInterface.get(iface);
+  if (!engine) byInterface.set(iface, (engine = createAuditedEngine(limited, audit, caller, { interface: iface })));
+  return engine;
 }
 
 /** The loaded engine as `caller` may use it; NOT_READY (503) while the definitions do not load. */

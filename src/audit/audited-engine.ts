@@ -10,7 +10,8 @@ import type { MetricQuery, MetricQueryInput } from '../core/query.js';
 import { normaliseQuery } from '../cache/query-key.js';
 import { parseQuery } from '../engine/engine.js';
 import { metricGovernance } from '../engine/governance.js';
-import type { Engine, QueryResult, QueryStream, StreamOptions } from '../engine/types.js';
+import type { Engine, PeekOptions, QueryResult, QueryStream, StreamOptions } from '../engine/types.js';
+import { createIdentityMemo } from '../core/frozen-input.js';
 import type { AuditEntryInput, AuditInterface, AuditLog, AuditOutcome } from './types.js';
 import { suppressedCellCount } from '../privacy/index.js';
 
@@ -72,7 +73,7 @@ function outcomeOf(err: unknown): { outcome: AuditOutcome; errorCode: string } {
 
 export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Caller, meta: AuditMeta): Engine {
   /** The query's sensitivity and a builder of its audit entry (durationMs counted from here). */
-  function prepare(input: MetricQueryInput) {
+  function prepare(input: MetricQueryInput, requestId: string | undefined) {
     let parsed: MetricQuery | undefined;
     try {
       parsed = parseQuery(input);
@@ -90,7 +91,7 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
     const started = performance.now();
     const entry = (outcome: AuditOutcome, extra: Partial<AuditEntryInput>): AuditEntryInput => ({
       // Clients may send their own x-request-id: keep it, bounded.
-      requestId: meta.requestId?.slice(0, 200),
+      requestId: requestId?.slice(0, 200),
       callerId: caller.id,
       callerKind: caller.kind,
       roles: [...caller.roles],
@@ -114,7 +115,7 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
   const background = (e: AuditEntryInput) => audit.record(e, 'background').catch(() => {});
 
   async function run(input: MetricQueryInput, options?: Parameters<Engine['run']>[1]): Promise<QueryResult> {
-    const { level, entry } = prepare(input);
+    const { level, entry } = prepare(input, options?.requestId ?? meta.requestId);
     let result: QueryResult;
     try {
       result = await inner.run(input, options);
@@ -149,7 +150,7 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
    */
   async function stream(input: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined> {
     if (!inner.stream) return undefined;
-    const { level, entry } = prepare(input);
+    const { level, entry } = prepare(input, options?.requestId ?? meta.requestId);
     if (level === 'personal') return undefined;
     let found: QueryStream | undefined;
     try {
@@ -181,8 +182,22 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
     return { ...found, batches: batches() };
   }
 
+  // A repeated (frozen) query is classified once.
+  const levels = createIdentityMemo<Level>();
+  /** Cached answers of public metrics need no entry; anything else goes through run. */
+  function peek(input: MetricQueryInput, options?: PeekOptions): QueryResult | undefined {
+    if (!inner.peek) return undefined;
+    let level: Level;
+    try {
+      level = levels.get(input, () => prepare(input, undefined).level);
+    } catch {
+      return undefined;
+    }
+    return level === 'public' ? inner.peek(input, options) : undefined;
+  }
+
   // Everything else (definitions, graph, compile, later additions) is the inner engine's.
-  // Own properties too, so a later spread of this engine keeps them. `stream` is always set here:
-  // inherited from the inner engine it would skip the audit.
-  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile: inner.compile.bind(inner), run, stream });
+  // Own properties too, so a later spread of this engine keeps them. `stream` and `peek` are
+  // always set here: inherited from the inner engine they would skip the audit.
+  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile: inner.compile.bind(inner), run, stream, peek });
 }

@@ -4,7 +4,7 @@
  */
 import { isMaatstafError } from '../core/errors.js';
 import type { MetricQueryInput } from '../core/query.js';
-import type { Engine, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
+import type { Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 import { createCoalescer, type Coalescer } from './coalesce.js';
 import { createJsonMemo } from './input-memo.js';
 import { PUBLIC_SCOPE, queryCacheKey } from './query-key.js';
@@ -74,15 +74,24 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
   const modelsRead = createJsonMemo<readonly string[]>();
   // Version strings per data version: reused, not rebuilt per request.
   const versions = new Map<string, string>();
-  const keyOf = async (query: MetricQueryInput, runOptions?: RunOptions): Promise<string> => {
-    const { dataVersion } = opts;
-    const data = dataVersion ? await dataVersion.forModels(modelsRead.get('', query, () => inner.compile(query).models)) : '';
+  const keyWith = (query: MetricQueryInput, data: string, scopeOf: string | undefined): string => {
     let version = data ? versions.get(data) : inner.definitions.version;
     if (version === undefined) {
       if (versions.size >= 1024) versions.clear();
       versions.set(data, (version = `${inner.definitions.version}:${data}`));
     }
-    return queryCacheKey(query, version, runOptions?.scope ?? scope);
+    return queryCacheKey(query, version, scopeOf ?? scope);
+  };
+  const modelsOf = (query: MetricQueryInput) => modelsRead.get('', query, () => inner.compile(query).models);
+  const keyOf = async (query: MetricQueryInput, runOptions?: RunOptions): Promise<string> => {
+    const { dataVersion } = opts;
+    return keyWith(query, dataVersion ? await dataVersion.forModels(modelsOf(query)) : '', runOptions?.scope);
+  };
+  /** The key without waiting, or undefined when the data version needs a check first. */
+  const keyNow = (query: MetricQueryInput, options?: PeekOptions): string | undefined => {
+    const { dataVersion } = opts;
+    const data = dataVersion ? dataVersion.forModelsNow(modelsOf(query)) : '';
+    return data === undefined ? undefined : keyWith(query, data, options?.scope);
   };
 
   return {
@@ -97,6 +106,19 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
       if (!inner.stream) return undefined;
       if (cache.enabled && cache.get(await keyOf(query, streamOptions)).kind === 'fresh') return undefined;
       return inner.stream(query, streamOptions);
+    },
+    peek(query: MetricQueryInput, options?: PeekOptions): QueryResult | undefined {
+      if (!cache.enabled) return undefined;
+      let key: string | undefined;
+      try {
+        key = keyNow(query, options);
+      } catch {
+        return undefined; // an invalid query: run reports its error
+      }
+      const found = key === undefined ? undefined : cache.get(key);
+      if (found?.kind !== 'fresh') return undefined;
+      report('hit');
+      return withCache(found.entry, 'hit', remainingMs(found.entry));
     },
     async run(query: MetricQueryInput, runOptions?: RunOptions): Promise<QueryResult> {
       const key = await keyOf(query, runOptions);

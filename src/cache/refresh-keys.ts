@@ -27,6 +27,8 @@ export interface DataVersion {
   current(): Promise<string>;
   /** The same for the models a query reads: '' when none of them has a refresh key. */
   forModels(models: readonly string[]): Promise<string>;
+  /** forModels without waiting: undefined when a check is due (only forModels starts one). */
+  forModelsNow(models: readonly string[]): string | undefined;
 }
 
 export interface DataVersionOptions {
@@ -71,18 +73,28 @@ export function createDataVersion(opts: DataVersionOptions): DataVersion {
     return checking;
   };
 
+  /** The version of `models` from the last check's answers. */
+  const versionOf = (models: readonly string[]): string => {
+    let v = perModels.get(models);
+    if (v === undefined) {
+      const own = models.filter((m) => keyed.has(m)).map((m) => [m, answers.get(m) ?? null]);
+      v = createHash('sha256').update(JSON.stringify(own)).digest('hex').slice(0, 16);
+      perModels.set(models, v);
+    }
+    return v;
+  };
+  const unkeyed = (models: readonly string[]) => !models.some((m) => keyed.has(m));
+
   return {
     current,
     async forModels(models) {
-      if (!models.some((m) => keyed.has(m))) return '';
+      if (unkeyed(models)) return '';
       await current();
-      let v = perModels.get(models);
-      if (v === undefined) {
-        const own = models.filter((m) => keyed.has(m)).map((m) => [m, answers.get(m) ?? null]);
-        v = createHash('sha256').update(JSON.stringify(own)).digest('hex').slice(0, 16);
-        perModels.set(models, v);
-      }
-      return v;
+      return versionOf(models);
+    },
+    forModelsNow(models) {
+      if (unkeyed(models)) return '';
+      return now() - checkedAt < opts.intervalMs ? versionOf(models) : undefined;
     },
   };
 }

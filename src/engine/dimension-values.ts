@@ -28,6 +28,8 @@ export interface DimensionValuesRequest {
   readonly search?: string;
   /** Aborted when the client has gone: the lookup is cancelled on the warehouse. */
   readonly signal?: AbortSignal;
+  /** The id of the request that asks (for the audit log). */
+  readonly requestId?: string;
 }
 
 /** A formatted value as every interface shows it (see format-values.ts). */
@@ -108,7 +110,7 @@ export async function dimensionValues(engine: Engine, req: DimensionValuesReques
     limit: offset + limit + 1,
     ...(search ? { where: [`CAST({{ ${filterRef(found)} }} AS TEXT) ILIKE ${containsPattern(search)}`] } : {}),
   };
-  const result = await engine.run(query, req.signal ? { signal: req.signal } : undefined);
+  const result = await engine.run(query, { ...(req.signal ? { signal: req.signal } : {}), ...(req.requestId !== undefined ? { requestId: req.requestId } : {}) });
   const column = result.columns.find((c) => c.kind !== 'metric')!;
   const all = result.rows.map((r) => (r[column.name] ?? null) as DimensionValue);
   const values = all.slice(offset, offset + limit);

@@ -42,7 +42,12 @@ export interface RunOptions {
   readonly scope?: string;
   /** Aborted when the client goes away: a query still running on the warehouse is cancelled. */
   readonly signal?: AbortSignal;
+  /** The id of the request that asks (the audit log records it). */
+  readonly requestId?: string;
 }
+
+/** Options of Engine.peek: only what selects the cached answer. */
+export type PeekOptions = Pick<RunOptions, 'scope'>;
 
 /** Options of a streamed query (Engine.stream). */
 export interface StreamOptions extends RunOptions {
@@ -75,4 +80,12 @@ export interface Engine {
    * engine without it is always buffered. Every wrapper must define it itself (never inherit it).
    */
   stream?(query: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined>;
+  /**
+   * The answer `run` would give from the result cache, when it holds a fresh one: synchronous and
+   * without I/O, so a cached answer costs no promise chain and no abort signal. Undefined when
+   * there is none, or when `run` has work to do for this query (an audit entry, a refresh-key
+   * check, an error to report): the caller then calls `run`. Never throws. Optional; every
+   * wrapper must define it itself (never inherit it), like `stream`.
+   */
+  peek?(query: MetricQueryInput, options?: PeekOptions): QueryResult | undefined;
 }

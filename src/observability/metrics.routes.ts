@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerMetrics } from './metrics.js';
+import { routeInfo } from '../server/route-info.js';
 
 export const METRICS_PATH = '/internal/metrics';
 
@@ -12,7 +13,7 @@ export function registerMetricsRoutes(app: FastifyInstance, metrics: ServerMetri
   // Synchronous: it runs after every answer.
   app.addHook('onResponse', (request, reply, done) => {
     // Unmatched URLs share one label so scanners cannot blow up the label set.
-    const route = request.routeOptions.url ?? 'unmatched';
+    const route = routeInfo(request).url ?? 'unmatched';
     if (route !== METRICS_PATH) metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });

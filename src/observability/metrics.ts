@@ -2,7 +2,8 @@
  * Prometheus metrics for the speed layer and the HTTP server (prom-client, one registry per
  * server so tests and several apps in one process do not collide).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import { RequestHistogram } from './request-histogram.js';
 import type { SpeedLayerEvents } from '../cache/speed-layer.js';
 
 export interface ServerMetrics {
@@ -23,13 +24,11 @@ export function createServerMetrics(opts: ServerMetricsOptions = {}): ServerMetr
   if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'maatstaf_' });
   const registers = [registry];
 
-  const requestSeconds = new Histogram({
-    name: 'maatstaf_http_request_duration_seconds',
-    help: 'HTTP request latency by route.',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers,
-  });
+  const requestSeconds = new RequestHistogram('maatstaf_http_request_duration_seconds', 'HTTP request latency by route.', [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+  ]);
+  // A prom-client-compatible metric of our own (request-histogram.ts): registered like theirs.
+  registry.registerMetric(requestSeconds as unknown as Metric);
   const cacheLookups = new Counter({
     name: 'maatstaf_cache_requests_total',
     help: 'Queries by how the result cache answered: hit, shared_hit (Redis tier), miss, stale (expired answer while the warehouse failed), coalesced (joined an identical query in flight).',
@@ -47,15 +46,6 @@ export function createServerMetrics(opts: ServerMetricsOptions = {}): ServerMetr
   const inFlight = new Gauge({ name: 'maatstaf_warehouse_queries_in_flight', help: 'Warehouse queries running now.', registers });
   for (const outcome of ['hit', 'shared_hit', 'miss', 'stale', 'coalesced']) cacheLookups.inc({ outcome }, 0);
 
-  // Labelled children looked up once per label set (routes, methods and statuses are few; unmatched
-  // URLs share one route label): prom-client hashes the label object on every call otherwise.
-  const timers = new Map<string, ReturnType<typeof requestSeconds.labels>>();
-  const requestTimer = (route: string, method: string, status: number) => {
-    const key = `${method} ${status} ${route}`;
-    let timer = timers.get(key);
-    if (!timer) timers.set(key, (timer = requestSeconds.labels({ route, method, status: String(status) })));
-    return timer;
-  };
   const counters = new Map<string, ReturnType<typeof cacheLookups.labels>>();
   const outcomeCounter = (outcome: string) => {
     let counter = counters.get(outcome);
@@ -73,6 +63,6 @@ export function createServerMetrics(opts: ServerMetricsOptions = {}): ServerMetr
         queued.set(waiting);
       },
     },
-    observeRequest: (route, method, status, seconds) => requestTimer(route, method, status).observe(seconds),
+    observeRequest: (route, method, status, seconds) => requestSeconds.series(route, method, status).observe(seconds),
   };
 }

@@ -54,6 +54,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // onRequest hooks (helmet, CORS, rate limit) ran. Registered first, so they all see the caller.
   // (Fastify forbids object defaults on decorators: set per request.)
   app.decorateRequest('caller', null as unknown as Caller);
+  app.decorateRequest('maatstafRoute', null);
   registerAuthentication(app, opts.authn ?? createAuthenticator(), sendProblem);
 
   // Set on arrival (synchronous hook, no onSend stage on the hot path); sendProblem sets it too,

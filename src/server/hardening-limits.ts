@@ -7,7 +7,7 @@
  */
 import { MaatstafError } from '../core/errors.js';
 import type { MetricQueryInput } from '../core/query.js';
-import type { Engine, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
+import type { Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 
 export interface QueryLimits {
   readonly maxMetrics: number;
@@ -70,8 +70,17 @@ export function createLimitedEngine(inner: Engine, limits: QueryLimits): Engine 
     if (!found || max <= 0) return found;
     return { ...found, batches: capRows(found.batches, max) };
   };
-  // `stream` is set explicitly: inherited through the prototype it would skip the limits.
-  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile, run, stream });
+  const peek = (input: MetricQueryInput, options?: PeekOptions): QueryResult | undefined => {
+    try {
+      checkQueryShape(input, limits);
+    } catch {
+      return undefined; // run answers QUERY_LIMIT_EXCEEDED
+    }
+    const result = inner.peek?.(input, options);
+    return result && result.rows.length <= limits.maxRows ? result : undefined;
+  };
+  // `stream` and `peek` are set explicitly: inherited through the prototype they would skip the limits.
+  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile, run, stream, peek });
 }
 
 /**

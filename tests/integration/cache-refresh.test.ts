@@ -127,6 +127,28 @@ describe('data version', () => {
     expect(await dv.forModels(aAndOther)).not.toBe(a1);
   });
 
+  it('gives the version without waiting only between checks (forModelsNow)', async () => {
+    let t = 0;
+    let calls = 0;
+    const warehouse = { query: async () => ({ rows: [{ n: ++calls }], fields: [] }) } as unknown as Warehouse;
+    const dv = createDataVersion({ warehouse, keys: [{ model: 'm', sql: 'select 1' }], intervalMs: 1000, now: () => t });
+    const models = ['m', 'other'];
+    expect(dv.forModelsNow(['other'])).toBe('');
+    // Never checked: a check is due, and forModelsNow does not start one.
+    expect(dv.forModelsNow(models)).toBeUndefined();
+    expect(calls).toBe(0);
+    const v1 = await dv.forModels(models);
+    expect(dv.forModelsNow(models)).toBe(v1);
+    t = 999;
+    expect(dv.forModelsNow(models)).toBe(v1);
+    t = 1000;
+    expect(dv.forModelsNow(models)).toBeUndefined();
+    const v2 = await dv.forModels(models);
+    expect(v2).not.toBe(v1);
+    expect(dv.forModelsNow(models)).toBe(v2);
+    expect(calls).toBe(2);
+  });
+
   it('is empty without refresh keys', async () => {
     const dv = createDataVersion({ warehouse: {} as Warehouse, keys: [], intervalMs: 0 });
     expect(await dv.current()).toBe('');

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MaatstafError } from '../../core/errors.js';
 import { ANONYMOUS, type Caller } from '../caller.js';
 import { AuthFailure, type Authenticator } from './authenticator.js';
+import { routeInfo } from '../../server/route-info.js';
 
 export const REALM = 'maatstaf';
 
@@ -23,7 +24,7 @@ const PUBLIC_PREFIXES = ['/docs', '/graphiql', '/ui', '/assets', '/static'];
 
 /** True for a public route (decided on the matched route pattern, not the raw URL). */
 export function isPublicRoute(request: FastifyRequest): boolean {
-  const route = request.routeOptions;
+  const route = routeInfo(request);
   const config = route.config as { public?: unknown; rootPath?: unknown } | undefined;
   // @fastify/static marks each file route with `rootPath` (the web UI and Swagger UI assets).
   if (config?.public === true || typeof config?.rootPath === 'string') return true;

@@ -44,7 +44,7 @@ export function createContext(state: ServerState, requestId: string, caller: Cal
   };
 }
 
-/** Engine.run options for a resolver: the request's client-gone signal. */
+/** Engine.run options for a resolver: the request's client-gone signal and id. */
 export function runOptions(ctx: GraphqlContext): RunOptions {
-  return ctx.signal ? { signal: ctx.signal } : {};
+  return ctx.signal ? { signal: ctx.signal, requestId: ctx.requestId } : { requestId: ctx.requestId };
 }

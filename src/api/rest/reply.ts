@@ -7,6 +7,7 @@ import { engineFor } from '../../access/engine-for.js';
 import type { MetricDef } from '../../definitions/model.js';
 import { deprecationNotice } from '../../engine/governance.js';
 import type { Engine, QueryResult, QueryResultFreshness } from '../../engine/types.js';
+import { routeInfo } from '../../server/route-info.js';
 import type { ServerState } from '../../server/state.js';
 import { toCsv } from './formats/csv.js';
 import { jsonBody } from './formats/json-body.js';
@@ -22,10 +23,12 @@ declare module 'fastify' {
 /**
  * The loaded engine as the request's caller may use it (src/access/engine-for.ts: access checks,
  * row-level filters, catalogue narrowed); NOT_READY (503, Retry-After) while the definitions do not load.
+ * The same engine object serves all of the caller's requests: pass `request.id` with each run
+ * (RunOptions.requestId) for the audit log.
  */
 export function engineOf(state: ServerState, request: FastifyRequest): Engine {
   // The format is negotiated in preHandler, before any handler asks for the engine.
-  return engineFor(state, request.caller, { interface: formatOf(request) === 'csv' ? 'csv' : 'rest', requestId: request.id });
+  return engineFor(state, request.caller, { interface: formatOf(request) === 'csv' ? 'csv' : 'rest' });
 }
 
 // A property on the request, not a WeakMap: per-request WeakMap entries cost the garbage collector.
@@ -35,7 +38,7 @@ type WithFormat = FastifyRequest & { [chosenFormat]?: ResultFormat };
 /** Negotiates every route's format before its handler runs, so a 406 never costs a query. */
 export function addFormatNegotiation(app: FastifyInstance): void {
   app.addHook('preHandler', (request, _reply, done) => {
-    const offered = request.routeOptions.config.formats;
+    const offered = routeInfo(request).config?.formats;
     // Only result routes declare (and so validate) `?format=`; elsewhere it is not a parameter.
     const explicit = offered ? (request.query as { format?: ResultFormat } | undefined)?.format : undefined;
     try {

@@ -26,10 +26,18 @@ export async function sendQuery(
   query: MetricQueryInput,
   opts: SendRowsOptions = {},
 ): Promise<FastifyReply> {
-  const signal = clientGoneSignal(request, reply);
   const metrics = (query as { metrics?: readonly string[] }).metrics;
+  // A fresh cached answer is sent at once: no abort signal, no promise chain through the engine.
+  // (A stream would not be offered for it either: cached answers are always sent whole.)
+  const cached = engine.peek?.(query);
+  if (cached) {
+    setQueryDeprecationHeaders(reply, engine, metrics);
+    return sendRows(reply, request, cached, opts);
+  }
+  const signal = clientGoneSignal(request, reply);
+  const requestId = request.id;
   if (formatOf(request) === 'csv' && engine.stream) {
-    const stream = await engine.stream(query, { signal });
+    const stream = await engine.stream(query, { signal, requestId });
     if (stream) {
       const body = await csvBody(request, stream, signal, opts.bom ?? false);
       try {
@@ -45,7 +53,7 @@ export async function sendQuery(
       }
     }
   }
-  const result = await engine.run(query, { signal });
+  const result = await engine.run(query, { signal, requestId });
   setQueryDeprecationHeaders(reply, engine, metrics);
   return sendRows(reply, request, result, opts);
 }

@@ -1,5 +1,6 @@
 /** The demo app with the speed layer and the metrics endpoint, wired like `maatstaf serve`. */
 import supertest from 'supertest';
+import type { Authenticator } from '../../../src/access/authn/index.js';
 import { createSpeedLayer, DEFAULT_SPEED_LAYER, type SpeedLayerSettings } from '../../../src/cache/speed-layer.js';
 import { createServerMetrics } from '../../../src/observability/metrics.js';
 import { registerMetricsRoutes } from '../../../src/observability/metrics.routes.js';
@@ -8,13 +9,19 @@ import type { ServerState } from '../../../src/server/state.js';
 import type { Warehouse } from '../../../src/warehouse/warehouse.js';
 import { engineFor, type TestApp } from './demo-app.js';
 
-export async function speedApp(wh: Warehouse, settings: Partial<SpeedLayerSettings> = {}): Promise<TestApp> {
+/** Extra server state (access policy, audit log, query limits) and the authenticator. */
+export interface SpeedAppExtras {
+  readonly state?: Pick<ServerState, 'access' | 'audit' | 'queryLimits'>;
+  readonly authn?: Authenticator;
+}
+
+export async function speedApp(wh: Warehouse, settings: Partial<SpeedLayerSettings> = {}, extras: SpeedAppExtras = {}): Promise<TestApp> {
   const metrics = createServerMetrics({ processMetrics: false });
   const speed = createSpeedLayer({ ...DEFAULT_SPEED_LAYER, ...settings }, metrics.speedLayerEvents);
   const warehouse = speed.protectWarehouse(wh);
-  const state: ServerState = { warehouse, engine: await engineFor('metrics', warehouse), definitionsError: undefined, onReload: [] };
+  const state: ServerState = { warehouse, engine: await engineFor('metrics', warehouse), definitionsError: undefined, onReload: [], ...extras.state };
   speed.attach(state);
-  const app = await buildApp({ state, logger: false });
+  const app = await buildApp({ state, logger: false, ...(extras.authn ? { authn: extras.authn } : {}) });
   registerMetricsRoutes(app, metrics);
   await app.ready();
   return { app, state, http: () => supertest.agent(app.server), close: () => app.close() };

@@ -73,6 +73,7 @@ export const dimensionsRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, 
       const q = request.query;
       const page = await dimensionValues(engineOf(state, request), {
         signal: clientGoneSignal(request, reply),
+        requestId: request.id,
         name: request.params.name,
         ...(q.metrics ? { metrics: q.metrics } : {}),
         ...(q.limit !== undefined ? { limit: q.limit } : {}),

@@ -1,0 +1,113 @@
+/**
+ * Cached answers under the whole stack `maatstaf serve` wires: access policy, per-query limits,
+ * audit log and the result cache. A fresh cached answer is sent on a short path (Engine.peek)
+ * that skips the promise chain; these tests check that this path still gives the hand-written
+ * numbers, still records every audited query with its own request id, still refuses callers
+ * who may not see the answer, and still applies the row limit.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthenticator, generateApiKey, hashApiKey } from '../../src/access/authn/index.js';
+import { loadAccessPolicy } from '../../src/access/load-policy.js';
+import { createAuditLog, type QueuedAuditLog } from '../../src/audit/audit-log.js';
+import { createSqlAuditStore, migrateAuditStore } from '../../src/audit/store.js';
+import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
+import { DEMO_METRICS_DIR, engineFor, openDemoWarehouse, type TestApp } from './helpers/demo-app.js';
+import { speedApp } from './helpers/speed-app.js';
+
+const KEY = generateApiKey();
+const PERSONAL = 'benefit_cases_started';
+const INTERNAL = 'reporting_residents';
+
+describe.each(ENGINES)('cached answers with access, limits and audit on %s', (engineName) => {
+  let wh: TestWarehouse;
+  let schema: string;
+  let audit: QueuedAuditLog;
+  let t: TestApp;
+  const asTeam = (id: string) => ({ 'x-api-key': KEY, 'x-request-id': id });
+
+  const auditRows = async (ids: readonly string[]) => {
+    await audit.flush();
+    const { rows } = await wh.query<{ request_id: string; outcome: string; row_count: number | null; caller_id: string; interface: string }>(
+      `SELECT request_id, outcome, row_count, caller_id, interface FROM "${schema}".query_log WHERE request_id = ANY($1::text[]) ORDER BY request_id`,
+      [ids],
+    );
+    return rows;
+  };
+
+  beforeAll(async () => {
+    wh = await openDemoWarehouse(engineName);
+    schema = `cached_audit_${randomBytes(4).toString('hex')}`;
+    await migrateAuditStore(wh, schema);
+    audit = createAuditLog({ store: createSqlAuditStore(wh, schema) });
+    const { policy } = await loadAccessPolicy(`${DEMO_METRICS_DIR}/access.yml`, (await engineFor(DEMO_METRICS_DIR, wh)).graph);
+    const authn = createAuthenticator({ apiKeys: [{ name: 'team-inkomen', hash: hashApiKey(KEY), roles: ['serviceplein'] }] });
+    t = await speedApp(wh, {}, { state: { access: policy, audit, queryLimits: { maxMetrics: 20, maxGroupBy: 10, maxRows: 20 } }, authn });
+  }, 180_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await audit?.close();
+    if (engineName === 'postgres') await wh.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await wh?.dispose();
+  });
+
+  it('a public KPI: the hand-written numbers on miss and hits (GET and POST share them), no audit entries', async () => {
+    const { rows: expected } = await wh.query<{ report__channel: string; reports_received: number }>(
+      'SELECT channel AS report__channel, count(*)::int AS reports_received FROM public_space_reports GROUP BY channel ORDER BY channel',
+    );
+    const ids = [`pub1-${engineName}`, `pub2-${engineName}`, `pub3-${engineName}`];
+    const first = await t.http().post('/v1/query').set(asTeam(ids[0]!)).send({ metrics: ['reports_received'], groupBy: ['report__channel'], orderBy: ['report__channel'] });
+    const second = await t.http().get('/v1/query?metrics=reports_received&groupBy=report__channel&orderBy=report__channel').set(asTeam(ids[1]!));
+    const third = await t.http().get('/v1/query?metrics=reports_received&groupBy=report__channel&orderBy=report__channel').set(asTeam(ids[2]!));
+    expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
+    expect([first.body.meta.cache, second.body.meta.cache, third.body.meta.cache]).toEqual(['miss', 'hit', 'hit']);
+    for (const [i, res] of [first, second, third].entries()) {
+      expect(res.body.rows).toEqual(expected);
+      expect(res.body.meta.queryId).toBe(ids[i]);
+      expect(res.headers['x-request-id']).toBe(ids[i]);
+    }
+    expect(await auditRows(ids)).toEqual([]);
+  });
+
+  it('an internal KPI: every cached answer is still recorded, each with its own request id', async () => {
+    const ids = [`int1-${engineName}`, `int2-${engineName}`, `int3-${engineName}`];
+    const answers = [];
+    for (const id of ids) answers.push(await t.http().post('/v1/query').set(asTeam(id)).send({ metrics: [INTERNAL], groupBy: ['metric_time__year'] }));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.map((a) => a.body.meta.cache)).toEqual(['miss', 'hit', 'hit']);
+    expect(answers[2]!.body.rows).toEqual(answers[0]!.body.rows);
+    const rows = await auditRows(ids);
+    expect(rows.map((r) => r.request_id)).toEqual([...ids].sort());
+    for (const r of rows) expect(r).toMatchObject({ outcome: 'ok', caller_id: 'team-inkomen', interface: 'rest', row_count: answers[0]!.body.rows.length });
+  });
+
+  it('personal data: cached for the team, refused (and recorded as denied) for an anonymous caller every time', async () => {
+    const body = { metrics: [PERSONAL], groupBy: ['metric_time__year'] };
+    const team = [await t.http().post('/v1/query').set(asTeam(`per1-${engineName}`)).send(body), await t.http().post('/v1/query').set(asTeam(`per2-${engineName}`)).send(body)];
+    expect(team.map((r) => r.body.meta?.cache)).toEqual(['miss', 'hit']);
+    const ids = [`anon1-${engineName}`, `anon2-${engineName}`];
+    for (const id of ids) {
+      const res = await t.http().post('/v1/query').set('x-request-id', id).send(body);
+      expect(res.status).toBe(403);
+      expect(res.body).toMatchObject({ code: 'FORBIDDEN' });
+      expect(JSON.stringify(res.body)).not.toContain('rows');
+    }
+    expect((await auditRows(ids)).map((r) => [r.request_id, r.outcome, r.caller_id])).toEqual(ids.map((id) => [id, 'denied', 'anonymous']));
+    expect((await auditRows([`per1-${engineName}`, `per2-${engineName}`])).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+  });
+
+  it('an answer over the row limit is refused on every repeat, although the cache holds it', async () => {
+    const url = '/v1/query?metrics=reports_received&groupBy=metric_time__month';
+    for (let i = 0; i < 3; i++) {
+      const res = await t.http().get(url);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', name: 'limit' });
+    }
+    const metrics = await t.http().get('/internal/metrics');
+    expect(metrics.text).toMatch(/maatstaf_cache_requests_total\{outcome="hit"\} [1-9]/);
+    const fits = await t.http().get(`${url}&limit=20`);
+    expect(fits.status).toBe(200);
+    expect(fits.body.rows).toHaveLength(20);
+  });
+});
