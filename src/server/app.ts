@@ -15,6 +15,7 @@ import { registerHardening, type HardeningOptions } from './hardening.js';
 import { normaliseError, sendProblem } from './problem.js';
 import type { ServerState } from './state.js';
 import { lazyChildLoggerFactory } from './lazy-logger.js';
+import { createQuerystringParser } from './querystring.js';
 import { registerWebRoutes, type WebRoutesOptions } from './web.routes.js';
 
 export interface AppOptions {
@@ -45,7 +46,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     // No connection timeout: CSV exports stream for as long as they take (src/api/rest/send-query.ts).
     connectionTimeout: 0,
-    routerOptions: { maxParamLength: 500 },
+    routerOptions: { maxParamLength: 500, querystringParser: createQuerystringParser() },
     // Malformed URLs (bad percent-encoding) never reach the error handler; answer them as problems too.
     frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, normaliseError(error)),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
@@ -56,13 +57,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('caller', null as unknown as Caller);
   app.decorateRequest('maatstafRoute', null);
   registerAuthentication(app, opts.authn ?? createAuthenticator(), sendProblem);
-
-  // Set on arrival (synchronous hook, no onSend stage on the hot path); sendProblem sets it too,
-  // for the errors Fastify answers before any hook ran.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
 
   app.setErrorHandler((error, request, reply) => {
     const err = normaliseError(error);

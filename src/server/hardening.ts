@@ -104,6 +104,8 @@ export async function registerHardening(app: FastifyInstance, opts: HardeningOpt
   // One synchronous hook: every hook stage costs time on each cached answer.
   app.addHook('onRequest', (request, reply, done) => {
     const { url } = request;
+    // The request id on every answer (sendProblem sets it too, for errors Fastify answers before any hook ran).
+    reply.header('x-request-id', request.id);
     reply.headers(isDataPath(url) ? API_SECURITY_HEADERS : isGraphiqlPath(url) ? graphiqlHeaders : pageHeaders);
     if (url.length > maxUrlLength) {
       done(new MaatstafError('URI_TOO_LONG', `the URL is longer than ${maxUrlLength} characters; send the query as a POST body`));

@@ -39,6 +39,13 @@ export type SendProblem = (reply: FastifyReply, request: FastifyRequest, err: Ma
 /** Requests whose credential was refused, answered in preParsing. */
 const refused = new WeakMap<FastifyRequest, AuthFailure>();
 
+/** Records a refusal for preParsing to answer; any other error fails the request at once. */
+function refuse(request: FastifyRequest, e: unknown, done: (err?: Error) => void): void {
+  if (!(e instanceof AuthFailure)) return done(e as Error);
+  refused.set(request, e);
+  done();
+}
+
 /**
  * Adds the two authentication hooks; call first in the app factory.
  *
@@ -56,39 +63,39 @@ export function registerAuthentication(app: FastifyInstance, authenticator: Auth
   app.addHook('onRequest', (request, _reply, done) => {
     request.caller = ANONYMOUS;
     if (request.method === 'OPTIONS' || isPublicRoute(request)) return done();
-    const refuse = (e: unknown) => {
-      if (!(e instanceof AuthFailure)) return done(e as Error);
-      refused.set(request, e);
-      done();
-    };
     let caller: Caller | undefined;
     try {
       caller = authenticator.authenticateNow(request.headers);
     } catch (e) {
-      return refuse(e);
+      refuse(request, e, done);
+      return;
     }
     if (caller) {
       request.caller = caller;
       return done();
     }
-    authenticator.authenticate(request.headers).then((verified) => {
-      request.caller = verified;
-      done();
-    }, refuse);
+    authenticator.authenticate(request.headers).then(
+      (verified) => {
+        request.caller = verified;
+        done();
+      },
+      (e: unknown) => refuse(request, e, done),
+    );
   });
 
-  app.addHook('preParsing', async (request, reply) => {
+  // Callback style too: it runs on every request, and almost never has anything to do.
+  app.addHook('preParsing', (request, reply, payload, done) => {
     const e = refused.get(request);
-    if (e === undefined) return;
+    if (e === undefined) return done(null, payload);
+    // Answered here, so `done` is not called: the request goes no further.
     if (e.kind === 'unavailable') {
       request.log.warn({ reason: e.reason }, 'cannot verify bearer token: identity provider keys unavailable');
       send(reply, request, new MaatstafError('AUTH_UNAVAILABLE', 'the credential cannot be verified right now; try again later'));
-      return reply;
+      return;
     }
     request.log.info({ reason: e.reason }, 'authentication failed');
     reply.header('www-authenticate', e.kind === 'invalid' ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`);
     const message = e.kind === 'invalid' ? 'the credential was not accepted' : 'authentication required: send an API key or bearer token';
     send(reply, request, new MaatstafError('UNAUTHENTICATED', message));
-    return reply;
   });
 }
