@@ -47,4 +47,15 @@ describe('jsonBody', () => {
     const noMeta = { ...result, meta: {} as QueryResult['meta'] };
     expect(jsonBody(noMeta, 'x', true).toString()).toBe(reference(noMeta, 'x'));
   });
+
+  it('gives every request its own bytes, also across the shared slabs bodies are cut from', () => {
+    const big = { ...result, rows: Array.from({ length: 300 }, (_, i) => ({ metric_time__month: `2024-${i}`, reports_received: i })) };
+    const bodies = Array.from({ length: 60 }, (_, i) => jsonBody(big, `id-${i}`, true) as Buffer);
+    for (const [i, b] of bodies.entries()) expect(b.toString()).toBe(reference(big, `id-${i}`));
+    // Overwriting one body leaves its neighbours intact.
+    bodies[10]!.fill(0x20);
+    expect(bodies[9]!.toString()).toBe(reference(big, 'id-9'));
+    expect(bodies[11]!.toString()).toBe(reference(big, 'id-11'));
+    expect(new Set(bodies.map((b) => b.buffer)).size).toBeGreaterThan(1);
+  });
 });
