@@ -45,15 +45,10 @@ export interface ResultCache {
 export function createResultCache(opts: ResultCacheOptions): ResultCache {
   const now = opts.now ?? Date.now;
   const enabled = opts.ttlMs > 0 && opts.maxBytes > 0;
-  // The LRU keeps entries for fresh + stale time; freshness is decided here from storedAt.
-  const lru = enabled
-    ? new LRUCache<string, CachedEntry>({
-        maxSize: opts.maxBytes,
-        ttl: opts.ttlMs + Math.max(0, opts.staleIfErrorMs),
-        ttlAutopurge: false,
-        perf: { now },
-      })
-    : undefined;
+  // Bounded by size only: freshness (fresh, stale-if-error, gone) is decided here from storedAt, and
+  // an entry past both windows is dropped when next looked up (lru-cache's own TTL would check the
+  // clock a second time on every hit).
+  const lru = enabled ? new LRUCache<string, CachedEntry>({ maxSize: opts.maxBytes }) : undefined;
 
   return {
     enabled,
@@ -62,7 +57,6 @@ export function createResultCache(opts: ResultCacheOptions): ResultCache {
       const entry = lru?.get(key);
       if (!entry) return { kind: 'absent' };
       const age = now() - entry.storedAt;
-      // lru-cache's own TTL clock is coarse (cached timestamps); the window is decided here.
       if (age >= opts.ttlMs + Math.max(0, opts.staleIfErrorMs)) {
         lru?.delete(key);
         return { kind: 'absent' };

@@ -5,6 +5,7 @@
  * is split once and then validated from memory.
  */
 import type { preValidationHookHandler } from 'fastify';
+import { isFrozenInput } from '../../core/frozen-input.js';
 import { createTextMemo } from './request-memo.js';
 
 const split = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
@@ -12,28 +13,37 @@ const split = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]).flatMap((x
 /** `commaLists` are split on commas; `repeated` are only wrapped into arrays (filters hold commas). */
 export function listParams(commaLists: readonly string[], repeated: readonly string[] = []): preValidationHookHandler {
   const seen = createTextMemo<Record<string, unknown>>();
+  // The URL parser hands out one frozen object per repeated query string (src/server/querystring.ts):
+  // its lists are then found by identity, without looking at the URL again.
+  const byParsed = new WeakMap<object, Record<string, unknown>>();
   // Synchronous (callback style): it runs on every GET of a result.
   return (request, _reply, done) => {
     const query = request.query as Record<string, unknown> | undefined;
     if (!query || typeof query !== 'object') return done();
-    const at = request.url.indexOf('?');
-    const text = at < 0 ? '' : request.url.slice(at + 1);
-    const known = seen.get(text);
-    if (known) {
-      request.query = known;
+    const parsed = isFrozenInput(query) ? query : undefined;
+    const remembered = parsed && byParsed.get(parsed);
+    if (remembered) {
+      request.query = remembered;
       return done();
     }
-    const lists: Record<string, unknown> = { ...query };
-    for (const key of commaLists) {
-      if (lists[key] === undefined) continue;
-      lists[key] = split(lists[key])
-        .map((s) => (typeof s === 'string' ? s.trim() : s))
-        .filter((s) => s !== '');
+    const at = request.url.indexOf('?');
+    const text = at < 0 ? '' : request.url.slice(at + 1);
+    let lists = seen.get(text);
+    if (!lists) {
+      const fresh: Record<string, unknown> = { ...query };
+      for (const key of commaLists) {
+        if (fresh[key] === undefined) continue;
+        fresh[key] = split(fresh[key])
+          .map((s) => (typeof s === 'string' ? s.trim() : s))
+          .filter((s) => s !== '');
+      }
+      for (const key of repeated) {
+        if (fresh[key] !== undefined && !Array.isArray(fresh[key])) fresh[key] = [fresh[key]];
+      }
+      lists = seen.remember(text, fresh);
     }
-    for (const key of repeated) {
-      if (lists[key] !== undefined && !Array.isArray(lists[key])) lists[key] = [lists[key]];
-    }
-    request.query = seen.remember(text, lists);
+    if (parsed) byParsed.set(parsed, lists);
+    request.query = lists;
     done();
   };
 }
