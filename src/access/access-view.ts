@@ -106,7 +106,7 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
     unchecked: inner,
     authorise,
     compile,
-    peek(query: MetricQueryInput): QueryResult | undefined {
+    peek(query: MetricQueryInput, options?: PeekOptions): QueryResult | undefined {
       if (!inner.peek) return undefined;
       let a: AuthorisedQuery;
       try {
@@ -114,7 +114,8 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
       } catch {
         return undefined; // refused or invalid: run reports it (and the audit records a refusal)
       }
-      return inner.peek(a.query, peekOptions);
+      // The caller's own scope, never one passed in; a row limit from outside is kept.
+      return inner.peek(a.query, options?.maxRows === undefined ? peekOptions : { ...peekOptions, maxRows: options.maxRows });
     },
     async run(query: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
       const a = authorise(query);

@@ -117,6 +117,8 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
       }
       const found = key === undefined ? undefined : cache.get(key);
       if (found?.kind !== 'fresh') return undefined;
+      const maxRows = options?.maxRows;
+      if (maxRows !== undefined && found.entry.result.rows.length > maxRows) return undefined;
       report('hit');
       return withCache(found.entry, 'hit', remainingMs(found.entry));
     },

@@ -46,8 +46,11 @@ export interface RunOptions {
   readonly requestId?: string;
 }
 
-/** Options of Engine.peek: only what selects the cached answer. */
-export type PeekOptions = Pick<RunOptions, 'scope'>;
+/** Options of Engine.peek: what selects the cached answer, and the most rows an answer may have. */
+export interface PeekOptions extends Pick<RunOptions, 'scope'> {
+  /** An answer with more rows is not handed out (and not counted as a hit): `run` refuses it. */
+  readonly maxRows?: number;
+}
 
 /** Options of a streamed query (Engine.stream). */
 export interface StreamOptions extends RunOptions {

@@ -64,9 +64,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     else if (err.status >= 500) request.log.warn({ err: error, code: err.code }, err.message);
     return sendProblem(reply, request, err);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, new MaatstafError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // A route may hand over to this handler (a static file route, for a missing file): the route read
+    // so far is no longer the one answering (metrics label it as unmatched).
+    request.maatstafRoute = null;
+    return sendProblem(reply, request, new MaatstafError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
+  });
 
   // Before the routes: the rate limiter attaches itself to routes as they are registered.
   await registerHardening(app, opts.hardening);

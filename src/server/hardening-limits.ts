@@ -70,13 +70,15 @@ export function createLimitedEngine(inner: Engine, limits: QueryLimits): Engine 
     if (!found || max <= 0) return found;
     return { ...found, batches: capRows(found.batches, max) };
   };
+  const withMaxRows: PeekOptions = { maxRows: limits.maxRows };
   const peek = (input: MetricQueryInput, options?: PeekOptions): QueryResult | undefined => {
     try {
       checkQueryShape(input, limits);
     } catch {
       return undefined; // run answers QUERY_LIMIT_EXCEEDED
     }
-    const result = inner.peek?.(input, options);
+    // Told to the cached engine, so an answer run will refuse is not counted as a hit first.
+    const result = inner.peek?.(input, options ? { ...options, maxRows: Math.min(options.maxRows ?? Infinity, limits.maxRows) } : withMaxRows);
     return result && result.rows.length <= limits.maxRows ? result : undefined;
   };
   // `stream` and `peek` are set explicitly: inherited through the prototype they would skip the limits.

@@ -97,17 +97,35 @@ describe.each(ENGINES)('cached answers with access, limits and audit on %s', (en
     expect((await auditRows([`per1-${engineName}`, `per2-${engineName}`])).map((r) => r.outcome)).toEqual(['ok', 'ok']);
   });
 
-  it('an answer over the row limit is refused on every repeat, although the cache holds it', async () => {
+  /** The cache's outcome counters from /internal/metrics. */
+  const outcomes = async () => {
+    const text = (await t.http().get('/internal/metrics')).text;
+    const count = (o: string) => Number(new RegExp(`maatstaf_cache_requests_total\\{outcome="${o}"\\} (\\d+)`).exec(text)?.[1]);
+    return { hit: count('hit'), miss: count('miss') };
+  };
+
+  it('an answer over the row limit is refused on every repeat, although the cache holds it (each counted once)', async () => {
     const url = '/v1/query?metrics=reports_received&groupBy=metric_time__month';
+    const before = await outcomes();
     for (let i = 0; i < 3; i++) {
       const res = await t.http().get(url);
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', name: 'limit' });
     }
-    const metrics = await t.http().get('/internal/metrics');
-    expect(metrics.text).toMatch(/maatstaf_cache_requests_total\{outcome="hit"\} [1-9]/);
+    const after = await outcomes();
+    expect([after.miss - before.miss, after.hit - before.hit]).toEqual([1, 2]);
     const fits = await t.http().get(`${url}&limit=20`);
     expect(fits.status).toBe(200);
     expect(fits.body.rows).toHaveLength(20);
+  });
+
+  it('labels a file route that hands over to the not-found handler as unmatched in the latency metric', async () => {
+    const series = 'maatstaf_http_request_duration_seconds_count{route="unmatched",method="GET",status="404"}';
+    const countOf = async () => Number(new RegExp(`${series.replace(/[{}"/]/g, (c) => `\\${c}`)} (\\d+)`).exec((await t.http().get('/internal/metrics')).text)?.[1] ?? 0);
+    const before = await countOf();
+    const res = await t.http().get('/docs/static/no-such-file.js');
+    expect(res.status).toBe(404);
+    expect(res.body).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await countOf()).toBe(before + 1);
   });
 });

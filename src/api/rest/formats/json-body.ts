@@ -50,7 +50,7 @@ export function jsonBody(result: QueryResult, queryId: string, reuse: boolean): 
   const plain = PLAIN_ID.test(queryId);
   const id = `{"queryId":${plain ? `"${queryId}"` : JSON.stringify(queryId)}${rest.length > 2 ? ',' : ''}`;
   const size = found.head.length + (plain ? id.length : Buffer.byteLength(id)) + rest.length;
-  const body = slab.take(size);
+  const body = Buffer.allocUnsafe(size);
   let at = found.head.copy(body, 0);
   at += body.write(id, at, plain ? 'latin1' : 'utf8');
   rest.copy(body, at);
@@ -58,30 +58,6 @@ export function jsonBody(result: QueryResult, queryId: string, reuse: boolean): 
 }
 
 const PLAIN_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
-
-/**
- * Bodies are cut from shared 256 KiB slabs, as Node cuts small Buffers from its 8 KiB pool: a
- * cached answer (here ~15 KB) then costs a view, not an allocation of its own. A slab is never
- * reused; it is freed when the last body cut from it is.
- */
-const slab = (() => {
-  const SIZE = 256 * 1024;
-  let current = Buffer.allocUnsafeSlow(0);
-  let offset = 0;
-  return {
-    take(size: number): Buffer {
-      if (size > SIZE / 8) return Buffer.allocUnsafe(size);
-      if (offset + size > current.length) {
-        current = Buffer.allocUnsafeSlow(SIZE);
-        offset = 0;
-      }
-      const piece = current.subarray(offset, offset + size);
-      // Aligned like Node's pool, so the next body starts on an 8-byte boundary.
-      offset += (size + 7) & ~7;
-      return piece;
-    },
-  };
-})();
 
 // Cached answers share one meta object per entry and second (src/cache/cached-engine.ts).
 const encodedMeta = new WeakMap<QueryResult['meta'], Buffer>();
