@@ -70,8 +70,14 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
     // (a repeated frozen query is the very object it was computed for: nothing to copy).
     return a.rowFilter !== undefined || a.query === query ? a : { ...a, query };
   };
-  // The caller's scope selects the cached answer; one options object for every peek.
-  const peekOptions: PeekOptions = { scope: access.scope };
+  // The caller's scope selects the cached answer: one options object per row limit (one, in practice)
+  // for every peek, not one per request.
+  const peekOptions = new Map<number | undefined, PeekOptions>();
+  const peekOptionsFor = (maxRows: number | undefined): PeekOptions => {
+    let found = peekOptions.get(maxRows);
+    if (!found) peekOptions.set(maxRows, (found = maxRows === undefined ? { scope: access.scope } : { scope: access.scope, maxRows }));
+    return found;
+  };
   let savedQueries: Definitions['savedQueries'] | undefined;
   // Saved queries the caller may run; computed on first use (a resolution per saved query).
   const visibleSavedQueries = () =>
@@ -115,7 +121,7 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
         return undefined; // refused or invalid: run reports it (and the audit records a refusal)
       }
       // The caller's own scope, never one passed in; a row limit from outside is kept.
-      return inner.peek(a.query, options?.maxRows === undefined ? peekOptions : { ...peekOptions, maxRows: options.maxRows });
+      return inner.peek(a.query, peekOptionsFor(options?.maxRows));
     },
     async run(query: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
       const a = authorise(query);

@@ -72,8 +72,8 @@ function outcomeOf(err: unknown): { outcome: AuditOutcome; errorCode: string } {
 }
 
 export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Caller, meta: AuditMeta): Engine {
-  /** The query's sensitivity and a builder of its audit entry (durationMs counted from here). */
-  function prepare(input: MetricQueryInput, requestId: string | undefined) {
+  /** The query as parsed (when it parses), its metric names and its sensitivity. */
+  function classify(input: MetricQueryInput) {
     let parsed: MetricQuery | undefined;
     try {
       parsed = parseQuery(input);
@@ -83,6 +83,12 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
     const metrics = metricsOf(input, parsed);
     // The caller's view hides metrics it may not use; sensitivity is a server-side fact.
     const level = sensitivityOf((inner as Engine & AccessCheckedLike).unchecked ?? inner, metrics);
+    return { parsed, metrics, level };
+  }
+
+  /** The query's sensitivity and a builder of its audit entry (durationMs counted from here). */
+  function prepare(input: MetricQueryInput, requestId: string | undefined) {
+    const { parsed, metrics, level } = classify(input);
     const rowFilters = [...(meta.rowFilters ?? [])];
     if (level !== 'public') {
       const added = rowFilterOf(inner, input);
@@ -187,13 +193,7 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
   /** Cached answers of public metrics need no entry; anything else goes through run. */
   function peek(input: MetricQueryInput, options?: PeekOptions): QueryResult | undefined {
     if (!inner.peek) return undefined;
-    let level: Level;
-    try {
-      level = levels.get(input, () => prepare(input, undefined).level);
-    } catch {
-      return undefined;
-    }
-    return level === 'public' ? inner.peek(input, options) : undefined;
+    return levels.get(input, () => classify(input).level) === 'public' ? inner.peek(input, options) : undefined;
   }
 
   // Everything else (definitions, graph, compile, later additions) is the inner engine's.

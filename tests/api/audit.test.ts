@@ -3,17 +3,16 @@
  * and GraphQL is stored (none lost under 200 concurrent requests), refusals too, public queries are
  * not; personal data fails closed when the audit store is down; GET /v1/audit for auditors only.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, generateApiKey, hashApiKey } from '../../src/access/authn/index.js';
 import { loadAccessPolicy } from '../../src/access/load-policy.js';
 import { createAuditLog, type QueuedAuditLog } from '../../src/audit/audit-log.js';
-import { createSqlAuditStore, migrateAuditStore } from '../../src/audit/store.js';
 import { buildApp } from '../../src/server/app.js';
 import type { ServerState } from '../../src/server/state.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
+import { openTestAuditLog, type TestAuditLog } from './helpers/audit-log.js';
 import { DEMO_METRICS_DIR, engineFor, openDemoWarehouse } from './helpers/demo-app.js';
 
 
@@ -30,26 +29,18 @@ const PUBLIC = 'reports_received';
 
 describe.each(ENGINES)('audit log on %s', (engineName) => {
   let wh: TestWarehouse;
-  let schema: string;
+  let log: TestAuditLog;
   let app: FastifyInstance;
   let state: ServerState;
   let audit: QueuedAuditLog;
   const http = () => supertest(app.server);
   const as = (key: string) => ({ 'x-api-key': key });
-
-  const rowsOf = async (requestIds: readonly string[]) => {
-    const { rows } = await wh.query<{ request_id: string; interface: string; outcome: string; row_count: number | null; caller_id: string; query: Record<string, unknown>; roles: string[] }>(
-      `SELECT request_id, interface, outcome, row_count, caller_id, query, roles FROM "${schema}".query_log WHERE request_id = ANY($1::text[])`,
-      [requestIds],
-    );
-    return rows;
-  };
+  const rowsOf = (requestIds: readonly string[]) => log.rows(requestIds);
 
   beforeAll(async () => {
     wh = await openDemoWarehouse(engineName);
-    schema = `audit_${randomBytes(4).toString('hex')}`;
-    await migrateAuditStore(wh, schema);
-    audit = createAuditLog({ store: createSqlAuditStore(wh, schema) });
+    log = await openTestAuditLog(wh, engineName, 'audit');
+    audit = log.audit;
     const engine = await engineFor(DEMO_METRICS_DIR, wh);
     const { policy } = await loadAccessPolicy(`${DEMO_METRICS_DIR}/access.yml`, engine.graph);
     state = { warehouse: wh, engine, definitionsError: undefined, access: policy, audit };
@@ -67,8 +58,7 @@ describe.each(ENGINES)('audit log on %s', (engineName) => {
 
   afterAll(async () => {
     await app?.close();
-    await audit?.close();
-    if (engineName === 'postgres') await wh.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await log?.close();
     await wh?.dispose();
   });
 

@@ -5,13 +5,11 @@
  * numbers, still records every audited query with its own request id, still refuses callers
  * who may not see the answer, and still applies the row limit.
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, generateApiKey, hashApiKey } from '../../src/access/authn/index.js';
 import { loadAccessPolicy } from '../../src/access/load-policy.js';
-import { createAuditLog, type QueuedAuditLog } from '../../src/audit/audit-log.js';
-import { createSqlAuditStore, migrateAuditStore } from '../../src/audit/store.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
+import { openTestAuditLog, type TestAuditLog } from './helpers/audit-log.js';
 import { DEMO_METRICS_DIR, engineFor, openDemoWarehouse, type TestApp } from './helpers/demo-app.js';
 import { speedApp } from './helpers/speed-app.js';
 
@@ -21,25 +19,19 @@ const INTERNAL = 'reporting_residents';
 
 describe.each(ENGINES)('cached answers with access, limits and audit on %s', (engineName) => {
   let wh: TestWarehouse;
-  let schema: string;
-  let audit: QueuedAuditLog;
+  let log: TestAuditLog;
   let t: TestApp;
   const asTeam = (id: string) => ({ 'x-api-key': KEY, 'x-request-id': id });
 
   const auditRows = async (ids: readonly string[]) => {
-    await audit.flush();
-    const { rows } = await wh.query<{ request_id: string; outcome: string; row_count: number | null; caller_id: string; interface: string }>(
-      `SELECT request_id, outcome, row_count, caller_id, interface FROM "${schema}".query_log WHERE request_id = ANY($1::text[]) ORDER BY request_id`,
-      [ids],
-    );
-    return rows;
+    await log.audit.flush();
+    return log.rows(ids);
   };
 
   beforeAll(async () => {
     wh = await openDemoWarehouse(engineName);
-    schema = `cached_audit_${randomBytes(4).toString('hex')}`;
-    await migrateAuditStore(wh, schema);
-    audit = createAuditLog({ store: createSqlAuditStore(wh, schema) });
+    log = await openTestAuditLog(wh, engineName, 'cached_audit');
+    const { audit } = log;
     const { policy } = await loadAccessPolicy(`${DEMO_METRICS_DIR}/access.yml`, (await engineFor(DEMO_METRICS_DIR, wh)).graph);
     const authn = createAuthenticator({ apiKeys: [{ name: 'team-inkomen', hash: hashApiKey(KEY), roles: ['serviceplein'] }] });
     t = await speedApp(wh, {}, { state: { access: policy, audit, queryLimits: { maxMetrics: 20, maxGroupBy: 10, maxRows: 20 } }, authn });
@@ -47,8 +39,7 @@ describe.each(ENGINES)('cached answers with access, limits and audit on %s', (en
 
   afterAll(async () => {
     await t?.close();
-    await audit?.close();
-    if (engineName === 'postgres') await wh.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await log?.close();
     await wh?.dispose();
   });
 

@@ -1,34 +1,25 @@
 /**
  * URL list parameters for spreadsheet tools: `?metrics=a,b`, `?metrics=a&metrics=b` and a mix all
  * mean the same list. Runs before validation, so the schemas can simply say "array of strings".
- * The result is a new, frozen object per distinct query string (request-memo.ts): a repeated URL
- * is split once and then validated from memory.
+ * The result is a frozen object per parsed query string (src/server/querystring.ts hands out one
+ * per repeated URL): a repeated URL is split once and then validated from memory.
  */
 import type { preValidationHookHandler } from 'fastify';
-import { isFrozenInput } from '../../core/frozen-input.js';
-import { createTextMemo } from './request-memo.js';
+import { freezeInput, isFrozenInput } from '../../core/frozen-input.js';
 
 const split = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
 
 /** `commaLists` are split on commas; `repeated` are only wrapped into arrays (filters hold commas). */
 export function listParams(commaLists: readonly string[], repeated: readonly string[] = []): preValidationHookHandler {
-  const seen = createTextMemo<Record<string, unknown>>();
   // The URL parser hands out one frozen object per repeated query string (src/server/querystring.ts):
-  // its lists are then found by identity, without looking at the URL again.
+  // its lists are split once and then found by identity.
   const byParsed = new WeakMap<object, Record<string, unknown>>();
   // Synchronous (callback style): it runs on every GET of a result.
   return (request, _reply, done) => {
     const query = request.query as Record<string, unknown> | undefined;
     if (!query || typeof query !== 'object') return done();
     const parsed = isFrozenInput(query) ? query : undefined;
-    const remembered = parsed && byParsed.get(parsed);
-    if (remembered) {
-      request.query = remembered;
-      return done();
-    }
-    const at = request.url.indexOf('?');
-    const text = at < 0 ? '' : request.url.slice(at + 1);
-    let lists = seen.get(text);
+    let lists = parsed && byParsed.get(parsed);
     if (!lists) {
       const fresh: Record<string, unknown> = { ...query };
       for (const key of commaLists) {
@@ -40,9 +31,9 @@ export function listParams(commaLists: readonly string[], repeated: readonly str
       for (const key of repeated) {
         if (fresh[key] !== undefined && !Array.isArray(fresh[key])) fresh[key] = [fresh[key]];
       }
-      lists = seen.remember(text, fresh);
+      lists = freezeInput(fresh);
+      if (parsed) byParsed.set(parsed, lists);
     }
-    if (parsed) byParsed.set(parsed, lists);
     request.query = lists;
     done();
   };
