@@ -67,14 +67,40 @@ export function engineForLoaded(
   caller: Caller,
   meta: AuditMeta = { interface: 'rest' },
 ): Engine {
-  const view = state.access ? accessViewFor(engine, state.access, caller) : engine;
-  const limited = state.queryLimits ? limitedView(view, state.queryLimits) : view;
-  if (!state.audit) return limited;
   // Per request only when the meta names the request; otherwise (REST: the request id comes with
-  // each run) one audited engine per view, audit log, caller and interface.
-  if (meta.requestId !== undefined || meta.rowFilters !== undefined) return createAuditedEngine(limited, state.audit, caller, meta);
-  return auditedView(limited, state.audit, caller, meta.interface);
+  // each run) one engine per loaded engine, policy, limits, audit log, caller and interface.
+  if (state.audit && (meta.requestId !== undefined || meta.rowFilters !== undefined)) {
+    return createAuditedEngine(limitedFor(state, engine, caller), state.audit, caller, meta);
+  }
+  // A hot path (every cached answer): one lookup by caller while nothing was reloaded.
+  let known = byCaller.get(caller);
+  if (!known || known.engine !== engine || known.access !== state.access || known.audit !== state.audit || known.limits !== state.queryLimits) {
+    byCaller.set(caller, (known = { engine, access: state.access, audit: state.audit, limits: state.queryLimits, byInterface: new Map() }));
+  }
+  let found = known.byInterface.get(meta.interface);
+  if (!found) {
+    const limited = limitedFor(state, engine, caller);
+    known.byInterface.set(meta.interface, (found = state.audit ? auditedView(limited, state.audit, caller, meta.interface) : limited));
+  }
+  return found;
 }
+
+/** The access view with the per-query limits around it. */
+function limitedFor(state: Pick<ServerState, 'access' | 'queryLimits'>, engine: Engine, caller: Caller): Engine {
+  const view = state.access ? accessViewFor(engine, state.access, caller) : engine;
+  return state.queryLimits ? limitedView(view, state.queryLimits) : view;
+}
+
+interface CallerEngines {
+  readonly engine: Engine;
+  readonly access: ServerState['access'];
+  readonly audit: ServerState['audit'];
+  readonly limits: ServerState['queryLimits'];
+  readonly byInterface: Map<AuditInterface, Engine>;
+}
+
+/** The last engines built per caller object, with what they were built from. */
+const byCaller = new WeakMap<Caller, CallerEngines>();
 
 const auditedViews = new WeakMap<Engine, WeakMap<AuditLog, WeakMap<Caller, Map<AuditInterface, Engine>>>>();
 

@@ -1,21 +1,21 @@
 /**
- * `GET /internal/metrics` (Prometheus text format) and the request-latency hook. Hidden from the
+ * `GET /internal/metrics` (Prometheus text format) and the request-latency observer. Hidden from the
  * OpenAPI document: it is for operators, not API clients.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerMetrics } from './metrics.js';
+import { onRequestCompleted } from '../server/request-completion.js';
 import { routeInfo } from '../server/route-info.js';
 
 export const METRICS_PATH = '/internal/metrics';
 
 /** Call after buildApp and before ready/listen: the hook then covers every route. */
 export function registerMetricsRoutes(app: FastifyInstance, metrics: ServerMetrics): void {
-  // Synchronous: it runs after every answer.
-  app.addHook('onResponse', (request, reply, done) => {
+  // After every answer, without an onResponse hook stage (src/server/request-completion.ts).
+  onRequestCompleted(app, (request, reply) => {
     // Unmatched URLs share one label so scanners cannot blow up the label set.
     const route = routeInfo(request).url ?? 'unmatched';
     if (route !== METRICS_PATH) metrics.observeRequest(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
-    done();
   });
   app.get(METRICS_PATH, { schema: { hide: true } }, async (_request, reply) => {
     const text = await metrics.registry.metrics();

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
 import { registerRestApi } from '../api/rest/index.js';
 import { createAuthenticator, registerAuthentication, type Authenticator } from '../access/authn/index.js';
@@ -16,6 +16,7 @@ import { normaliseError, sendProblem } from './problem.js';
 import type { ServerState } from './state.js';
 import { lazyChildLoggerFactory } from './lazy-logger.js';
 import { createQuerystringParser } from './querystring.js';
+import { RequestCompletion, rememberCompletion } from './request-completion.js';
 import { registerWebRoutes, type WebRoutesOptions } from './web.routes.js';
 
 export interface AppOptions {
@@ -37,10 +38,13 @@ export interface AppOptions {
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const completion = new RequestCompletion();
   const app = Fastify({
-    loggerInstance: opts.logger || undefined,
-    logger: opts.logger ? undefined : false,
-    ...(opts.logger ? { childLoggerFactory: lazyChildLoggerFactory } : {}),
+    logController: completion,
+    // Always a logger (a silent one when none is given): Fastify then tells the log controller
+    // about every finished response, which the request metrics rely on (request-completion.ts).
+    loggerInstance: opts.logger || pino({ level: 'silent' }),
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: opts.bodyLimitBytes ?? 256 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -50,6 +54,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Malformed URLs (bad percent-encoding) never reach the error handler; answer them as problems too.
     frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, normaliseError(error)),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+  rememberCompletion(app, completion);
 
   // Every request starts anonymous; authentication replaces it, or answers 401 once the other
   // onRequest hooks (helmet, CORS, rate limit) ran. Registered first, so they all see the caller.

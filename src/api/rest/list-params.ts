@@ -1,40 +1,51 @@
 /**
  * URL list parameters for spreadsheet tools: `?metrics=a,b`, `?metrics=a&metrics=b` and a mix all
- * mean the same list. Runs before validation, so the schemas can simply say "array of strings".
- * The result is a frozen object per parsed query string (src/server/querystring.ts hands out one
- * per repeated URL): a repeated URL is split once and then validated from memory.
+ * mean the same list. A route's querystring schema declares its list parameters (`withListParams`)
+ * and the validator splits them just before validating (request-memo.ts), so the schemas can simply
+ * say "array of strings". A repeated URL is one frozen parsed object (src/server/querystring.ts):
+ * the validator remembers its answer, so its lists are split once. Being part of validation rather
+ * than a preValidation hook, this costs no hook stage on every GET of a result.
  */
-import type { preValidationHookHandler } from 'fastify';
-import { freezeInput, isFrozenInput } from '../../core/frozen-input.js';
+
+export interface ListParams {
+  /** Split on commas. */
+  readonly commaLists: readonly string[];
+  /** Only wrapped into arrays (filters hold commas). */
+  readonly repeated: readonly string[];
+}
+
+const declared = new WeakMap<object, ListParams>();
+
+/** Declares the list parameters of a querystring schema; returns the schema itself. */
+export function withListParams<S extends object>(schema: S, commaLists: readonly string[], repeated: readonly string[] = []): S {
+  const known = declared.get(schema);
+  const spec = { commaLists, repeated };
+  if (known && JSON.stringify(known) !== JSON.stringify(spec)) {
+    throw new Error('a querystring schema is declared with two different sets of list parameters');
+  }
+  declared.set(schema, spec);
+  return schema;
+}
+
+/** The list parameters declared for `schema`, if any. */
+export function listParamsOf(schema: unknown): ListParams | undefined {
+  return schema !== null && typeof schema === 'object' ? declared.get(schema) : undefined;
+}
 
 const split = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]).flatMap((x) => (typeof x === 'string' ? x.split(',') : [x]));
 
-/** `commaLists` are split on commas; `repeated` are only wrapped into arrays (filters hold commas). */
-export function listParams(commaLists: readonly string[], repeated: readonly string[] = []): preValidationHookHandler {
-  // The URL parser hands out one frozen object per repeated query string (src/server/querystring.ts):
-  // its lists are split once and then found by identity.
-  const byParsed = new WeakMap<object, Record<string, unknown>>();
-  // Synchronous (callback style): it runs on every GET of a result.
-  return (request, _reply, done) => {
-    const query = request.query as Record<string, unknown> | undefined;
-    if (!query || typeof query !== 'object') return done();
-    const parsed = isFrozenInput(query) ? query : undefined;
-    let lists = parsed && byParsed.get(parsed);
-    if (!lists) {
-      const fresh: Record<string, unknown> = { ...query };
-      for (const key of commaLists) {
-        if (fresh[key] === undefined) continue;
-        fresh[key] = split(fresh[key])
-          .map((s) => (typeof s === 'string' ? s.trim() : s))
-          .filter((s) => s !== '');
-      }
-      for (const key of repeated) {
-        if (fresh[key] !== undefined && !Array.isArray(fresh[key])) fresh[key] = [fresh[key]];
-      }
-      lists = freezeInput(fresh);
-      if (parsed) byParsed.set(parsed, lists);
-    }
-    request.query = lists;
-    done();
-  };
+/** A copy of the parsed URL parameters with the lists split (commas) or wrapped (repeated). */
+export function splitListParams(query: unknown, lists: ListParams): unknown {
+  if (query === null || typeof query !== 'object' || Array.isArray(query)) return query;
+  const fresh: Record<string, unknown> = { ...(query as Record<string, unknown>) };
+  for (const key of lists.commaLists) {
+    if (fresh[key] === undefined) continue;
+    fresh[key] = split(fresh[key])
+      .map((s) => (typeof s === 'string' ? s.trim() : s))
+      .filter((s) => s !== '');
+  }
+  for (const key of lists.repeated) {
+    if (fresh[key] !== undefined && !Array.isArray(fresh[key])) fresh[key] = [fresh[key]];
+  }
+  return fresh;
 }

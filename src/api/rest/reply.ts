@@ -10,8 +10,11 @@ import type { Engine, QueryResult, QueryResultFreshness } from '../../engine/typ
 import { routeInfo } from '../../server/route-info.js';
 import type { ServerState } from '../../server/state.js';
 import { toCsv } from './formats/csv.js';
-import { jsonBody } from './formats/json-body.js';
+import { jsonBody, jsonParts } from './formats/json-body.js';
 import { negotiateFormat, type ResultFormat } from './formats/negotiate.js';
+import { canSendParts, sendParts } from './send-parts.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -112,8 +115,12 @@ export function sendRows(reply: FastifyReply, request: FastifyRequest, result: Q
       .send(toCsv(result.columns, result.rows, { bom: opts.bom ?? false }));
   }
   // Serialised here rather than by the response schema: results can be large and need no checking.
-  // Answers from the result cache (they carry freshness) reuse their encoded rows on every hit.
-  return reply.type('application/json; charset=utf-8').send(jsonBody(result, request.id, result.freshness !== undefined));
+  // Answers from the result cache (they carry freshness) send their encoded rows on every hit as they are.
+  if (result.freshness !== undefined && canSendParts(request)) {
+    const { head, tail, length } = jsonParts(result, request.id);
+    return sendParts(reply, JSON_TYPE, head, tail, length);
+  }
+  return reply.type(JSON_TYPE).send(jsonBody(result, request.id));
 }
 
 /**

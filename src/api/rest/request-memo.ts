@@ -1,7 +1,8 @@
 /**
  * Repeated requests are parsed and validated once. Dashboards send byte-identical bodies and URLs
- * over and over; the JSON body parser (and the URL list parameters, list-params.ts) hand out one
- * deeply frozen object per distinct text, and the validator remembers its answer per such object.
+ * over and over; the JSON body parser and the URL parser (src/server/querystring.ts) hand out one
+ * deeply frozen object per distinct text, and the validator (which also splits URL list
+ * parameters, list-params.ts) remembers its answer per such object.
  * Every layer below then recognises the query by identity (src/core/frozen-input.ts).
  *
  * Bounded: texts up to MAX_TEXT characters, at most MAX_ENTRIES of them (LRU). Failures (invalid
@@ -10,6 +11,7 @@
 import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { freezeInput, isFrozenInput } from '../../core/frozen-input.js';
+import { listParamsOf, splitListParams } from './list-params.js';
 
 const MAX_TEXT = 4096;
 const MAX_ENTRIES = 500;
@@ -61,7 +63,10 @@ type Validator = (data: unknown) => unknown;
  */
 export function memoisedValidatorCompiler<S>(compile: FastifySchemaCompiler<S>): FastifySchemaCompiler<S> {
   return (route) => {
-    const validate = compile(route) as Validator;
+    const validateParts = compile(route) as Validator;
+    // URL list parameters are split as part of validation (list-params.ts), so remembered with it.
+    const lists = route.httpPart === 'querystring' ? listParamsOf(route.schema) : undefined;
+    const validate: Validator = lists ? (data) => validateParts(splitListParams(data, lists)) : validateParts;
     const answers = new WeakMap<object, unknown>();
     let emptyAnswer: unknown;
     const remember = (answer: unknown): boolean => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonBody } from '../../../src/api/rest/formats/json-body.js';
+import { jsonBody, jsonParts, type JsonParts } from '../../../src/api/rest/formats/json-body.js';
 import type { QueryResult } from '../../../src/engine/types.js';
 
 const result: QueryResult = {
@@ -24,38 +24,46 @@ function reference(r: QueryResult, queryId: string): string {
   });
 }
 
-describe('jsonBody', () => {
-  it('is byte for byte the JSON of {columns, rows, meta}, fresh or reused', () => {
-    expect(jsonBody(result, 'q1', false)).toBe(reference(result, 'q1'));
-    const first = jsonBody(result, 'q1', true);
-    const second = jsonBody({ ...result, meta: { ...result.meta, cache: 'miss' } as QueryResult['meta'] }, 'q2', true);
-    expect(Buffer.isBuffer(first)).toBe(true);
-    expect(first.toString()).toBe(reference(result, 'q1'));
-    expect(second.toString()).toBe(reference({ ...result, meta: { ...result.meta, cache: 'miss' } as QueryResult['meta'] }, 'q2'));
+/** The parts as the client receives them: head then tail; the length must be the byte count. */
+function joined(p: JsonParts): string {
+  const bytes = Buffer.concat([p.head, Buffer.from(p.tail)]);
+  expect(p.length).toBe(bytes.length);
+  return bytes.toString();
+}
+
+describe('jsonBody and jsonParts', () => {
+  it('are byte for byte the JSON of {columns, rows, meta}, fresh or cached', () => {
+    expect(jsonBody(result, 'q1')).toBe(reference(result, 'q1'));
+    const first = jsonParts(result, 'q1');
+    const miss = { ...result, meta: { ...result.meta, cache: 'miss' } as QueryResult['meta'] };
+    const second = jsonParts(miss, 'q2');
+    expect(joined(first)).toBe(reference(result, 'q1'));
+    expect(joined(second)).toBe(reference(miss, 'q2'));
   });
 
-  it('does not reuse bytes for other columns over the same rows', () => {
-    jsonBody(result, 'q1', true);
+  it('share the encoded rows between hits and never write to them', () => {
+    const first = jsonParts(result, 'q1');
+    const before = Buffer.from(first.head);
+    const second = jsonParts(result, 'q2');
+    expect(second.head).toBe(first.head);
+    expect(first.head.equals(before)).toBe(true);
+    expect(first.tail).not.toBe(second.tail);
+  });
+
+  it('do not reuse bytes for other columns over the same rows', () => {
+    jsonParts(result, 'q1');
     const renamed = { ...result, columns: result.columns.map((c) => ({ ...c, label: `${c.label ?? ''}!` })) };
-    expect(jsonBody(renamed, 'q3', true).toString()).toBe(reference(renamed, 'q3'));
+    expect(joined(jsonParts(renamed, 'q3'))).toBe(reference(renamed, 'q3'));
   });
 
-  it('reuses the encoded meta of a cached answer with each request\'s own query id', () => {
+  it("reuse the encoded meta of a cached answer with each request's own query id, counting bytes of non-ASCII ids and meta", () => {
     const cached = { ...result, meta: { ...result.meta } as QueryResult['meta'] };
-    expect(jsonBody(cached, 'first', true).toString()).toBe(reference(cached, 'first'));
-    expect(jsonBody(cached, 'second "quoted"', true).toString()).toBe(reference(cached, 'second "quoted"'));
+    expect(joined(jsonParts(cached, 'first'))).toBe(reference(cached, 'first'));
+    expect(joined(jsonParts(cached, 'second "quoted"'))).toBe(reference(cached, 'second "quoted"'));
+    expect(joined(jsonParts(cached, 'vraag-één'))).toBe(reference(cached, 'vraag-één'));
+    const dutchMeta = { ...result, meta: { ...result.meta, note: 'één ✓' } as unknown as QueryResult['meta'] };
+    expect(joined(jsonParts(dutchMeta, 'x'))).toBe(reference(dutchMeta, 'x'));
     const noMeta = { ...result, meta: {} as QueryResult['meta'] };
-    expect(jsonBody(noMeta, 'x', true).toString()).toBe(reference(noMeta, 'x'));
-  });
-
-  it('gives every request its own bytes', () => {
-    const big = { ...result, rows: Array.from({ length: 300 }, (_, i) => ({ metric_time__month: `2024-${i}`, reports_received: i })) };
-    const bodies = Array.from({ length: 60 }, (_, i) => jsonBody(big, `id-${i}`, true) as Buffer);
-    for (const [i, b] of bodies.entries()) expect(b.toString()).toBe(reference(big, `id-${i}`));
-    // Overwriting one body leaves its neighbours intact.
-    bodies[10]!.fill(0x20);
-    expect(bodies[9]!.toString()).toBe(reference(big, 'id-9'));
-    expect(bodies[11]!.toString()).toBe(reference(big, 'id-11'));
-    expect(new Set(bodies.map((b) => b.buffer)).size).toBeGreaterThan(1);
+    expect(joined(jsonParts(noMeta, 'x'))).toBe(reference(noMeta, 'x'));
   });
 });

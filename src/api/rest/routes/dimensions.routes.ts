@@ -6,7 +6,7 @@ import { MAX_METRICS } from '../../../core/query.js';
 import { listGroupByItems } from '../../../engine/catalog.js';
 import { DEFAULT_VALUES_LIMIT, MAX_SEARCH_LENGTH, MAX_VALUES_LIMIT, MAX_VALUES_OFFSET, dimensionValues } from '../../../engine/dimension-values.js';
 import { EXAMPLE_DIMENSION, EXAMPLE_METRIC } from '../examples.js';
-import { listParams } from '../list-params.js';
+import { withListParams } from '../list-params.js';
 import { asResponse, engineOf } from '../reply.js';
 import { DimensionValuesSchema, GroupByListSchema } from '../schemas/catalog.schema.js';
 import { catalogProblems, queryProblems } from '../schemas/problem.schema.js';
@@ -37,14 +37,13 @@ export const dimensionsRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, 
   app.get(
     '/v1/dimensions',
     {
-      preValidation: listParams(['metrics']),
       schema: {
         operationId: 'listDimensions',
         tags: ['catalog'],
         summary: 'List group-by items',
         description:
           'The group-by items (dimensions, time dimensions with their grains and date parts, entities) valid for all the given metrics together. Without metrics: the items a query without metrics accepts (for dimension values).',
-        querystring: ListQuery,
+        querystring: withListParams(ListQuery, ['metrics']),
         response: { 200: GroupByListSchema, ...catalogProblems(404) },
       },
     },
@@ -57,7 +56,6 @@ export const dimensionsRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, 
   app.get(
     '/v1/dimensions/:name/values',
     {
-      preValidation: listParams(['metrics']),
       schema: {
         operationId: 'listDimensionValues',
         tags: ['catalog'],
@@ -65,7 +63,7 @@ export const dimensionsRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, 
         description:
           'Distinct values for filter pickers, sorted, paginated with limit and offset (hasMore tells whether another page follows), optionally narrowed by a case-insensitive search. With metrics, the item must be available to all of them.',
         params: ValuesParams,
-        querystring: ValuesQuery,
+        querystring: withListParams(ValuesQuery, ['metrics']),
         response: { 200: DimensionValuesSchema, ...queryProblems() },
       },
     },

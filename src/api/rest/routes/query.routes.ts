@@ -1,7 +1,7 @@
 /** `POST /v1/query`, `GET /v1/query` (the same query as a URL) and `POST /v1/compile`. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listParams } from '../list-params.js';
+import { withListParams } from '../list-params.js';
 import { engineOf, setQueryDeprecationHeaders } from '../reply.js';
 import { sendQuery } from '../send-query.js';
 import { queryProblems } from '../schemas/problem.schema.js';
@@ -63,7 +63,6 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
     '/v1/query',
     {
       config: { formats: ['json', 'csv'] },
-      preValidation: listParams(QUERY_LIST_PARAMS, QUERY_REPEATED_PARAMS),
       schema: {
         operationId: 'runQueryFromUrl',
         tags: ['query'],
@@ -71,7 +70,7 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
         description:
           "The same query as POST /v1/query, as a URL for Power BI's Web connector or Excel's \"From Web\": lists comma-separated or repeated, `where` repeated, `start`/`end` for the time range." +
           RESULT_NOTE,
-        querystring: QueryStringSchema,
+        querystring: withListParams(QueryStringSchema, QUERY_LIST_PARAMS, QUERY_REPEATED_PARAMS),
         response: { 200: ROWS_RESPONSE, ...queryProblems() },
       },
     },

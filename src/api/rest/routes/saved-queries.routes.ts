@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listSavedQueries, requireSavedQuery, savedQueryRunRequest, savedQuerySummary } from '../../../engine/saved-queries.js';
-import { listParams } from '../list-params.js';
+import { withListParams } from '../list-params.js';
 import { asResponse, engineOf } from '../reply.js';
 import { sendQuery } from '../send-query.js';
 import { catalogProblems, queryProblems } from '../schemas/problem.schema.js';
@@ -60,14 +60,13 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
     '/v1/saved-queries/:name/results',
     {
       config: { formats: ['json', 'csv'] },
-      preValidation: listParams(['orderBy'], ['where']),
       schema: {
         operationId: 'getSavedQueryResults',
         tags: ['saved queries'],
         summary: 'Run a saved query (URL parameters)',
         description: `${RUN_NOTE} Lists are comma-separated or repeated; \`where\` repeats.`,
         params: SavedQueryNameParams,
-        querystring: SavedQueryResultsQuerySchema,
+        querystring: withListParams(SavedQueryResultsQuerySchema, ['orderBy'], ['where']),
         response: { 200: ROWS_RESPONSE, ...queryProblems() },
       },
     },
