@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { pino, type Logger } from 'pino';
 import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
 import { registerRestApi } from '../api/rest/index.js';
-import { createAuthenticator, registerAuthentication, type Authenticator } from '../access/authn/index.js';
+import { answerRefusal, answerRefusals, createAuthenticator, registerAuthentication, type Authenticator } from '../access/authn/index.js';
 import type { Caller } from '../access/caller.js';
 import { MaatstafError } from '../core/errors.js';
 import { registerHealthRoutes } from './health.routes.js';
@@ -61,7 +61,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // (Fastify forbids object defaults on decorators: set per request.)
   app.decorateRequest('caller', null as unknown as Caller);
   app.decorateRequest('maatstafRoute', null);
-  registerAuthentication(app, opts.authn ?? createAuthenticator(), sendProblem);
+  registerAuthentication(app, opts.authn ?? createAuthenticator());
 
   app.setErrorHandler((error, request, reply) => {
     const err = normaliseError(error);
@@ -73,11 +73,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // A route may hand over to this handler (a static file route, for a missing file): the route read
     // so far is no longer the one answering (metrics label it as unmatched).
     request.maatstafRoute = null;
+    // Unknown URLs have no route hooks: a refused credential is answered here (401 before 404).
+    if (answerRefusal(request, reply, sendProblem)) return reply;
     return sendProblem(reply, request, new MaatstafError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 
   // Before the routes: the rate limiter attaches itself to routes as they are registered.
   await registerHardening(app, opts.hardening);
+  // After the rate limiter (its route hooks come first) and before every route.
+  answerRefusals(app, sendProblem);
   registerHealthRoutes(app, opts.state);
   await registerRestApi(app, opts.state);
   await registerGraphqlApi(app, opts.state, opts.graphql);

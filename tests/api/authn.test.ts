@@ -342,6 +342,10 @@ describe('REST and GraphQL alike', () => {
     expectUnauthenticated(await gql(closed), 'none');
     expectUnauthenticated(await closed.http().get('/graphql?query=%7B__typename%7D'), 'none');
     expectUnauthenticated(await closed.http().get('/no-such-route'), 'none');
+    // Refused before the format is negotiated: 401, not 406.
+    expectUnauthenticated(await closed.http().get('/v1/metrics').set('accept', 'application/xml'), 'none');
+    expectUnauthenticated(await closed.http().get('/no-such-route').set('x-api-key', 'mst_guess'), 'invalid_token');
+    expect((await closed.http().get('/v1/metrics').set('x-api-key', RAAD_KEY).set('accept', 'application/xml')).status).toBe(406);
     const res = await closed.http().get('/v1/metrics');
     expect(res.body.detail).toBe('authentication required: send an API key or bearer token');
   });

@@ -110,13 +110,38 @@ describe.each(ENGINES)('cached answers with access, limits and audit on %s', (en
     expect(fits.body.rows).toHaveLength(20);
   });
 
+  /** A series' count in the request latency metric. */
+  const countOf = async (series: string) =>
+    Number(new RegExp(`${series.replace(/[{}"/]/g, (c) => `\\${c}`)} (\\d+)`).exec((await t.http().get('/internal/metrics')).text)?.[1] ?? 0);
+
+  it('counts every cached answer, sent in parts, in the latency metric, with Content-Length the bytes sent', async () => {
+    const series = 'maatstaf_http_request_duration_seconds_count{route="/v1/query",method="GET",status="200"}';
+    const url = '/v1/query?metrics=reports_received&groupBy=report__channel';
+    await t.http().get(url).expect(200);
+    const before = await countOf(series);
+    for (let i = 0; i < 3; i++) {
+      const res = await t.http().get(url).buffer(true).parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+      expect(res.status).toBe(200);
+      const bytes = res.body as Buffer;
+      expect(Number(res.headers['content-length'])).toBe(bytes.length);
+      expect(JSON.parse(bytes.toString()).meta).toMatchObject({ cache: 'hit', queryId: res.headers['x-request-id'] });
+    }
+    expect(await countOf(series)).toBe(before + 3);
+    const head = await t.http().head(url);
+    expect(head.status).toBe(200);
+    expect(head.text ?? '').toBe('');
+  });
+
   it('labels a file route that hands over to the not-found handler as unmatched in the latency metric', async () => {
     const series = 'maatstaf_http_request_duration_seconds_count{route="unmatched",method="GET",status="404"}';
-    const countOf = async () => Number(new RegExp(`${series.replace(/[{}"/]/g, (c) => `\\${c}`)} (\\d+)`).exec((await t.http().get('/internal/metrics')).text)?.[1] ?? 0);
-    const before = await countOf();
+    const before = await countOf(series);
     const res = await t.http().get('/docs/static/no-such-file.js');
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await countOf()).toBe(before + 1);
+    expect(await countOf(series)).toBe(before + 1);
   });
 });

@@ -4,11 +4,12 @@
  * and a WWW-Authenticate header (RFC 6750), and say nothing about why a credential failed; the
  * reason goes to the server log (never the credential itself).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { MaatstafError } from '../../core/errors.js';
 import { ANONYMOUS, type Caller } from '../caller.js';
 import { AuthFailure, type Authenticator } from './authenticator.js';
 import { routeInfo } from '../../server/route-info.js';
+import { appendOnRequestHook } from '../../server/route-hooks.js';
 
 export const REALM = 'maatstaf';
 
@@ -36,10 +37,10 @@ export function isPublicRoute(request: FastifyRequest): boolean {
 /** Sends an error answer (the server's problem+json writer; passed in so access does not import the server). */
 export type SendProblem = (reply: FastifyReply, request: FastifyRequest, err: MaatstafError) => FastifyReply;
 
-/** Requests whose credential was refused, answered in preParsing. */
+/** Requests whose credential was refused, answered by the last onRequest hook of the route. */
 const refused = new WeakMap<FastifyRequest, AuthFailure>();
 
-/** Records a refusal for preParsing to answer; any other error fails the request at once. */
+/** Records a refusal for `answerRefusal` to answer; any other error fails the request at once. */
 function refuse(request: FastifyRequest, e: unknown, done: (err?: Error) => void): void {
   if (!(e instanceof AuthFailure)) return done(e as Error);
   refused.set(request, e);
@@ -47,18 +48,15 @@ function refuse(request: FastifyRequest, e: unknown, done: (err?: Error) => void
 }
 
 /**
- * Adds the two authentication hooks; call first in the app factory.
+ * Adds the authentication hook; call first in the app factory, and `answerRefusals` once the
+ * plugins that add route-level hooks (the rate limiter) are registered.
  *
  * onRequest (first of all hooks): sets `request.caller`, or records why the credential was refused
  * (the caller stays anonymous). The refusal is not answered there: the other onRequest hooks must
  * still run so the 401 carries the security and CORS headers, and the rate limiter counts failed
  * attempts per client address.
- *
- * preParsing (after every onRequest hook, route-level ones included, before the body is read):
- * answers the refusal. It is sent from the hook, not thrown: plugins with their own error handler
- * (mercurius on /graphql) would otherwise reshape it.
  */
-export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator, send: SendProblem): void {
+export function registerAuthentication(app: FastifyInstance, authenticator: Authenticator): void {
   // Callback style: anonymous and API-key callers are known at once, with no promise per request.
   app.addHook('onRequest', (request, _reply, done) => {
     request.caller = ANONYMOUS;
@@ -82,20 +80,36 @@ export function registerAuthentication(app: FastifyInstance, authenticator: Auth
       (e: unknown) => refuse(request, e, done),
     );
   });
+}
 
-  // Callback style too: it runs on every request, and almost never has anything to do.
-  app.addHook('preParsing', (request, reply, payload, done) => {
-    const e = refused.get(request);
-    if (e === undefined) return done(null, payload);
-    // Answered here, so `done` is not called: the request goes no further.
-    if (e.kind === 'unavailable') {
-      request.log.warn({ reason: e.reason }, 'cannot verify bearer token: identity provider keys unavailable');
-      send(reply, request, new MaatstafError('AUTH_UNAVAILABLE', 'the credential cannot be verified right now; try again later'));
-      return;
-    }
-    request.log.info({ reason: e.reason }, 'authentication failed');
-    reply.header('www-authenticate', e.kind === 'invalid' ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`);
-    const message = e.kind === 'invalid' ? 'the credential was not accepted' : 'authentication required: send an API key or bearer token';
-    send(reply, request, new MaatstafError('UNAUTHENTICATED', message));
-  });
+/**
+ * Answers refused credentials (401, or 503 when the identity provider is unreachable) as the last
+ * onRequest hook of every route registered from now on: after the security and CORS headers and the
+ * rate limiter, before the body is read or anything else runs. Call after the plugins that add
+ * route-level onRequest hooks and before any route; the not-found handler calls `answerRefusal`
+ * itself (unknown URLs have no route hooks). The answer is sent from the hook, not thrown: plugins
+ * with their own error handler (mercurius on /graphql) would otherwise reshape it. It costs no hook
+ * stage of its own (a preParsing hook would, on every request).
+ */
+export function answerRefusals(app: FastifyInstance, send: SendProblem): void {
+  const hook: onRequestHookHandler = (request, reply, done) => {
+    if (!answerRefusal(request, reply, send)) done();
+  };
+  appendOnRequestHook(app, hook);
+}
+
+/** Sends the refusal recorded for `request`, if any; true when it did (the request goes no further). */
+export function answerRefusal(request: FastifyRequest, reply: FastifyReply, send: SendProblem): boolean {
+  const e = refused.get(request);
+  if (e === undefined) return false;
+  if (e.kind === 'unavailable') {
+    request.log.warn({ reason: e.reason }, 'cannot verify bearer token: identity provider keys unavailable');
+    send(reply, request, new MaatstafError('AUTH_UNAVAILABLE', 'the credential cannot be verified right now; try again later'));
+    return true;
+  }
+  request.log.info({ reason: e.reason }, 'authentication failed');
+  reply.header('www-authenticate', e.kind === 'invalid' ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`);
+  const message = e.kind === 'invalid' ? 'the credential was not accepted' : 'authentication required: send an API key or bearer token';
+  send(reply, request, new MaatstafError('UNAUTHENTICATED', message));
+  return true;
 }

@@ -2,16 +2,17 @@
  * Shared route plumbing: the engine (or 503 while definitions do not load), the negotiated
  * format, deprecation headers, and sending a query result as JSON or CSV.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { engineFor } from '../../access/engine-for.js';
 import type { MetricDef } from '../../definitions/model.js';
 import { deprecationNotice } from '../../engine/governance.js';
 import type { Engine, QueryResult, QueryResultFreshness } from '../../engine/types.js';
 import { routeInfo } from '../../server/route-info.js';
+import { appendOnRequestHook } from '../../server/route-hooks.js';
 import type { ServerState } from '../../server/state.js';
 import { toCsv } from './formats/csv.js';
 import { jsonBody, jsonParts } from './formats/json-body.js';
-import { negotiateFormat, type ResultFormat } from './formats/negotiate.js';
+import { isResultFormat, negotiateFormat, type ResultFormat } from './formats/negotiate.js';
 import { canSendParts, sendParts } from './send-parts.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -30,7 +31,7 @@ declare module 'fastify' {
  * (RunOptions.requestId) for the audit log.
  */
 export function engineOf(state: ServerState, request: FastifyRequest): Engine {
-  // The format is negotiated in preHandler, before any handler asks for the engine.
+  // The format is negotiated in onRequest (addFormatNegotiation), before any handler asks for the engine.
   return engineFor(state, request.caller, { interface: formatOf(request) === 'csv' ? 'csv' : 'rest' });
 }
 
@@ -38,20 +39,28 @@ export function engineOf(state: ServerState, request: FastifyRequest): Engine {
 const chosenFormat = Symbol('maatstaf.resultFormat');
 type WithFormat = FastifyRequest & { [chosenFormat]?: ResultFormat };
 
-/** Negotiates every route's format before its handler runs, so a 406 never costs a query. */
+/**
+ * Negotiates the format of every route registered in `app` from now on, before its handler runs, so
+ * a 406 never costs a query. It is the route's last onRequest hook (after authentication answered a
+ * refused credential and the rate limiter counted the request), not a preHandler hook: a hook stage
+ * of its own would cost time on every cached answer. The URL parameters are not validated yet: a
+ * `?format=` that is not a format at all is left to validation (400 INVALID_QUERY).
+ */
 export function addFormatNegotiation(app: FastifyInstance): void {
-  app.addHook('preHandler', (request, _reply, done) => {
+  const hook: onRequestHookHandler = (request, _reply, done) => {
     const offered = routeInfo(request).config?.formats;
     // Only result routes declare (and so validate) `?format=`; elsewhere it is not a parameter.
-    const explicit = offered ? (request.query as { format?: ResultFormat } | undefined)?.format : undefined;
+    const given = offered ? (request.query as { format?: unknown } | undefined)?.format : undefined;
+    if (given !== undefined && !isResultFormat(given)) return done();
     try {
-      (request as WithFormat)[chosenFormat] = negotiateFormat(request.headers.accept, explicit, offered ?? ['json']);
+      (request as WithFormat)[chosenFormat] = negotiateFormat(request.headers.accept, given, offered ?? ['json']);
     } catch (e) {
       done(e as Error);
       return;
     }
     done();
-  });
+  };
+  appendOnRequestHook(app, hook);
 }
 
 export function formatOf(request: FastifyRequest): ResultFormat {

@@ -9,6 +9,10 @@ export type ResultFormat = 'json' | 'csv';
 
 export const MEDIA_TYPES: Record<ResultFormat, string> = { json: 'application/json', csv: 'text/csv' };
 
+export function isResultFormat(value: unknown): value is ResultFormat {
+  return value === 'json' || value === 'csv';
+}
+
 interface MediaRange {
   readonly type: string;
   readonly subtype: string;
