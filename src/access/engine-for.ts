@@ -72,10 +72,12 @@ export function engineForLoaded(
   if (state.audit && (meta.requestId !== undefined || meta.rowFilters !== undefined)) {
     return createAuditedEngine(limitedFor(state, engine, caller), state.audit, caller, meta);
   }
-  // A hot path (every cached answer): one lookup by caller while nothing was reloaded.
-  let known = byCaller.get(caller);
-  if (!known || known.engine !== engine || known.access !== state.access || known.audit !== state.audit || known.limits !== state.queryLimits) {
-    byCaller.set(caller, (known = { engine, access: state.access, audit: state.audit, limits: state.queryLimits, byInterface: new Map() }));
+  // A hot path (every cached answer): two lookups while nothing was reloaded.
+  let callers = byEngine.get(engine);
+  if (!callers) byEngine.set(engine, (callers = new WeakMap()));
+  let known = callers.get(caller);
+  if (!known || known.access !== state.access || known.audit !== state.audit || known.limits !== state.queryLimits) {
+    callers.set(caller, (known = { access: state.access, audit: state.audit, limits: state.queryLimits, byInterface: new Map() }));
   }
   let found = known.byInterface.get(meta.interface);
   if (!found) {
@@ -92,15 +94,17 @@ function limitedFor(state: Pick<ServerState, 'access' | 'queryLimits'>, engine: 
 }
 
 interface CallerEngines {
-  readonly engine: Engine;
   readonly access: ServerState['access'];
   readonly audit: ServerState['audit'];
   readonly limits: ServerState['queryLimits'];
   readonly byInterface: Map<AuditInterface, Engine>;
 }
 
-/** The last engines built per caller object, with what they were built from. */
-const byCaller = new WeakMap<Caller, CallerEngines>();
+/**
+ * The last engines built per loaded engine and caller object, with what they were built from. Keyed
+ * by the loaded engine first, so a reload's old engine is not kept alive by long-lived callers.
+ */
+const byEngine = new WeakMap<Engine, WeakMap<Caller, CallerEngines>>();
 
 const auditedViews = new WeakMap<Engine, WeakMap<AuditLog, WeakMap<Caller, Map<AuditInterface, Engine>>>>();
 

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { pino, type Logger } from 'pino';
 import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
 import { registerRestApi } from '../api/rest/index.js';
-import { answerRefusal, answerRefusals, createAuthenticator, registerAuthentication, type Authenticator } from '../access/authn/index.js';
+import { answerRefusals, createAuthenticator, registerAuthentication, type Authenticator } from '../access/authn/index.js';
 import type { Caller } from '../access/caller.js';
 import { MaatstafError } from '../core/errors.js';
 import { registerHealthRoutes } from './health.routes.js';
@@ -73,8 +73,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // A route may hand over to this handler (a static file route, for a missing file): the route read
     // so far is no longer the one answering (metrics label it as unmatched).
     request.maatstafRoute = null;
-    // Unknown URLs have no route hooks: a refused credential is answered here (401 before 404).
-    if (answerRefusal(request, reply, sendProblem)) return reply;
     return sendProblem(reply, request, new MaatstafError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 

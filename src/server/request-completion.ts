@@ -18,7 +18,14 @@ export class RequestCompletion extends LogController {
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
-    for (const observer of this.#observers) observer(request, reply);
+    for (const observer of this.#observers) {
+      // Runs in the response's 'finish' listener: a throw there would end the process.
+      try {
+        observer(request, reply);
+      } catch (e) {
+        reply.log.error({ err: e }, 'request completion observer failed');
+      }
+    }
     super.requestCompleted(error, request, reply, metadata);
   }
 }

@@ -345,6 +345,10 @@ describe('REST and GraphQL alike', () => {
     // Refused before the format is negotiated: 401, not 406.
     expectUnauthenticated(await closed.http().get('/v1/metrics').set('accept', 'application/xml'), 'none');
     expectUnauthenticated(await closed.http().get('/no-such-route').set('x-api-key', 'mst_guess'), 'invalid_token');
+    // Before the body is read: a broken body to an unknown URL or to a route is still 401.
+    const broken = (path: string) => closed.http().post(path).set('x-api-key', 'mst_guess').set('content-type', 'application/json').send('{"metrics": [');
+    expectUnauthenticated(await broken('/no-such-route'), 'invalid_token');
+    expectUnauthenticated(await broken('/v1/query'), 'invalid_token');
     expect((await closed.http().get('/v1/metrics').set('x-api-key', RAAD_KEY).set('accept', 'application/xml')).status).toBe(406);
     const res = await closed.http().get('/v1/metrics');
     expect(res.body.detail).toBe('authentication required: send an API key or bearer token');

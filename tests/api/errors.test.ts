@@ -116,6 +116,11 @@ describe('REST errors', () => {
   it('406 NOT_ACCEPTABLE for formats a route cannot produce', async () => {
     expectProblem(await post({ metrics: ['reports_received'] }).set('accept', 'application/xml'), 406, 'NOT_ACCEPTABLE');
     expectProblem(await app.http().get('/v1/saved-queries').set('accept', 'text/html'), 406, 'NOT_ACCEPTABLE');
+    // Negotiated before parameters and body are checked (README: the order of errors).
+    expectProblem(await app.http().get('/v1/query?metrics=reports_received&bogus=1').set('accept', 'application/xml'), 406, 'NOT_ACCEPTABLE');
+    expectProblem(await post({ metrics: 'not a list' }).set('accept', 'application/xml'), 406, 'NOT_ACCEPTABLE');
+    // A `?format=` that is no format at all is a parameter error, whatever the Accept header.
+    expectProblem(await app.http().get('/v1/query?metrics=reports_received&format=xlsx').set('accept', 'application/xml'), 400, 'INVALID_QUERY');
   });
 
   it('413 PAYLOAD_TOO_LARGE for bodies over the limit', async () => {

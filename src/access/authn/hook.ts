@@ -85,21 +85,25 @@ export function registerAuthentication(app: FastifyInstance, authenticator: Auth
 /**
  * Answers refused credentials (401, or 503 when the identity provider is unreachable) as the last
  * onRequest hook of every route registered from now on: after the security and CORS headers and the
- * rate limiter, before the body is read or anything else runs. Call after the plugins that add
- * route-level onRequest hooks and before any route; the not-found handler calls `answerRefusal`
- * itself (unknown URLs have no route hooks). The answer is sent from the hook, not thrown: plugins
- * with their own error handler (mercurius on /graphql) would otherwise reshape it. It costs no hook
- * stage of its own (a preParsing hook would, on every request).
+ * rate limiter, before the body is read or anything else runs. Unknown URLs (no route, so no route
+ * hooks and no rate limit) are answered by an app-wide onRequest hook added here too, also before
+ * their body is read. Call after the plugins that add route-level onRequest hooks and before any
+ * route. The answer is sent from the hook, not thrown: plugins with their own error handler
+ * (mercurius on /graphql) would otherwise reshape it. It costs no hook stage of its own (a
+ * preParsing hook would, on every request).
  */
 export function answerRefusals(app: FastifyInstance, send: SendProblem): void {
   const hook: onRequestHookHandler = (request, reply, done) => {
     if (!answerRefusal(request, reply, send)) done();
   };
+  app.addHook('onRequest', (request, reply, done) => {
+    if (routeInfo(request).url !== undefined || !answerRefusal(request, reply, send)) done();
+  });
   appendOnRequestHook(app, hook);
 }
 
 /** Sends the refusal recorded for `request`, if any; true when it did (the request goes no further). */
-export function answerRefusal(request: FastifyRequest, reply: FastifyReply, send: SendProblem): boolean {
+function answerRefusal(request: FastifyRequest, reply: FastifyReply, send: SendProblem): boolean {
   const e = refused.get(request);
   if (e === undefined) return false;
   if (e.kind === 'unavailable') {

@@ -4,5 +4,5 @@ export { AuthFailure, createAuthenticator, type Authenticator, type Authenticato
 export { parseRoleMap, rolesFromClaims } from './claims.js';
 export { DEMO_KEYS, demoApiKeys } from './demo-keys.js';
 export { authFromConfig, type AuthSetup } from './from-config.js';
-export { REALM, answerRefusal, answerRefusals, isPublicRoute, registerAuthentication, type SendProblem } from './hook.js';
+export { REALM, answerRefusals, isPublicRoute, registerAuthentication, type SendProblem } from './hook.js';
 export { createJwtVerifier, TokenRejected, type JwtSettings, type JwtVerifier } from './jwt.js';
