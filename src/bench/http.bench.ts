@@ -231,7 +231,8 @@ export async function benchCachedHttp(opts: HttpBenchOptions): Promise<BenchSect
       lines: [
         `Query: \`${body}\` (${(JSON.parse(rows) as unknown[]).length} rows, ${Buffer.byteLength(hit.text)} bytes of JSON), answered from the result cache.`,
         `\`maatstaf serve\` (as shipped, rate limit off: authentication, security headers, access check, audit, validation, cache key, ETag, metrics, request id) and the bare route (a Fastify route sending the same JSON bytes, ready-made) each run in their own process with the same Node flags (\`${SERVE_NODE_FLAGS.join(' ')}\`); autocannon runs in the bench process, ` +
-          `${opts.seconds} s per row and server (two halves, in the order maatstaf, bare, bare, maatstaf), after a 2 s warm-up of each server.`,
+          `${opts.seconds} s per row and server (two halves, in the order maatstaf, bare, bare, maatstaf), after a 2 s warm-up of each server. ` +
+          'maatstaf sends a cached answer without copying its rows and writes the answers of one event-loop turn together (README, Caching); the bare route lets Fastify write each answer at once.',
         '',
         '| route | connections | maatstaf req/s | p50 | p99 | CPU/req | bare req/s | p50 | p99 | CPU/req | req/s ratio | CPU ratio |',
         '|---|---|---|---|---|---|---|---|---|---|---|---|',
