@@ -5,6 +5,7 @@ import { createSpeedLayer, DEFAULT_SPEED_LAYER, type SpeedLayerSettings } from '
 import { createServerMetrics } from '../../../src/observability/metrics.js';
 import { registerMetricsRoutes } from '../../../src/observability/metrics.routes.js';
 import { buildApp } from '../../../src/server/app.js';
+import type { HardeningOptions } from '../../../src/server/hardening.js';
 import type { ServerState } from '../../../src/server/state.js';
 import type { Warehouse } from '../../../src/warehouse/warehouse.js';
 import { engineFor, type TestApp } from './demo-app.js';
@@ -13,6 +14,8 @@ import { engineFor, type TestApp } from './demo-app.js';
 export interface SpeedAppExtras {
   readonly state?: Pick<ServerState, 'access' | 'audit' | 'queryLimits'>;
   readonly authn?: Authenticator;
+  /** CORS allowlist, rate limits and the like, as `maatstaf serve` takes them. */
+  readonly hardening?: HardeningOptions;
 }
 
 export async function speedApp(wh: Warehouse, settings: Partial<SpeedLayerSettings> = {}, extras: SpeedAppExtras = {}): Promise<TestApp> {
@@ -21,7 +24,7 @@ export async function speedApp(wh: Warehouse, settings: Partial<SpeedLayerSettin
   const warehouse = speed.protectWarehouse(wh);
   const state: ServerState = { warehouse, engine: await engineFor('metrics', warehouse), definitionsError: undefined, onReload: [], ...extras.state };
   speed.attach(state);
-  const app = await buildApp({ state, logger: false, ...(extras.authn ? { authn: extras.authn } : {}) });
+  const app = await buildApp({ state, logger: false, ...(extras.authn ? { authn: extras.authn } : {}), ...(extras.hardening ? { hardening: extras.hardening } : {}) });
   registerMetricsRoutes(app, metrics);
   await app.ready();
   return { app, state, http: () => supertest.agent(app.server), close: () => app.close() };
