@@ -5,7 +5,7 @@
  * so a reload of the definitions or of the policy starts afresh and a request costs two map lookups.
  */
 import { createAuditedEngine, type AuditMeta } from '../audit/audited-engine.js';
-import type { AuditInterface, AuditLog } from '../audit/types.js';
+import type { AuditInterface } from '../audit/types.js';
 import { MaatstafError } from '../core/errors.js';
 import { createLimitedEngine, type QueryLimits } from '../server/hardening-limits.js';
 import type { Engine } from '../engine/types.js';
@@ -82,7 +82,7 @@ export function engineForLoaded(
   let found = known.byInterface.get(meta.interface);
   if (!found) {
     const limited = limitedFor(state, engine, caller);
-    known.byInterface.set(meta.interface, (found = state.audit ? auditedView(limited, state.audit, caller, meta.interface) : limited));
+    known.byInterface.set(meta.interface, (found = state.audit ? createAuditedEngine(limited, state.audit, caller, { interface: meta.interface }) : limited));
   }
   return found;
 }
@@ -105,20 +105,6 @@ interface CallerEngines {
  * by the loaded engine first, so a reload's old engine is not kept alive by long-lived callers.
  */
 const byEngine = new WeakMap<Engine, WeakMap<Caller, CallerEngines>>();
-
-const auditedViews = new WeakMap<Engine, WeakMap<AuditLog, WeakMap<Caller, Map<AuditInterface, Engine>>>>();
-
-function auditedView(limited: Engine, audit: AuditLog, caller: Caller, iface: AuditInterface): Engine {
-  let byAudit = auditedViews.get(limited);
-  if (!byAudit) auditedViews.set(limited, (byAudit = new WeakMap()));
-  let byCaller = byAudit.get(audit);
-  if (!byCaller) byAudit.set(audit, (byCaller = new WeakMap()));
-  let byInterface = byCaller.get(caller);
-  if (!byInterface) byCaller.set(caller, (byInterface = new Map()));
-  let engine = byInterface.get(iface);
-  if (!engine) byInterface.set(iface, (engine = createAuditedEngine(limited, audit, caller, { interface: iface })));
-  return engine;
-}
 
 /** The loaded engine as `caller` may use it; NOT_READY (503) while the definitions do not load. */
 export function engineFor(state: ServerState, caller: Caller, meta?: AuditMeta): Engine {

@@ -10,7 +10,7 @@ export type ResultFormat = 'json' | 'csv';
 export const MEDIA_TYPES: Record<ResultFormat, string> = { json: 'application/json', csv: 'text/csv' };
 
 export function isResultFormat(value: unknown): value is ResultFormat {
-  return value === 'json' || value === 'csv';
+  return typeof value === 'string' && Object.hasOwn(MEDIA_TYPES, value);
 }
 
 interface MediaRange {
