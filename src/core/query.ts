@@ -39,6 +39,29 @@ export const MetricQuerySchema = z
 export type MetricQueryInput = z.input<typeof MetricQuerySchema>;
 export type MetricQuery = z.output<typeof MetricQuerySchema>;
 
+/** A name as every layer compares it: MetricFlow names are case-insensitive and surrounding blanks mean nothing. */
+export const canonicalName = (name: string): string => name.trim().toLowerCase();
+
+/** An orderBy entry in canonical form: `-name` descending, `name` ascending (`- Name ` → `-name`). */
+export function canonicalOrderBy(entry: string): string {
+  const trimmed = entry.trim();
+  return trimmed.startsWith('-') ? `-${canonicalName(trimmed.slice(1))}` : canonicalName(trimmed);
+}
+
+/**
+ * The query with its names canonicalised. Done ONCE, where a query is validated (engine
+ * parseQuery), so access, privacy, cache and audit all see the same spelling: a metric asked for as
+ * `BENEFIT_CASES_STARTED` or ` benefit_cases_started ` is the same metric everywhere.
+ */
+export function canonicalQuery(query: MetricQuery): MetricQuery {
+  return {
+    ...query,
+    metrics: query.metrics.map(canonicalName),
+    groupBy: query.groupBy.map(canonicalName),
+    orderBy: query.orderBy.map(canonicalOrderBy),
+  };
+}
+
 export type ColumnKind = 'metric' | 'dimension' | 'time' | 'entity';
 
 export interface OutputColumn {

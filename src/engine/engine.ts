@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
 import { MaatstafError } from '../core/errors.js';
 import { createIdentityMemo, freezeInput, isFrozenInput } from '../core/frozen-input.js';
-import { MetricQuerySchema, type CompiledQuery, type MetricQuery, type MetricQueryInput } from '../core/query.js';
+import { canonicalQuery, MetricQuerySchema, type CompiledQuery, type MetricQuery, type MetricQueryInput } from '../core/query.js';
 import { protectedCompiler } from '../privacy/index.js';
 import { suppressRows } from '../privacy/suppress.js';
 import type { Definitions } from '../definitions/model.js';
@@ -36,7 +36,7 @@ export function parseQuery(input: unknown): MetricQuery {
 
 function validateQuery(input: unknown): MetricQuery {
   const parsed = MetricQuerySchema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return canonicalQuery(parsed.data);
   const issue = parsed.error.issues[0]!;
   const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
   const name = issue.path.length ? String(issue.path[issue.path.length - 1]) : undefined;

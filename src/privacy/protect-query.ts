@@ -15,6 +15,7 @@
 import { MaatstafError } from '../core/errors.js';
 import type { CompiledQuery, MetricQuery } from '../core/query.js';
 import { compileQuery } from '../compiler/index.js';
+import { classifyData, type DataSensitivity } from '../definitions/governance/data-sensitivity.js';
 import { effectiveMinGroupSizes, ownRoundTo } from '../definitions/governance/subject.js';
 import { parseFilter } from '../planner/filter-api.js';
 import { buildSemanticGraph, type SemanticGraph } from '../semantic-graph/index.js';
@@ -37,6 +38,11 @@ export interface ProtectedQuery {
   readonly keyColumns: readonly string[];
   /** The query's limit, when the engine applies it after suppression (the SQL then has none). */
   readonly limit?: number;
+  /**
+   * How sensitive the data is that the query reads: the most sensitive of the semantic models in
+   * its SQL (metrics, group-by and filter items, dimension-only queries alike) and of its metrics.
+   */
+  readonly sensitivity: DataSensitivity;
 }
 
 export type ProtectedCompiler = (query: MetricQuery) => ProtectedQuery;
@@ -69,6 +75,7 @@ function refuseProtectedMetricFilters(query: MetricQuery, ks: ReadonlyMap<string
 
 export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
   const ks = effectiveMinGroupSizes(graph.definitions);
+  const data = classifyData(graph.definitions);
   let subjectGraph: SemanticGraph | undefined;
   // Built on first use: engines whose definitions protect nothing never pay for it.
   const withSubjects = () =>
@@ -79,6 +86,7 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
     refuseProtectedMetricFilters(query, ks);
     const metrics = base.columns.filter((c) => c.kind === 'metric').map((c) => c.name);
     const keyColumns = base.columns.filter((c) => c.kind !== 'metric').map((c) => c.name);
+    const sensitivity = data.classify(base.models, metrics);
     const rounding = metrics.flatMap((column) => {
       const def = graph.metric(column);
       const roundTo = def ? ownRoundTo(def) : undefined;
@@ -88,7 +96,7 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
       const k = ks.get(column);
       return k !== undefined ? [{ column, k, subjects: subjectMetricName(column) }] : [];
     });
-    if (protectedColumns.length === 0) return { compiled: base, protectedColumns, rounding, keyColumns };
+    if (protectedColumns.length === 0) return { compiled: base, protectedColumns, rounding, keyColumns, sensitivity };
     // Ordered by a protected metric: sort on its sort key (withheld cells last) instead of the true value.
     const sortKeys: string[] = [];
     const orderBy = query.orderBy.map((o) => {
@@ -104,6 +112,6 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
     const { limit, ...unlimited } = query;
     const full = compileQuery(withSubjects(), { ...unlimited, metrics: [...metrics, ...protectedColumns.map((p) => p.subjects), ...sortKeys], orderBy });
     const compiled = { sql: full.sql, params: full.params, columns: base.columns, models: full.models };
-    return { compiled, protectedColumns, rounding, keyColumns, ...(limit !== undefined ? { limit } : {}) };
+    return { compiled, protectedColumns, rounding, keyColumns, sensitivity, ...(limit !== undefined ? { limit } : {}) };
   };
 }
