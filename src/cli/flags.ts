@@ -12,6 +12,8 @@ export interface CommonFlags {
   dataDir?: string;
   schema?: string;
   logLevel?: string;
+  /** `serve` only (withAuthFlags): activate the demo API keys. */
+  demo?: boolean;
   /** `serve` only (withAuthFlags): the API key file. */
   apiKeys?: string;
   anonymous?: string;
@@ -48,6 +50,7 @@ export function withCommonFlags(cmd: Command): Command {
 /** Authentication flags of `maatstaf serve` (the other OIDC settings are environment only). */
 export function withAuthFlags(cmd: Command): Command {
   return cmd
+    .addOption(new Option('--demo', 'activate the public demo API keys on the embedded demo (development only; env MAATSTAF_DEMO=1)'))
     .addOption(new Option('--api-keys <file>', 'YAML/JSON file with hashed API keys (env MAATSTAF_API_KEYS_FILE)'))
     .addOption(new Option('--anonymous <on|off>', 'serve requests without a credential as anonymous (env MAATSTAF_ANONYMOUS, default on)'))
     .addOption(new Option('--oidc-issuer <url>', 'expected issuer of OIDC bearer tokens (env MAATSTAF_OIDC_ISSUER)'))
@@ -56,7 +59,7 @@ export function withAuthFlags(cmd: Command): Command {
     .addOption(new Option('--access-policy <file>', 'access policy YAML (env MAATSTAF_ACCESS_POLICY, default <metrics>/access.yml if present)'));
 }
 
-export function configFrom(flags: CommonFlags): Config {
+export function configFrom(flags: CommonFlags, env: NodeJS.ProcessEnv = process.env): Config {
   return loadConfig({
     port: flags.port,
     host: flags.host,
@@ -65,11 +68,12 @@ export function configFrom(flags: CommonFlags): Config {
     dataDir: flags.dataDir,
     schema: flags.schema,
     logLevel: flags.logLevel,
+    demo: flags.demo === true ? 'true' : undefined,
     apiKeysFile: flags.apiKeys,
     anonymous: flags.anonymous,
     oidcIssuer: flags.oidcIssuer,
     oidcAudience: flags.oidcAudience,
     oidcJwksUrl: flags.oidcJwksUrl,
     accessPolicy: flags.accessPolicy,
-  });
+  }, env);
 }

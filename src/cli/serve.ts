@@ -41,7 +41,7 @@ export interface ServeOptions {
 export async function serve(config: Config, opts: ServeOptions = {}): Promise<void> {
   const log = createLogger(config);
   // A bad key file or OIDC setting stops the process (exit 2) before the warehouse is touched.
-  const auth = authFromConfig(config, { demo: !config.databaseUrl });
+  const auth = authFromConfig(config, process.env.NODE_ENV);
   const warehouse = await openConfiguredWarehouse(config);
   if (!config.databaseUrl) await ensureEmbeddedDemo(warehouse, log);
   log.info({ warehouse: config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded:${config.dataDir}` }, 'warehouse ready');
@@ -77,7 +77,8 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
     throw e;
   }
   log.info(auth.summary, 'authentication configured');
-  if (auth.summary.demoKeys) log.warn('demo API keys are active (embedded demo warehouse; see README "Authentication")');
+  if (auth.summary.demoKeys) log.warn('demo API keys are active (--demo on the embedded demo warehouse; never use this setup for real data; see README "Authentication")');
+  if (auth.demoRefused !== undefined) log.warn(auth.demoRefused);
   const app = await buildApp({ state, logger: log, graphql: { introspection: config.graphqlIntrospection },
     authn: auth.authenticator,
     bodyLimitBytes: config.bodyLimitBytes,

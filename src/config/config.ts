@@ -68,6 +68,11 @@ export const ConfigSchema = z.object({
   maxQueryRows: intFrom(1, 10_000_000).default(100_000).describe('Most rows one query may return as JSON, GraphQL or buffered CSV (QUERY_LIMIT_EXCEEDED).'),
   maxExportRows: intFrom(0, 2_000_000_000).default(0).describe('Most rows of a streamed CSV export (QUERY_LIMIT_EXCEEDED); 0 = no limit.'),
   // Authentication (src/access/authn): API keys, OIDC bearer tokens, anonymous access.
+  demo: z
+    .enum(['on', 'off', 'true', 'false', '1', '0'])
+    .default('off')
+    .transform((v) => v === 'on' || v === 'true' || v === '1')
+    .describe('Activate the public demo API keys (embedded demo warehouse, development only; never with NODE_ENV=production, operator keys or OIDC, or anonymous access off).'),
   apiKeysFile: optionalString.describe('YAML or JSON file with API keys (name, sha256 hash, roles).'),
   apiKeys: optionalString.describe('API keys inline, same YAML/JSON form as the file (hashes only).'),
   anonymous: z
@@ -135,6 +140,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   maxQueryGroupBy: 'MAATSTAF_MAX_QUERY_GROUP_BY',
   maxQueryRows: 'MAATSTAF_MAX_QUERY_ROWS',
   maxExportRows: 'MAATSTAF_MAX_EXPORT_ROWS',
+  demo: 'MAATSTAF_DEMO',
   apiKeysFile: 'MAATSTAF_API_KEYS_FILE',
   apiKeys: 'MAATSTAF_API_KEYS',
   anonymous: 'MAATSTAF_ANONYMOUS',

@@ -1,8 +1,10 @@
 /**
- * API keys for the embedded demo (`npm start` without DATABASE_URL), one per demo role, so people can
- * try access control from Swagger UI or curl. They are public (listed in the README) and only ever
- * active on the synthetic demo warehouse, never when DATABASE_URL is set.
+ * API keys for the embedded demo, one per demo role, so people can try access control from Swagger
+ * UI or curl. They are public (listed in the README), so they are active only when the demo is asked
+ * for explicitly (`maatstaf serve --demo`, MAATSTAF_DEMO=1; `npm start` asks) on the embedded demo
+ * warehouse, and never in a setup that looks like a real deployment (see demoKeysDecision).
  */
+import type { Config } from '../../config/config.js';
 import { hashApiKey, type ApiKeyEntry } from './api-keys.js';
 
 export interface DemoKey {
@@ -25,4 +27,23 @@ export const DEMO_KEYS: readonly DemoKey[] = [
 
 export function demoApiKeys(): ApiKeyEntry[] {
   return DEMO_KEYS.map((k) => ({ name: k.name, hash: hashApiKey(k.key), roles: k.roles }));
+}
+
+type DemoConfig = Pick<Config, 'demo' | 'databaseUrl' | 'apiKeysFile' | 'apiKeys' | 'anonymous' | 'oidcIssuer'>;
+
+/**
+ * Whether the demo keys are active: only when asked for, and not when anything says this is a real
+ * deployment. `refused` (demo asked for, keys withheld) says why, for a warning at start.
+ */
+export type DemoKeysDecision = { readonly active: true } | { readonly active: false; readonly refused?: string };
+
+export function demoKeysDecision(config: DemoConfig, nodeEnv: string | undefined): DemoKeysDecision {
+  if (!config.demo) return { active: false };
+  const refused = (reason: string): DemoKeysDecision => ({ active: false, refused: `demo API keys are NOT active: ${reason}` });
+  if (nodeEnv === 'production') return refused('NODE_ENV=production (the demo keys are public; unset MAATSTAF_DEMO / --demo)');
+  if (config.databaseUrl !== undefined) return refused('DATABASE_URL is set (demo keys only work on the embedded demo warehouse)');
+  if (config.apiKeysFile !== undefined || config.apiKeys !== undefined) return refused('the operator configured API keys (--api-keys / MAATSTAF_API_KEYS)');
+  if (config.oidcIssuer !== undefined) return refused('OIDC token authentication is configured');
+  if (!config.anonymous) return refused('anonymous access is off (MAATSTAF_ANONYMOUS=off), which asks for a locked-down server');
+  return { active: true };
 }

@@ -1,7 +1,7 @@
 /**
  * The authenticator for `maatstaf serve`, from the validated configuration: API keys from the key
- * file and/or MAATSTAF_API_KEYS (plus the demo keys on the embedded demo), OIDC when an issuer is
- * set, anonymous access on or off. Problems are INVALID_CONFIG naming the setting (exit code 2).
+ * file and/or MAATSTAF_API_KEYS (plus the demo keys when demoKeysDecision allows them), OIDC when an
+ * issuer is set, anonymous access on or off. Problems are INVALID_CONFIG naming the setting (exit code 2).
  */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/config.js';
@@ -9,11 +9,13 @@ import { MaatstafError } from '../../core/errors.js';
 import { parseApiKeys, type ApiKeyEntry } from './api-keys.js';
 import { createAuthenticator, type Authenticator } from './authenticator.js';
 import { parseRoleMap } from './claims.js';
-import { demoApiKeys } from './demo-keys.js';
+import { demoApiKeys, demoKeysDecision } from './demo-keys.js';
 import { createJwtVerifier, type JwtSettings } from './jwt.js';
 
 type AuthConfig = Pick<
   Config,
+  | 'demo'
+  | 'databaseUrl'
   | 'apiKeysFile'
   | 'apiKeys'
   | 'anonymous'
@@ -30,6 +32,8 @@ export interface AuthSetup {
   readonly authenticator: Authenticator;
   /** For the startup log line: what is configured (never a secret). */
   readonly summary: { anonymous: boolean; apiKeyCount: number; demoKeys: boolean; oidc: string | undefined };
+  /** Set when the demo was asked for but its keys are withheld: why (a warning at start). */
+  readonly demoRefused?: string;
 }
 
 /** The OIDC settings, or undefined when no issuer is configured; all three of issuer, audience and JWKS URL are needed. */
@@ -59,7 +63,7 @@ export function jwtSettingsFrom(config: AuthConfig): JwtSettings | undefined {
   };
 }
 
-/** Reads the configured keys; `demo` adds the documented demo keys (embedded demo warehouse only). */
+/** Reads the configured keys; `demo` adds the documented demo keys (decided by demoKeysDecision). */
 export function apiKeysFrom(config: AuthConfig, demo: boolean, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): ApiKeyEntry[] {
   const keys: ApiKeyEntry[] = [];
   if (config.apiKeysFile !== undefined) {
@@ -82,12 +86,15 @@ export function apiKeysFrom(config: AuthConfig, demo: boolean, readFile: (path: 
   return keys;
 }
 
-export function authFromConfig(config: AuthConfig, opts: { demo: boolean }): AuthSetup {
-  const apiKeys = apiKeysFrom(config, opts.demo);
+/** `nodeEnv` is NODE_ENV (the demo keys are never active under `production`). */
+export function authFromConfig(config: AuthConfig, nodeEnv: string | undefined): AuthSetup {
+  const demo = demoKeysDecision(config, nodeEnv);
+  const apiKeys = apiKeysFrom(config, demo.active);
   const jwt = jwtSettingsFrom(config);
   return {
     authenticator: createAuthenticator({ anonymous: config.anonymous, apiKeys, jwt: jwt ? createJwtVerifier(jwt) : undefined }),
-    summary: { anonymous: config.anonymous, apiKeyCount: apiKeys.length, demoKeys: opts.demo, oidc: jwt?.issuer },
+    summary: { anonymous: config.anonymous, apiKeyCount: apiKeys.length, demoKeys: demo.active, oidc: jwt?.issuer },
+    ...(!demo.active && demo.refused !== undefined ? { demoRefused: demo.refused } : {}),
   };
 }
 

@@ -180,13 +180,17 @@ describe('authentication configuration', () => {
     expect(configError(() => apiKeysFrom(dup, false, read))).toContain("'file-key' is configured twice");
   });
 
-  it('demo keys work only on the embedded demo', async () => {
-    const config = loadConfig({}, {});
-    const demo = authFromConfig(config, { demo: true });
+  it('demo keys work only when the demo is asked for, on the embedded demo, outside production', async () => {
+    const demo = authFromConfig(loadConfig({}, { MAATSTAF_DEMO: '1' }), 'development');
     expect(demo.summary).toEqual({ anonymous: true, apiKeyCount: DEMO_KEYS.length, demoKeys: true, oidc: undefined });
+    expect(demo.demoRefused).toBeUndefined();
     await expect(demo.authenticator.authenticate({ 'x-api-key': 'demo-council' })).resolves.toEqual({ id: 'demo-council', kind: 'api-key', roles: ['council'] });
-    const real = authFromConfig(config, { demo: false });
-    await expect(real.authenticator.authenticate({ authorization: 'Bearer demo-council' })).rejects.toMatchObject({ kind: 'invalid' });
+    const unasked = authFromConfig(loadConfig({}, {}), undefined);
+    expect(unasked.demoRefused).toBeUndefined();
+    await expect(unasked.authenticator.authenticate({ authorization: 'Bearer demo-council' })).rejects.toMatchObject({ kind: 'invalid' });
+    const production = authFromConfig(loadConfig({ demo: 'true' }, {}), 'production');
+    expect(production.summary.demoKeys).toBe(false);
+    expect(production.demoRefused).toMatch(/NOT active: NODE_ENV=production/);
   });
 
   it('every demo key role exists in the demo access policy (metrics/access.yml)', () => {
