@@ -20,6 +20,8 @@ export type { DefinitionFile };
 export interface LoadOptions {
   /** Settings that win over maatstaf.yaml (e.g. from the server configuration). */
   readonly settingsOverride?: Partial<ProjectSettings>;
+  /** Values for MetricFlow's `$name` placeholders in definition files (its test manifests use `$source_schema`). */
+  readonly vars?: Readonly<Record<string, string>>;
 }
 
 export interface LoadResult {
@@ -39,7 +41,7 @@ export function parseDefinitionFiles(files: readonly DefinitionFile[], settingsT
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const sources = new SourceMap();
   const log = new IssueLog(sources);
-  const specs = collectSpecs(sorted, settingsText, sources, log);
+  const specs = collectSpecs(sorted, settingsText, sources, log, opts.vars);
   return finishSpecs(specs, sources, log, opts, definitionsVersion(sorted, settingsText, opts.settingsOverride));
 }
 

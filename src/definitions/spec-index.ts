@@ -59,6 +59,8 @@ export function buildSpecIndex(specs: SpecSet, locate: (file: string, path: stri
     add(spec.dimensions, 'dimensions', dimensions);
     add(spec.measures, 'measures', modelMeasures);
     for (const name of entities.keys()) entityNames.add(name);
+    // A virtual `primary_entity` is an entity of the model for filters and group-bys (it prefixes local dimensions).
+    if (spec.primary_entity !== undefined) entityNames.add(spec.primary_entity.toLowerCase());
     for (const [name, d] of dimensions) {
       dimensionNames.add(name);
       if (d.spec.type.toLowerCase() === 'time') timeDimensionNames.add(name);

@@ -14,6 +14,7 @@ import { SETTINGS_FILE, SettingsSchema, type SettingsSpec } from '../schema/sett
 import { isTimeSpineModelEntry, TimeSpineModelSchema } from '../schema/time-spine.schema.js';
 import type { IssueLog } from './issue-log.js';
 import type { SourceMap } from './source-map.js';
+import { substituteVars } from './metricflow-documents.js';
 import { parseYamlFile } from './yaml-file.js';
 import { describeValue, reportZodIssues } from './zod-issues.js';
 
@@ -45,9 +46,10 @@ export function collectSpecs(
   settingsText: string | undefined,
   sources: SourceMap,
   log: IssueLog,
+  vars?: Readonly<Record<string, string>>,
 ): SpecSet {
   const docs = files.map((file): ParsedDocument => {
-    const parsed = parseYamlFile(file.path, file.text, sources, log);
+    const parsed = parseYamlFile(file.path, substituteVars(file.text, vars), sources, log);
     return { path: file.path, ok: parsed.ok, data: parsed.ok ? parsed.data : undefined };
   });
   return collectDocuments(docs, settingsText, sources, log);

@@ -25,7 +25,10 @@ function parseAt(ctx: RuleContext, loc: Located<unknown>['loc'], sub: string, te
 function checkSavedQuery(ctx: RuleContext, { spec, loc }: Located<SavedQuerySpec>): void {
   const qp = spec.query_params;
   const metrics = (qp.metrics ?? []).map((m) => m.toLowerCase());
-  if (metrics.length === 0) ctx.error(loc, SUB, 'a saved query needs at least one metric in query_params.metrics');
+  if (metrics.length === 0 && (qp.group_by?.length ?? 0) === 0) {
+    // `metrics: []` with group-bys is a dimension-values query, as in MetricFlow.
+    ctx.error(loc, SUB, 'a saved query needs at least one metric or group_by item in query_params');
+  }
   metrics.forEach((m, i) => {
     if (!ctx.index.metricNames.has(m)) ctx.unknown(loc, `${SUB}.metrics[${i}]`, 'metric', m, ctx.index.metricNames);
     else if (metrics.indexOf(m) !== i) ctx.error(loc, `${SUB}.metrics[${i}]`, `metric '${m}' is listed twice`);

@@ -81,9 +81,10 @@ describe('saved queries', () => {
     expect(errorsOf(parse(savedQuery('      metrics: [revenue]\n      limit: -1\n')))).toEqual(['q.yml:5 saved_queries[0].query_params.limit: must be at least 0']);
   });
 
-  it('needs at least one metric', () => {
-    expect(errorsOf(parse(savedQuery('      group_by: [metric_time]\n')))).toEqual([
-      'q.yml:3 saved_queries[0].query_params: a saved query needs at least one metric in query_params.metrics',
+  it('needs at least one metric or group-by item; group-bys alone are a dimension-values query, as in MetricFlow', () => {
+    expect(errorsOf(parse(savedQuery('      metrics: []\n')))).toEqual([
+      'q.yml:3 saved_queries[0].query_params: a saved query needs at least one metric or group_by item in query_params',
     ]);
+    expect(errorsOf(parse(savedQuery('      metrics: []\n      group_by: [metric_time]\n')))).toEqual([]);
   });
 });
