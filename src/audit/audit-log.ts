@@ -1,7 +1,7 @@
 /**
  * The audit log's write path: entries are queued and written in batches (one multi-row INSERT per
  * batch, one batch at a time), so 200 concurrent queries cost a handful of round trips and no entry
- * is lost. Every entry also goes to the structured log at once.
+ * is lost. Every entry also goes to the structured log at once, bounded in size first (bounded.ts).
  *
  * Two modes, chosen by the audited engine:
  * - `wait` (personal data): the promise settles when the entry is stored and rejects with
@@ -10,6 +10,7 @@
  *   the store refused is kept (bounded) and retried every `retryMs` until it is stored.
  */
 import { MaatstafError } from '../core/errors.js';
+import { boundEntry } from './bounded.js';
 import type { AuditStore, StampedEntry } from './store.js';
 import type { AuditLog, RecordMode } from './types.js';
 
@@ -116,8 +117,10 @@ export function createAuditLog(opts: AuditLogOptions): QueuedAuditLog {
   }
 
   return {
-    record(entry, mode = 'wait') {
+    record(input, mode = 'wait') {
       const at = new Date();
+      // Bounded before it is logged or queued: a caller cannot grow the log (or the log file) at will.
+      const entry = boundEntry(input);
       opts.log?.info({ audit: { ...entry, at: at.toISOString() } }, 'audit');
       if (closed) return mode === 'wait' ? Promise.reject(unavailable()) : Promise.resolve();
       return new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@
 import { Migrator } from 'kysely/migration';
 import { auditMigrations } from '../../migrations/audit/index.js';
 import { MaatstafError } from '../core/errors.js';
+import { boundEntry } from './bounded.js';
 import { quoteIdent, type Warehouse } from '../warehouse/warehouse.js';
 import type { AuditEntry, AuditEntryInput, AuditFilter, AuditPage } from './types.js';
 
@@ -64,7 +65,8 @@ export async function migrateAuditStore(wh: Warehouse, schema: string = DEFAULT_
 
 const int = (n: number | undefined): number | null => (n === undefined || !Number.isFinite(n) ? null : Math.round(n));
 
-function rowValues({ at, entry: e }: StampedEntry): unknown[] {
+function rowValues({ at, entry }: StampedEntry): unknown[] {
+  const e = boundEntry(entry);
   return [
     at.toISOString(),
     e.requestId ?? null,

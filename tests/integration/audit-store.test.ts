@@ -2,7 +2,7 @@
  * The audit table on both engines: migration into maatstaf's own schema, batched appends that lose
  * nothing under concurrency, filters and pages, and append-only enforced by the database.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/audit/audit-log.js';
 import { createSqlAuditStore, migrateAuditStore, type AuditStore } from '../../src/audit/store.js';
@@ -77,7 +77,9 @@ describe.each(ENGINES)('audit store on %s', (engine) => {
       errorCode: 'FORBIDDEN',
     });
     expect(e.rowCount).toBeUndefined();
-    expect(e.query.rowFilters).toEqual(["{{ Dimension('benefit_case__district') }} = 'Noord'"]);
+    // A refused query is kept compactly; a short one still reads whole in `text`.
+    expect(Object.keys(e.query).sort()).toEqual(['bytes', 'sha256', 'text']);
+    expect((JSON.parse(e.query.text as string) as { rowFilters: string[] }).rowFilters).toEqual(["{{ Dimension('benefit_case__district') }} = 'Noord'"]);
     expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(Math.abs(Date.parse(e.at) - Date.now())).toBeLessThan(60_000);
   });
@@ -118,6 +120,36 @@ describe.each(ENGINES)('audit store on %s', (engine) => {
     } finally {
       if (engine === 'postgres') await wh.query(`DROP SCHEMA IF EXISTS "${own}" CASCADE`);
     }
+  });
+
+  it('stores a refused 90 KB query compactly: its sha256, size and first 512 bytes, the row under 4 KiB', async () => {
+    // Keys in sorted order and no blanks: JSON.stringify gives the canonical JSON by hand.
+    const huge = { metrics: ['benefit_cases_started', 'x'.repeat(45_000), ...Array.from({ length: 30 }, (_, i) => `m${i}`)], rowFilters: [], where: ['y'.repeat(45_000)] };
+    const text = JSON.stringify(huge);
+    expect(text.length).toBeGreaterThan(90_000);
+    await createAuditLog({ store }).record(entry({ requestId: 'refused-huge', callerId: 'anonymous', callerKind: 'anonymous', roles: [], metrics: huge.metrics, query: huge, outcome: 'denied', errorCode: 'FORBIDDEN', rowCount: undefined, cellsSuppressed: undefined }));
+    const { rows } = await wh.query<{ bytes: number; query: unknown; metrics: unknown }>(
+      `SELECT octet_length(q::text) AS bytes, query, metrics FROM "${schema}".query_log q WHERE request_id = 'refused-huge'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.bytes).toBeLessThan(4096);
+    const query = (typeof rows[0]!.query === 'string' ? JSON.parse(rows[0]!.query) : rows[0]!.query) as Record<string, unknown>;
+    expect(query).toEqual({ sha256: createHash('sha256').update(text).digest('hex'), bytes: Buffer.byteLength(text), text: text.slice(0, 512) });
+    const metrics = (typeof rows[0]!.metrics === 'string' ? JSON.parse(rows[0]!.metrics) : rows[0]!.metrics) as string[];
+    expect(metrics).toHaveLength(10);
+    expect(metrics[0]).toBe('benefit_cases_started');
+    expect(metrics[1]).toBe('x'.repeat(200));
+  });
+
+  it('stores entries with NUL characters and lone surrogates instead of failing the whole batch', async () => {
+    const log = createAuditLog({ store });
+    await Promise.all([
+      log.record(entry({ requestId: 'odd\u0000id', metrics: ['a\uD800b'], query: { metrics: ['a\uD800b'], where: ['\u0000'] } })),
+      log.record(entry({ requestId: 'plain-neighbour' })),
+    ]);
+    const page = await store.list({ limit: 5 });
+    expect(page.entries.map((e) => e.requestId)).toEqual(expect.arrayContaining(['odd\uFFFDid', 'plain-neighbour']));
+    expect(page.entries.find((e) => e.requestId === 'odd\uFFFDid')!.metrics).toEqual(['a\uFFFDb']);
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on the audit table', async () => {
