@@ -33,6 +33,11 @@ export const ERROR_CODES = {
   AUTH_UNAVAILABLE: 503,
   /** The caller may not use this metric / group-by item; never says whether a forbidden metric exists. */
   FORBIDDEN: 403,
+  /**
+   * The query would read personal data in a shape whose small groups the engine cannot protect
+   * (src/privacy): the message names the coarsest grain or grouping that is allowed.
+   */
+  PRIVACY_PROTECTED: 403,
   /** Too many requests from this key or address (rate limit). */
   RATE_LIMITED: 429,
   /** More metrics, group-by items or rows than the configured per-query limits. */

@@ -1,7 +1,8 @@
 /**
  * Distinct values of one group-by item, for filter pickers: a query without metrics through the
  * engine (so the values come from the same compiled SQL as any query), ordered, paginated and
- * optionally searched. Items only reachable through the given metrics' joins (e.g.
+ * optionally searched. Values of personal models are listed only when at least k subjects have
+ * them (src/privacy): the engine drops the others in the same SQL. Items only reachable through the given metrics' joins (e.g.
  * `neighbourhood__district__district_name`) are read with a query of those metrics instead.
  */
 import { MaatstafError } from '../core/errors.js';
@@ -112,7 +113,10 @@ export async function dimensionValues(engine: Engine, req: DimensionValuesReques
   };
   const result = await engine.run(query, { ...(req.signal ? { signal: req.signal } : {}), ...(req.requestId !== undefined ? { requestId: req.requestId } : {}) });
   const column = result.columns.find((c) => c.kind !== 'metric')!;
-  const all = result.rows.map((r) => (r[column.name] ?? null) as DimensionValue);
+  // Read through protected metrics: a value whose cell was withheld covers fewer than k subjects
+  // (or complements one that does) and is not listed. Without metrics the engine already dropped them.
+  const withheld = new Set((result.meta.suppressed ?? []).map((s) => s.row));
+  const all = result.rows.filter((_, i) => !withheld.has(i)).map((r) => (r[column.name] ?? null) as DimensionValue);
   const values = all.slice(offset, offset + limit);
   return {
     name,

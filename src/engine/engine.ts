@@ -90,7 +90,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       const formatted = formatRows(rows, compiled.columns, graph.timeZone);
       // Before any cache sees the answer: every consumer (REST, CSV, GraphQL, CLI) gets the same withheld cells.
-      const safe = plan.protectedColumns.length || plan.rounding.length ? suppressRows(formatted, rows, plan) : undefined;
+      const safe = plan.protectedColumns.length || plan.rounding.length || plan.rowThresholds.length ? suppressRows(formatted, rows, plan) : undefined;
       return {
         columns: compiled.columns,
         rows: safe?.rows ?? formatted,
@@ -99,7 +99,7 @@ export function createEngine(deps: EngineDeps): Engine {
           sqlHash: sqlHash(compiled),
           rowCount: (safe?.rows ?? formatted).length,
           durationMs,
-          ...(plan.protectedColumns.length ? { suppressed: safe!.suppressed } : {}),
+          ...(plan.protectedColumns.length || plan.rowThresholds.length ? { suppressed: safe!.suppressed } : {}),
         },
       };
     },

@@ -1,8 +1,9 @@
 /**
  * Engine.stream: the query compiled exactly as for `run`, its rows read from the warehouse through
  * a cursor (Warehouse.stream) and formatted batch by batch the same way, so a streamed CSV holds
- * the same values as a buffered one. Queries with protected metrics are never streamed: small-cell
- * suppression (complementary suppression, rounding, the limit after suppression) needs all rows.
+ * the same values as a buffered one. Queries with protected metrics or over personal models are
+ * never streamed: small-cell suppression (complementary suppression, rounding, dropping small
+ * combinations, the limit after suppression) needs all rows.
  */
 import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
 import type { CompiledQuery, MetricQueryInput } from '../core/query.js';
@@ -25,7 +26,7 @@ export function createStreamer(deps: StreamDeps) {
   return async function stream(input: MetricQueryInput, options: StreamOptions = {}): Promise<QueryStream | undefined> {
     const { warehouse } = deps;
     const plan = deps.plan(input);
-    if (!warehouse.stream || plan.protectedColumns.length > 0 || plan.rounding.length > 0 || plan.limit !== undefined) return undefined;
+    if (!warehouse.stream || plan.protectedColumns.length > 0 || plan.rowThresholds.length > 0 || plan.rounding.length > 0 || plan.limit !== undefined) return undefined;
     const { compiled } = plan;
     const { signal } = options;
     const source = warehouse.stream(compiled.sql, compiled.params, {

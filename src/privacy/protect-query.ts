@@ -19,6 +19,7 @@ import { classifyData, type DataSensitivity } from '../definitions/governance/da
 import { effectiveMinGroupSizes, ownRoundTo } from '../definitions/governance/subject.js';
 import { parseFilter } from '../planner/filter-api.js';
 import { buildSemanticGraph, type SemanticGraph } from '../semantic-graph/index.js';
+import { dimensionOnlyThresholds, type RowThreshold } from './model-subjects.js';
 import { maskedMetricName, subjectMetricName, withSubjectMetrics } from './subject-metrics.js';
 
 /** A protected metric column: its k and the hidden column with its subject count. */
@@ -43,6 +44,11 @@ export interface ProtectedQuery {
    * its SQL (metrics, group-by and filter items, dimension-only queries alike) and of its metrics.
    */
   readonly sensitivity: DataSensitivity;
+  /**
+   * Hidden columns a row must reach to be shown at all (a query without metrics over personal
+   * models: its combinations need k subjects); rows below are dropped, not counted.
+   */
+  readonly rowThresholds: readonly RowThreshold[];
 }
 
 export type ProtectedCompiler = (query: MetricQuery) => ProtectedQuery;
@@ -87,6 +93,26 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
     const metrics = base.columns.filter((c) => c.kind === 'metric').map((c) => c.name);
     const keyColumns = base.columns.filter((c) => c.kind !== 'metric').map((c) => c.name);
     const sensitivity = data.classify(base.models, metrics);
+    if (metrics.length === 0) {
+      const rowThresholds = dimensionOnlyThresholds(query, base.models, graph.definitions, data);
+      if (!rowThresholds) return { compiled: base, protectedColumns: [], rounding: [], keyColumns, sensitivity, rowThresholds: [] };
+      // The same group-by, filters and order, counted per subject in the same statement; the limit after dropping.
+      const { limit, ...unlimited } = query;
+      let full: CompiledQuery;
+      try {
+        full = compileQuery(withSubjects(), { ...unlimited, metrics: rowThresholds.map((t) => t.subjects) });
+      } catch (e) {
+        if (!(e instanceof MaatstafError)) throw e;
+        throw new MaatstafError(
+          'PRIVACY_PROTECTED',
+          `This combination reads personal data (${rowThresholds.map((t) => t.subjects.slice('__rows__'.length)).join(', ')}) but cannot be counted per person: ` +
+            'group by and filter on items of that semantic model and of models it joins to, or query one of its metrics.',
+          {},
+        );
+      }
+      const compiled = { sql: full.sql, params: full.params, columns: base.columns, models: full.models };
+      return { compiled, protectedColumns: [], rounding: [], keyColumns, sensitivity, rowThresholds, ...(limit !== undefined ? { limit } : {}) };
+    }
     const rounding = metrics.flatMap((column) => {
       const def = graph.metric(column);
       const roundTo = def ? ownRoundTo(def) : undefined;
@@ -96,7 +122,8 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
       const k = ks.get(column);
       return k !== undefined ? [{ column, k, subjects: subjectMetricName(column) }] : [];
     });
-    if (protectedColumns.length === 0) return { compiled: base, protectedColumns, rounding, keyColumns, sensitivity };
+    const rowThresholds: RowThreshold[] = [];
+    if (protectedColumns.length === 0) return { compiled: base, protectedColumns, rounding, keyColumns, sensitivity, rowThresholds };
     // Ordered by a protected metric: sort on its sort key (withheld cells last) instead of the true value.
     const sortKeys: string[] = [];
     const orderBy = query.orderBy.map((o) => {
@@ -112,6 +139,6 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
     const { limit, ...unlimited } = query;
     const full = compileQuery(withSubjects(), { ...unlimited, metrics: [...metrics, ...protectedColumns.map((p) => p.subjects), ...sortKeys], orderBy });
     const compiled = { sql: full.sql, params: full.params, columns: base.columns, models: full.models };
-    return { compiled, protectedColumns, rounding, keyColumns, sensitivity, ...(limit !== undefined ? { limit } : {}) };
+    return { compiled, protectedColumns, rounding, keyColumns, sensitivity, rowThresholds, ...(limit !== undefined ? { limit } : {}) };
   };
 }

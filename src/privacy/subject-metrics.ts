@@ -17,8 +17,10 @@
  *   distinct subjects over the window are counted, not summed per period).
  */
 import { createHash } from 'node:crypto';
+import { classifyData } from '../definitions/governance/data-sensitivity.js';
 import { effectiveMinGroupSizes, metricInputNames, subjectOf } from '../definitions/governance/subject.js';
 import type { Definitions, ElementExpr, MetricDef, MetricInputDef, SimpleMetricDef } from '../definitions/model.js';
+import { modelRowsMetrics } from './model-subjects.js';
 
 export const SUBJECT_PREFIX = '__subjects__';
 /** PostgreSQL truncates identifiers longer than this; the output column would be renamed. */
@@ -130,8 +132,9 @@ function maskedMetric(def: MetricDef, k: number, descending: boolean): MetricDef
 
 /**
  * The definitions plus, for every metric in a protected tree, a subject-count metric and (for the
- * protected ones) two sort keys. The original metrics are untouched, so queries without
- * protected metrics compile exactly as before.
+ * protected ones) two sort keys, and for every personal model the subject count of its rows
+ * (model-subjects.ts). The original metrics are untouched, so queries without protected metrics
+ * compile exactly as before.
  */
 export function withSubjectMetrics(defs: Definitions): Definitions {
   const ks = effectiveMinGroupSizes(defs);
@@ -148,5 +151,5 @@ export function withSubjectMetrics(defs: Definitions): Definitions {
     const def = byName.get(name);
     return def ? [maskedMetric(def, k, false), maskedMetric(def, k, true)] : [];
   });
-  return { ...defs, metrics: [...defs.metrics, ...added.values(), ...masked] };
+  return { ...defs, metrics: [...defs.metrics, ...added.values(), ...masked, ...modelRowsMetrics(defs, classifyData(defs))] };
 }

@@ -15,7 +15,9 @@
  *    different filters (differencing two filtered queries can still reveal a small group);
  *    rounding (`round_to`) blurs such differences.
  * 3. Rounding: non-null values of metrics with `meta.round_to` are rounded to that base.
- * 4. The query's limit, when it has protected metrics, is applied here, after 1–3 saw every row.
+ * 4. Rows below a row threshold (a query without metrics over a personal model: a combination of
+ *    fewer than k subjects) are dropped — not nulled, and not counted anywhere in the answer.
+ * 5. The query's limit, when it has protected metrics, is applied here, after 1–4 saw every row.
  */
 import type { ProtectedColumn, ProtectedQuery } from './protect-query.js';
 
@@ -89,7 +91,7 @@ function roundTo(v: unknown, base: number): unknown {
 export function suppressRows(
   formatted: readonly Record<string, unknown>[],
   raw: readonly Record<string, unknown>[],
-  plan: Pick<ProtectedQuery, 'protectedColumns' | 'rounding' | 'keyColumns' | 'limit'>,
+  plan: Pick<ProtectedQuery, 'protectedColumns' | 'rounding' | 'keyColumns' | 'limit'> & Partial<Pick<ProtectedQuery, 'rowThresholds'>>,
 ): SuppressionResult {
   const rows = formatted.map((r) => ({ ...r }));
   const byRow = new Map<string, { row: number; columns: string[]; reason: SuppressionReason; k: number }>();
@@ -104,9 +106,31 @@ export function suppressRows(
   }
   for (const { column, base } of plan.rounding) for (const row of rows) row[column] = roundTo(row[column], base);
   const order = (r: SuppressionReason) => (r === 'min_group_size' ? 0 : 1);
-  const suppressed = [...byRow.values()].sort((a, b) => a.row - b.row || order(a.reason) - order(b.reason) || a.k - b.k);
-  if (plan.limit === undefined) return { rows, suppressed };
-  return { rows: rows.slice(0, plan.limit), suppressed: suppressed.filter((s) => s.row < plan.limit!) };
+  const sorted = [...byRow.values()].sort((a, b) => a.row - b.row || order(a.reason) - order(b.reason) || a.k - b.k);
+  const { rows: kept, suppressed } = dropBelowThresholds(rows, raw, sorted, plan.rowThresholds ?? []);
+  if (plan.limit === undefined) return { rows: kept, suppressed };
+  return { rows: kept.slice(0, plan.limit), suppressed: suppressed.filter((s) => s.row < plan.limit!) };
+}
+
+/** Drops the rows whose hidden count is below its threshold; withheld-cell entries follow their rows' new positions. */
+function dropBelowThresholds(
+  rows: Record<string, unknown>[],
+  raw: readonly Record<string, unknown>[],
+  suppressed: SuppressedCells[],
+  thresholds: NonNullable<ProtectedQuery['rowThresholds']>,
+): SuppressionResult {
+  if (thresholds.length === 0) return { rows, suppressed };
+  const position: number[] = [];
+  const kept: Record<string, unknown>[] = [];
+  rows.forEach((row, i) => {
+    const ok = thresholds.every((t) => {
+      const n = Number(raw[i]?.[t.subjects] ?? 0);
+      return Number.isFinite(n) && n >= t.k;
+    });
+    position.push(ok ? kept.length : -1);
+    if (ok) kept.push(row);
+  });
+  return { rows: kept, suppressed: suppressed.filter((s) => position[s.row]! >= 0).map((s) => ({ ...s, row: position[s.row]! })) };
 }
 
 /** Number of withheld cells in `meta.suppressed` (an entry names several columns of one row). */

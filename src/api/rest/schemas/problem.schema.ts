@@ -31,7 +31,7 @@ export const ProblemSchema = z
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request: unknown or unavailable names, malformed filter, bad time range, invalid parameters.',
-  403: 'FORBIDDEN: the caller may not use a metric, group-by item or filter of the request (access policy). The answer is the same whether or not a forbidden metric exists.',
+  403: 'FORBIDDEN: the caller may not use a metric, group-by item or filter of the request (access policy). The answer is the same whether or not a forbidden metric exists. PRIVACY_PROTECTED: the query reads personal data in a shape whose small groups cannot be protected; the message names what is allowed.',
   404: 'Unknown metric, dimension or saved query (with suggestions).',
   406: 'None of the formats in Accept can be produced.',
   413: 'Request body too large.',
