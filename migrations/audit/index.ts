@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_query_log.js';
+import * as m0002 from './0002_client_request_id.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely migrations are untyped by design
 type Db = Kysely<any>;
@@ -13,5 +14,6 @@ type Db = Kysely<any>;
 export function auditMigrations(schema: string): Readonly<Record<string, Migration>> {
   return {
     '0001_query_log': { up: (db: Db) => m0001.up(db, schema), down: () => m0001.down() },
+    '0002_client_request_id': { up: (db: Db) => m0002.up(db, schema), down: () => m0002.down() },
   };
 }

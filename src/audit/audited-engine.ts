@@ -10,7 +10,7 @@ import type { MetricQuery, MetricQueryInput } from '../core/query.js';
 import { normaliseQuery } from '../cache/query-key.js';
 import { parseQuery } from '../engine/engine.js';
 import { metricGovernance } from '../engine/governance.js';
-import type { Engine, PeekOptions, QueryResult, QueryStream, StreamOptions } from '../engine/types.js';
+import type { Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 import { createIdentityMemo } from '../core/frozen-input.js';
 import type { AuditEntryInput, AuditInterface, AuditLog, AuditOutcome } from './types.js';
 import { suppressedCellCount } from '../privacy/index.js';
@@ -18,6 +18,7 @@ import { suppressedCellCount } from '../privacy/index.js';
 export interface AuditMeta {
   readonly interface: AuditInterface;
   readonly requestId?: string;
+  readonly clientRequestId?: string;
   /** Where filters the caller's role adds to every query (row-level rules), for the record. */
   readonly rowFilters?: readonly string[];
 }
@@ -87,7 +88,9 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
   }
 
   /** The query's sensitivity and a builder of its audit entry (durationMs counted from here). */
-  function prepare(input: MetricQueryInput, requestId: string | undefined) {
+  function prepare(input: MetricQueryInput, options: RunOptions | undefined) {
+    const requestId = options?.requestId ?? meta.requestId;
+    const clientRequestId = options?.clientRequestId ?? meta.clientRequestId;
     const { parsed, metrics, level } = classify(input);
     const rowFilters = [...(meta.rowFilters ?? [])];
     if (level !== 'public') {
@@ -96,8 +99,8 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
     }
     const started = performance.now();
     const entry = (outcome: AuditOutcome, extra: Partial<AuditEntryInput>): AuditEntryInput => ({
-      // Clients may send their own x-request-id: keep it, bounded.
-      requestId: requestId?.slice(0, 200),
+      requestId,
+      clientRequestId,
       callerId: caller.id,
       callerKind: caller.kind,
       roles: [...caller.roles],
@@ -121,7 +124,7 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
   const background = (e: AuditEntryInput) => audit.record(e, 'background').catch(() => {});
 
   async function run(input: MetricQueryInput, options?: Parameters<Engine['run']>[1]): Promise<QueryResult> {
-    const { level, entry } = prepare(input, options?.requestId ?? meta.requestId);
+    const { level, entry } = prepare(input, options);
     let result: QueryResult;
     try {
       result = await inner.run(input, options);
@@ -156,7 +159,7 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
    */
   async function stream(input: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined> {
     if (!inner.stream) return undefined;
-    const { level, entry } = prepare(input, options?.requestId ?? meta.requestId);
+    const { level, entry } = prepare(input, options);
     if (level === 'personal') return undefined;
     let found: QueryStream | undefined;
     try {

@@ -26,6 +26,7 @@ export interface AuditStore {
 const COLUMNS = [
   'at',
   'request_id',
+  'client_request_id',
   'caller_id',
   'caller_kind',
   'roles',
@@ -70,6 +71,7 @@ function rowValues({ at, entry }: StampedEntry): unknown[] {
   return [
     at.toISOString(),
     e.requestId ?? null,
+    e.clientRequestId ?? null,
     e.callerId,
     e.callerKind,
     JSON.stringify(e.roles),
@@ -91,6 +93,7 @@ interface Row {
   id: number;
   at: string;
   request_id: string | null;
+  client_request_id: string | null;
   caller_id: string;
   caller_kind: string;
   roles: string[];
@@ -112,6 +115,7 @@ function toEntry(r: Row): AuditEntry {
     id: Number(r.id),
     at: r.at,
     requestId: r.request_id ?? undefined,
+    ...(r.client_request_id !== null ? { clientRequestId: r.client_request_id } : {}),
     callerId: r.caller_id,
     callerKind: r.caller_kind,
     roles: json<string[]>(r.roles),
@@ -162,7 +166,7 @@ export function createSqlAuditStore(wh: Warehouse, schema: string = DEFAULT_AUDI
       if (filter.before !== undefined) add((p) => `id < ${p}`, filter.before);
       params.push(filter.limit + 1);
       const sqlText =
-        `SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, request_id, caller_id, caller_kind, roles, interface, ` +
+        `SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, request_id, client_request_id, caller_id, caller_kind, roles, interface, ` +
         `metrics, sensitivity, query, row_count, cells_suppressed, outcome, error_code, duration_ms FROM ${table}` +
         (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
         ` ORDER BY id DESC LIMIT $${params.length}`;

@@ -16,7 +16,10 @@ export type RecordMode = 'wait' | 'background';
 
 /** What the audited engine records. `at` is set by the audit log when the entry is queued. */
 export interface AuditEntryInput {
+  /** The server's request id (never the client's header). */
   readonly requestId: string | undefined;
+  /** The x-request-id the client sent, if any: kept beside requestId for the client's own correlation. */
+  readonly clientRequestId?: string | undefined;
   readonly callerId: string;
   readonly callerKind: string;
   readonly roles: readonly string[];

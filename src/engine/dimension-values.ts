@@ -31,6 +31,8 @@ export interface DimensionValuesRequest {
   readonly signal?: AbortSignal;
   /** The id of the request that asks (for the audit log). */
   readonly requestId?: string;
+  /** The client's own x-request-id (for the audit log, beside requestId). */
+  readonly clientRequestId?: string;
 }
 
 /** A formatted value as every interface shows it (see format-values.ts). */
@@ -111,7 +113,11 @@ export async function dimensionValues(engine: Engine, req: DimensionValuesReques
     limit: offset + limit + 1,
     ...(search ? { where: [`CAST({{ ${filterRef(found)} }} AS TEXT) ILIKE ${containsPattern(search)}`] } : {}),
   };
-  const result = await engine.run(query, { ...(req.signal ? { signal: req.signal } : {}), ...(req.requestId !== undefined ? { requestId: req.requestId } : {}) });
+  const result = await engine.run(query, {
+    ...(req.signal ? { signal: req.signal } : {}),
+    ...(req.requestId !== undefined ? { requestId: req.requestId } : {}),
+    ...(req.clientRequestId !== undefined ? { clientRequestId: req.clientRequestId } : {}),
+  });
   const column = result.columns.find((c) => c.kind !== 'metric')!;
   // Read through protected metrics: a value whose cell was withheld covers fewer than k subjects
   // (or complements one that does) and is not listed. Without metrics the engine already dropped them.

@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** The id of the request that asks (the audit log records it). */
   readonly requestId?: string;
+  /** The client's own x-request-id, recorded beside requestId (never instead of it). */
+  readonly clientRequestId?: string;
 }
 
 /** Options of Engine.peek: what selects the cached answer, and the most rows an answer may have. */

@@ -2,7 +2,6 @@
  * The Fastify app factory used by the CLI and by tests. It only wires plugins and routes; all
  * query logic lives in the engine.
  */
-import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
@@ -17,6 +16,7 @@ import type { ServerState } from './state.js';
 import { lazyChildLoggerFactory } from './lazy-logger.js';
 import { createQuerystringParser } from './querystring.js';
 import { RequestCompletion, rememberCompletion } from './request-completion.js';
+import { serverRequestId } from './request-id.js';
 import { registerWebRoutes, type WebRoutesOptions } from './web.routes.js';
 
 export interface AppOptions {
@@ -46,8 +46,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     loggerInstance: opts.logger || pino({ level: 'silent' }),
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: opts.bodyLimitBytes ?? 256 * 1024,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // The request id is always the server's own (a client's x-request-id is logged beside it: request-id.ts).
+    requestIdHeader: false,
+    genReqId: serverRequestId,
     // No connection timeout: CSV exports stream for as long as they take (src/api/rest/send-query.ts).
     connectionTimeout: 0,
     routerOptions: { maxParamLength: 500, querystringParser: createQuerystringParser() },

@@ -4,7 +4,9 @@
  * the configured level. This factory hands out a stand-in that makes the real child on the first
  * call of an enabled level; what it writes is exactly what the child would have written.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Bindings, ChildLoggerOptions, Logger } from 'pino';
+import { clientRequestIdOf } from './request-id.js';
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 type LogArgs = Parameters<Logger['info']>;
@@ -67,8 +69,13 @@ class LazyChildLogger {
   }
 }
 
-/** Fastify's `childLoggerFactory`: lazy unless the route asks for its own options (log level). */
-export function lazyChildLoggerFactory(logger: Logger, bindings: Bindings, options: ChildLoggerOptions): Logger {
-  if (Object.keys(options).length > 0) return logger.child(bindings, options);
-  return new LazyChildLogger(logger, bindings) as unknown as Logger;
+/**
+ * Fastify's `childLoggerFactory`: lazy unless the route asks for its own options (log level). A
+ * client's own `x-request-id` is bound as `clientRequestId` beside the server's `reqId`.
+ */
+export function lazyChildLoggerFactory(logger: Logger, bindings: Bindings, options: ChildLoggerOptions, rawReq?: IncomingMessage): Logger {
+  const clientRequestId = rawReq ? clientRequestIdOf(rawReq.headers) : undefined;
+  const all = clientRequestId === undefined ? bindings : { ...bindings, clientRequestId };
+  if (Object.keys(options).length > 0) return logger.child(all, options);
+  return new LazyChildLogger(logger, all) as unknown as Logger;
 }

@@ -36,6 +36,8 @@ describe.each(ENGINES)('audit log on %s', (engineName) => {
   const http = () => supertest(app.server);
   const as = (key: string) => ({ 'x-api-key': key });
   const rowsOf = (requestIds: readonly string[]) => log.rows(requestIds);
+  /** The server's id of the row-level filter test's request (listed again by GET /v1/audit). */
+  let rowRequestId = '';
 
   beforeAll(async () => {
     wh = await openDemoWarehouse(engineName);
@@ -94,8 +96,8 @@ describe.each(ENGINES)('audit log on %s', (engineName) => {
     const pub = await http().post('/v1/query').set({ ...as(KEYS.serviceplein), 'x-request-id': `pub-${engineName}` }).send({ metrics: [PUBLIC] });
     expect([internal.status, pub.status]).toEqual([200, 200]);
     await audit.flush();
-    const rows = await rowsOf([`int-${engineName}`, `pub-${engineName}`]);
-    expect(rows.map((r) => r.request_id)).toEqual([`int-${engineName}`]);
+    const rows = await log.rowsByClientId([`int-${engineName}`, `pub-${engineName}`]);
+    expect(rows.map((r) => [r.request_id, r.client_request_id])).toEqual([[internal.headers['x-request-id'], `int-${engineName}`]]);
   });
 
   it("records the caller's row-level filter with the query", async () => {
@@ -103,7 +105,8 @@ describe.each(ENGINES)('audit log on %s', (engineName) => {
       .get(`/v1/query?metrics=${PERSONAL}&groupBy=metric_time__year`)
       .set({ ...as(KEYS.wijkteam), 'x-request-id': `row-${engineName}` });
     expect(res.status).toBe(200);
-    const [row] = await rowsOf([`row-${engineName}`]);
+    rowRequestId = res.headers['x-request-id'] as string;
+    const [row] = await rowsOf([rowRequestId]);
     expect(row!.query.rowFilters).toEqual(["{{ Dimension('district__district_name') }} = 'Molenwijk'"]);
     expect(row!.row_count).toBe((res.body as { rows: unknown[] }).rows.length);
   });
@@ -112,7 +115,7 @@ describe.each(ENGINES)('audit log on %s', (engineName) => {
     const res = await http().post('/v1/query').set('x-request-id', `deny-${engineName}`).send({ metrics: [PERSONAL] });
     expect(res.status).toBe(403);
     await audit.flush();
-    const [row] = await rowsOf([`deny-${engineName}`]);
+    const [row] = await log.rowsByClientId([`deny-${engineName}`]);
     expect(row).toMatchObject({ outcome: 'denied', caller_id: 'anonymous', row_count: null });
   });
 
@@ -124,7 +127,7 @@ describe.each(ENGINES)('audit log on %s', (engineName) => {
 
     const mine = await http().get('/v1/audit?caller=wijkteam-molenwijk').set(as(KEYS.auditor));
     expect(mine.status).toBe(200);
-    expect(mine.body.entries.map((e: { requestId: string }) => e.requestId)).toEqual([`row-${engineName}`]);
+    expect(mine.body.entries.map((e: { requestId: string; clientRequestId?: string }) => [e.requestId, e.clientRequestId])).toEqual([[rowRequestId, `row-${engineName}`]]);
 
     const denied = await http().get('/v1/audit?outcome=denied').set(as(KEYS.auditor));
     expect(denied.body.entries.map((e: { callerId: string }) => e.callerId)).toEqual(['anonymous']);

@@ -23,9 +23,9 @@ describe.each(ENGINES)('cached answers with access, limits and audit on %s', (en
   let t: TestApp;
   const asTeam = (id: string) => ({ 'x-api-key': KEY, 'x-request-id': id });
 
-  const auditRows = async (ids: readonly string[]) => {
+  const auditRowsByClientId = async (ids: readonly string[]) => {
     await log.audit.flush();
-    return log.rows(ids);
+    return log.rowsByClientId(ids);
   };
 
   beforeAll(async () => {
@@ -53,12 +53,13 @@ describe.each(ENGINES)('cached answers with access, limits and audit on %s', (en
     const third = await t.http().get('/v1/query?metrics=reports_received&groupBy=report__channel&orderBy=report__channel').set(asTeam(ids[2]!));
     expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
     expect([first.body.meta.cache, second.body.meta.cache, third.body.meta.cache]).toEqual(['miss', 'hit', 'hit']);
-    for (const [i, res] of [first, second, third].entries()) {
+    for (const res of [first, second, third]) {
       expect(res.body.rows).toEqual(expected);
-      expect(res.body.meta.queryId).toBe(ids[i]);
-      expect(res.headers['x-request-id']).toBe(ids[i]);
+      // The server's own id, never the client's.
+      expect(res.body.meta.queryId).toBe(res.headers['x-request-id']);
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     }
-    expect(await auditRows(ids)).toEqual([]);
+    expect(await auditRowsByClientId(ids)).toEqual([]);
   });
 
   it('an internal KPI: every cached answer is still recorded, each with its own request id', async () => {
@@ -68,8 +69,9 @@ describe.each(ENGINES)('cached answers with access, limits and audit on %s', (en
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(answers.map((a) => a.body.meta.cache)).toEqual(['miss', 'hit', 'hit']);
     expect(answers[2]!.body.rows).toEqual(answers[0]!.body.rows);
-    const rows = await auditRows(ids);
-    expect(rows.map((r) => r.request_id)).toEqual([...ids].sort());
+    const rows = await auditRowsByClientId(ids);
+    expect(rows.map((r) => r.client_request_id)).toEqual([...ids].sort());
+    expect(rows.map((r) => r.request_id).sort()).toEqual(answers.map((a) => a.headers['x-request-id'] as string).sort());
     for (const r of rows) expect(r).toMatchObject({ outcome: 'ok', caller_id: 'team-inkomen', interface: 'rest', row_count: answers[0]!.body.rows.length });
   });
 
@@ -84,8 +86,8 @@ describe.each(ENGINES)('cached answers with access, limits and audit on %s', (en
       expect(res.body).toMatchObject({ code: 'FORBIDDEN' });
       expect(JSON.stringify(res.body)).not.toContain('rows');
     }
-    expect((await auditRows(ids)).map((r) => [r.request_id, r.outcome, r.caller_id])).toEqual(ids.map((id) => [id, 'denied', 'anonymous']));
-    expect((await auditRows([`per1-${engineName}`, `per2-${engineName}`])).map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect((await auditRowsByClientId(ids)).map((r) => [r.client_request_id, r.outcome, r.caller_id])).toEqual(ids.map((id) => [id, 'denied', 'anonymous']));
+    expect((await auditRowsByClientId([`per1-${engineName}`, `per2-${engineName}`])).map((r) => r.outcome)).toEqual(['ok', 'ok']);
   });
 
   /** The cache's outcome counters from /internal/metrics. */

@@ -35,7 +35,7 @@ describe.each(ENGINES)('audit store on %s', (engine) => {
   beforeAll(async () => {
     wh = await openTestWarehouse(engine);
     schema = `audit_${randomBytes(4).toString('hex')}`;
-    expect(await migrateAuditStore(wh, schema)).toEqual(['0001_query_log']);
+    expect(await migrateAuditStore(wh, schema)).toEqual(['0001_query_log', '0002_client_request_id']);
     // Idempotent: a second start applies nothing.
     expect(await migrateAuditStore(wh, schema)).toEqual([]);
     store = createSqlAuditStore(wh, schema);
@@ -61,12 +61,13 @@ describe.each(ENGINES)('audit store on %s', (engine) => {
 
   it('round-trips an entry with every field', async () => {
     const log = createAuditLog({ store });
-    await log.record(entry({ requestId: 'roundtrip', interface: 'graphql', outcome: 'denied', errorCode: 'FORBIDDEN', rowCount: undefined, cellsSuppressed: undefined }));
+    await log.record(entry({ requestId: 'roundtrip', clientRequestId: 'client-1', interface: 'graphql', outcome: 'denied', errorCode: 'FORBIDDEN', rowCount: undefined, cellsSuppressed: undefined }));
     const page = await store.list({ limit: 1, outcome: 'denied' });
     expect(page.entries).toHaveLength(1);
     const e = page.entries[0]!;
     expect(e).toMatchObject({
       requestId: 'roundtrip',
+      clientRequestId: 'client-1',
       callerId: 'wijkteam-noord',
       callerKind: 'api-key',
       roles: ['wijkteam'],

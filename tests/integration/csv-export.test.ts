@@ -186,10 +186,10 @@ roles:
     try {
       const a = await app({ engine: withBatchSize(engine, 700), audit, queryLimits: LIMITS });
       const internal = { ...BY_CODE, metrics: ['amount_internal'] };
-      const res = await supertest(a.server).post('/v1/query?format=csv').set('x-request-id', `export-${engineName}`).send(internal).expect(200);
+      const res = await supertest(a.server).post('/v1/query?format=csv').send(internal).expect(200);
       expect(parseCsv(res.text)).toHaveLength(2501);
       const entry = async () =>
-        (await wh.query<{ outcome: string; row_count: number | null; interface: string }>(`SELECT outcome, row_count, interface FROM "${schema}".query_log WHERE request_id = $1`, [`export-${engineName}`])).rows;
+        (await wh.query<{ outcome: string; row_count: number | null; interface: string }>(`SELECT outcome, row_count, interface FROM "${schema}".query_log WHERE request_id = $1`, [res.headers['x-request-id']])).rows;
       await waitFor('the audit entry', async () => (await entry()).length > 0);
       expect(await entry()).toEqual([{ outcome: 'ok', row_count: 2500, interface: 'csv' }]);
 
@@ -201,11 +201,10 @@ roles:
       }
       const smallPersonal = await supertest(a.server)
         .post('/v1/query?format=csv')
-        .set('x-request-id', `personal-${engineName}`)
         .send({ metrics: ['facts_personal'], groupBy: ['fact__kind'], orderBy: ['fact__kind'] })
         .expect(200);
       expect(parseCsv(smallPersonal.text)).toEqual([['fact__kind', 'facts_personal'], ...(await wh.query<{ kind: string; n: number }>('SELECT kind, count(*)::int AS n FROM export_facts GROUP BY kind ORDER BY kind')).rows.map((r) => [r.kind, String(r.n)])]);
-      const personal = await wh.query<{ outcome: string; row_count: number }>(`SELECT outcome, row_count FROM "${schema}".query_log WHERE request_id = $1`, [`personal-${engineName}`]);
+      const personal = await wh.query<{ outcome: string; row_count: number }>(`SELECT outcome, row_count FROM "${schema}".query_log WHERE request_id = $1`, [smallPersonal.headers['x-request-id']]);
       expect(personal.rows).toEqual([{ outcome: 'ok', row_count: 3 }]);
     } finally {
       await audit.close();

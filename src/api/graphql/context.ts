@@ -12,8 +12,10 @@ import type { ServerState } from '../../server/state.js';
 export interface GraphqlContext {
   /** The loaded engine; NOT_READY (as REST) while the definitions do not load. */
   engine(): Engine;
-  /** The HTTP request id (`x-request-id`), reported as `meta.queryId` like REST. */
+  /** The HTTP request id (the server's; `x-request-id` of the answer), reported as `meta.queryId` like REST. */
   readonly requestId: string;
+  /** The client's own `x-request-id`, recorded beside requestId. */
+  readonly clientRequestId?: string;
   /** Computes a value once per request. */
   memo<T>(key: string, compute: () => T): T;
   /** Fires when the client closes the connection before the answer: running queries are cancelled. */
@@ -24,7 +26,13 @@ export interface GraphqlContext {
  * A fresh context for one request. The engine is the caller's access-checked view
  * (src/access/engine-for.ts), so every resolver (catalogue and queries) sees only what the caller may use.
  */
-export function createContext(state: ServerState, requestId: string, caller: Caller = ANONYMOUS, signal?: AbortSignal): GraphqlContext {
+export function createContext(
+  state: ServerState,
+  ids: { readonly requestId: string; readonly clientRequestId?: string },
+  caller: Caller = ANONYMOUS,
+  signal?: AbortSignal,
+): GraphqlContext {
+  const { requestId, clientRequestId } = ids;
   const loaded = state.engine;
   const access = state.access;
   const { audit, queryLimits } = state;
@@ -33,9 +41,10 @@ export function createContext(state: ServerState, requestId: string, caller: Cal
   return {
     engine() {
       if (!loaded) throw new MaatstafError('NOT_READY', 'the metric definitions are not loaded; see /readyz');
-      return (engine ??= engineForLoaded({ access, audit, queryLimits }, loaded, caller, { interface: 'graphql', requestId }));
+      return (engine ??= engineForLoaded({ access, audit, queryLimits }, loaded, caller, { interface: 'graphql', ...ids }));
     },
     requestId,
+    ...(clientRequestId !== undefined ? { clientRequestId } : {}),
     ...(signal ? { signal } : {}),
     memo<T>(key: string, compute: () => T): T {
       if (!memo.has(key)) memo.set(key, compute());
@@ -44,7 +53,11 @@ export function createContext(state: ServerState, requestId: string, caller: Cal
   };
 }
 
-/** Engine.run options for a resolver: the request's client-gone signal and id. */
+/** Engine.run options for a resolver: the request's client-gone signal and ids. */
 export function runOptions(ctx: GraphqlContext): RunOptions {
-  return ctx.signal ? { signal: ctx.signal, requestId: ctx.requestId } : { requestId: ctx.requestId };
+  return {
+    requestId: ctx.requestId,
+    ...(ctx.clientRequestId !== undefined ? { clientRequestId: ctx.clientRequestId } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
 }

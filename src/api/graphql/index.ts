@@ -13,6 +13,7 @@ import mercurius from 'mercurius';
 import type { Engine } from '../../engine/types.js';
 import type { ServerState } from '../../server/state.js';
 import { clientGoneSignal } from '../../server/client-signal.js';
+import { requestIdsOf } from '../../server/request-id.js';
 import { createContext } from './context.js';
 import { formatGraphqlErrors } from './errors.js';
 import { DEFAULT_GRAPHQL_LIMITS, validationRules, type GraphqlLimits } from './limits.js';
@@ -57,7 +58,7 @@ export async function registerGraphqlApi(app: FastifyInstance, state: ServerStat
     validationRules: validationRules(limits, introspection),
     graphql: { parseOptions: { maxTokens: limits.maxTokens } },
     errorFormatter: formatGraphqlErrors,
-    context: (request, reply) => createContext(state, request.id, request.caller, clientGoneSignal(request, reply)),
+    context: (request, reply) => createContext(state, requestIdsOf(request), request.caller, clientGoneSignal(request, reply)),
     additionalRouteOptions: { preValidation: requestGuard(limits) },
   });
 }

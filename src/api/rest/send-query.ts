@@ -15,6 +15,7 @@ import { isMaatstafError } from '../../core/errors.js';
 import type { MetricQueryInput } from '../../core/query.js';
 import type { Engine, QueryStream } from '../../engine/types.js';
 import { clientGoneSignal } from '../../server/client-signal.js';
+import { requestIdsOf } from '../../server/request-id.js';
 import { csvHead, csvRows } from './formats/csv.js';
 import { formatOf, sendRows, setQueryDeprecationHeaders, type SendRowsOptions } from './reply.js';
 
@@ -35,9 +36,9 @@ export async function sendQuery(
     return sendRows(reply, request, cached, opts);
   }
   const signal = clientGoneSignal(request, reply);
-  const requestId = request.id;
+  const ids = requestIdsOf(request);
   if (formatOf(request) === 'csv' && engine.stream) {
-    const stream = await engine.stream(query, { signal, requestId });
+    const stream = await engine.stream(query, { signal, ...ids });
     if (stream) {
       const body = await csvBody(request, stream, signal, opts.bom ?? false);
       try {
@@ -53,7 +54,7 @@ export async function sendQuery(
       }
     }
   }
-  const result = await engine.run(query, { signal, requestId });
+  const result = await engine.run(query, { signal, ...ids });
   setQueryDeprecationHeaders(reply, engine, metrics);
   return sendRows(reply, request, result, opts);
 }

@@ -6,6 +6,7 @@ import type { TestWarehouse } from '../../helpers/warehouses.js';
 
 export interface QueryLogRow {
   readonly request_id: string;
+  readonly client_request_id: string | null;
   readonly interface: string;
   readonly outcome: string;
   readonly row_count: number | null;
@@ -17,8 +18,10 @@ export interface QueryLogRow {
 export interface TestAuditLog {
   readonly audit: QueuedAuditLog;
   readonly schema: string;
-  /** The stored entries of these request ids, by request id (entries still queued are not there yet). */
+  /** The stored entries of these (server) request ids, by request id (entries still queued are not there yet). */
   rows(requestIds: readonly string[]): Promise<QueryLogRow[]>;
+  /** The stored entries of requests that sent these x-request-id headers, by that id. */
+  rowsByClientId(clientRequestIds: readonly string[]): Promise<QueryLogRow[]>;
   /** Closes the log and drops its schema (PGlite warehouses are thrown away whole). */
   close(): Promise<void>;
 }
@@ -27,14 +30,16 @@ export async function openTestAuditLog(wh: TestWarehouse, engineName: string, pr
   const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
   await migrateAuditStore(wh, schema);
   const audit = createAuditLog({ store: createSqlAuditStore(wh, schema) });
+  const select = `SELECT request_id, client_request_id, interface, outcome, row_count, caller_id, query, roles FROM "${schema}".query_log`;
   return {
     audit,
     schema,
     async rows(requestIds) {
-      const { rows } = await wh.query<QueryLogRow>(
-        `SELECT request_id, interface, outcome, row_count, caller_id, query, roles FROM "${schema}".query_log WHERE request_id = ANY($1::text[]) ORDER BY request_id`,
-        [requestIds],
-      );
+      const { rows } = await wh.query<QueryLogRow>(`${select} WHERE request_id = ANY($1::text[]) ORDER BY request_id`, [requestIds]);
+      return rows;
+    },
+    async rowsByClientId(clientRequestIds) {
+      const { rows } = await wh.query<QueryLogRow>(`${select} WHERE client_request_id = ANY($1::text[]) ORDER BY client_request_id`, [clientRequestIds]);
       return rows;
     },
     async close() {

@@ -34,7 +34,8 @@ const AuditEntrySchema = z
   .object({
     id: z.number().int(),
     at: z.string().describe('When the query ran (ISO 8601, UTC).'),
-    requestId: z.string().optional().describe('The HTTP request id (x-request-id).'),
+    requestId: z.string().optional().describe("The server's request id (the answer's x-request-id header)."),
+    clientRequestId: z.string().optional().describe('The x-request-id the client sent, if any (recorded beside requestId, never instead of it).'),
     callerId: z.string(),
     callerKind: z.string().describe('anonymous, api-key or bearer.'),
     roles: z.array(z.string()),

@@ -1,5 +1,6 @@
 /** `GET /v1/dimensions` (group-by items for metrics) and `GET /v1/dimensions/{name}/values`. */
 import { clientGoneSignal } from '../../../server/client-signal.js';
+import { requestIdsOf } from '../../../server/request-id.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_METRICS } from '../../../core/query.js';
@@ -71,7 +72,7 @@ export const dimensionsRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, 
       const q = request.query;
       const page = await dimensionValues(engineOf(state, request), {
         signal: clientGoneSignal(request, reply),
-        requestId: request.id,
+        ...requestIdsOf(request),
         name: request.params.name,
         ...(q.metrics ? { metrics: q.metrics } : {}),
         ...(q.limit !== undefined ? { limit: q.limit } : {}),
