@@ -1,7 +1,10 @@
 /**
- * A parser for MetricFlow's object syntax as used in saved queries and inside filter `{{ … }}`:
- * `Fn('arg', key=[...]).method('x').descending(True)`. Only literals are allowed as arguments
- * (strings, numbers, True/False/None, lists), which is all MetricFlow's own parser accepts.
+ * The one parser for MetricFlow's object syntax, shared by the definitions loader (saved-query
+ * group_by/order_by, filter checks) and the planner (filters): `Fn('arg', key=[...]).method('x')`.
+ * Arguments are Jinja literals — strings (with backslash escapes), numbers, True/False/None (any
+ * case, as Jinja allows), lists and tuples (`entity_path=()`, `('a',)`) — which is everything
+ * MetricFlow's own Jinja rendering accepts there. It only reads syntax: which calls, arguments and
+ * names exist is decided by the callers, and names still go through their whitelists.
  */
 
 export type CallValue = string | number | boolean | null | readonly CallValue[];
@@ -25,113 +28,187 @@ export class ObjectSyntaxError extends Error {
 }
 
 type Token =
-  | { readonly kind: 'ident'; readonly text: string }
-  | { readonly kind: 'string'; readonly value: string }
-  | { readonly kind: 'number'; readonly value: number }
-  | { readonly kind: 'punct'; readonly text: string };
+  | { readonly kind: 'ident'; readonly text: string; readonly pos: number }
+  | { readonly kind: 'string'; readonly value: string; readonly pos: number }
+  | { readonly kind: 'number'; readonly value: number; readonly pos: number }
+  | { readonly kind: 'punct'; readonly text: string; readonly pos: number }
+  | { readonly kind: 'end'; readonly pos: number };
 
-function tokenize(input: string): Token[] {
+const PUNCT = '()[],.=';
+const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
+const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const WHITESPACE_CONTROL = "Jinja whitespace control ('{{-', '-}}') is not supported";
+
+/**
+ * Tokens from `start`; in a template (`inTemplate`) up to and including the closing `}}`, whose
+ * index + 2 is returned as `end`.
+ */
+function tokenize(text: string, start: number, inTemplate: boolean): { tokens: Token[]; end: number } {
   const tokens: Token[] = [];
-  const re = /\s*(?:([A-Za-z_][A-Za-z0-9_]*)|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)|([()[\],.=]))/y;
-  let pos = 0;
-  while (pos < input.length) {
-    if (/^\s*$/.test(input.slice(pos))) break;
-    re.lastIndex = pos;
-    const m = re.exec(input);
-    if (!m) throw new ObjectSyntaxError(`unexpected character '${input.slice(pos).trim()[0] ?? ''}'`);
-    pos = re.lastIndex;
-    if (m[1] !== undefined) tokens.push({ kind: 'ident', text: m[1] });
-    else if (m[2] !== undefined || m[3] !== undefined) tokens.push({ kind: 'string', value: unescape(m[2] ?? m[3]!) });
-    else if (m[4] !== undefined) tokens.push({ kind: 'number', value: Number(m[4]) });
-    else tokens.push({ kind: 'punct', text: m[5]! });
+  let i = start;
+  if (inTemplate && (text[i] === '-' || text[i] === '+')) throw new ObjectSyntaxError(WHITESPACE_CONTROL);
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (inTemplate && text.startsWith('}}', i)) {
+      tokens.push({ kind: 'end', pos: i });
+      return { tokens, end: i + 2 };
+    } else if (inTemplate && text.startsWith('{{', i)) {
+      throw new ObjectSyntaxError(`a Jinja call cannot contain another '{{' (at character ${i + 1})`);
+    } else if (inTemplate && (c === '-' || c === '+') && text.startsWith('}}', i + 1)) {
+      throw new ObjectSyntaxError(WHITESPACE_CONTROL);
+    } else if (c === "'" || c === '"') {
+      let j = i + 1;
+      let value = '';
+      while (j < text.length && text[j] !== c && text[j] !== '\n' && text[j] !== '\r') {
+        if (text[j] === '\\' && j + 1 < text.length) j++;
+        value += text[j];
+        j++;
+      }
+      if (text[j] !== c) throw new ObjectSyntaxError(`unterminated string at character ${i + 1}`);
+      tokens.push({ kind: 'string', value, pos: i });
+      i = j + 1;
+    } else if (match(IDENT, text, i)) {
+      const m = match(IDENT, text, i)!;
+      tokens.push({ kind: 'ident', text: m, pos: i });
+      i += m.length;
+    } else if (match(NUMBER, text, i)) {
+      const m = match(NUMBER, text, i)!;
+      tokens.push({ kind: 'number', value: Number(m), pos: i });
+      i += m.length;
+    } else if (PUNCT.includes(c)) {
+      tokens.push({ kind: 'punct', text: c, pos: i });
+      i++;
+    } else if (inTemplate && !text.includes('}}', i)) {
+      break;
+    } else {
+      throw new ObjectSyntaxError(`unexpected character '${c}' at character ${i + 1}`);
+    }
   }
-  return tokens;
+  if (inTemplate) throw new ObjectSyntaxError(`unclosed '{{' at character ${start - 1}: every Jinja call must end with '}}'`);
+  tokens.push({ kind: 'end', pos: i });
+  return { tokens, end: i };
 }
 
-function unescape(s: string): string {
-  return s.replace(/\\(.)/g, '$1');
+function match(re: RegExp, text: string, at: number): string | undefined {
+  re.lastIndex = at;
+  return re.exec(text)?.[0];
 }
+
+const EXAMPLE = "Dimension('customer__country')";
 
 class Parser {
   private i = 0;
   constructor(private readonly tokens: readonly Token[]) {}
 
   parse(): ObjectCall {
-    const fn = this.ident();
-    const first = this.argList();
+    if (this.tokens[0]?.kind === 'end') throw new ObjectSyntaxError(`empty call: write a call such as ${EXAMPLE}`);
+    const fn = this.ident('a call name');
+    const first = this.argList(fn);
     const methods: MethodCall[] = [];
     while (this.peekPunct('.')) {
       this.i++;
-      const name = this.ident();
-      methods.push({ name, ...this.argList() });
+      const name = this.ident('a method name after "."');
+      methods.push({ name, ...this.argList(name) });
     }
-    if (this.i < this.tokens.length) throw new ObjectSyntaxError('unexpected text after the call');
+    const last = this.tokens[this.i]!;
+    if (last.kind !== 'end') throw new ObjectSyntaxError(`unexpected ${describe(last)} after the call`);
     return { fn, ...first, methods };
   }
 
-  private ident(): string {
-    const t = this.tokens[this.i];
-    if (t?.kind !== 'ident') throw new ObjectSyntaxError('expected a name');
+  private ident(what: string): string {
+    const t = this.tokens[this.i]!;
+    if (t.kind !== 'ident') throw new ObjectSyntaxError(`expected ${what} but found ${describe(t)}`);
     this.i++;
     return t.text;
   }
 
   private peekPunct(text: string): boolean {
-    const t = this.tokens[this.i];
-    return t?.kind === 'punct' && t.text === text;
+    const t = this.tokens[this.i]!;
+    return t.kind === 'punct' && t.text === text;
   }
 
-  private expect(text: string): void {
-    if (!this.peekPunct(text)) throw new ObjectSyntaxError(`expected '${text}'`);
+  private argList(callee: string): CallArgs {
+    if (!this.peekPunct('(')) throw new ObjectSyntaxError(`'${callee}' must be called with parentheses, e.g. ${EXAMPLE}`);
     this.i++;
-  }
-
-  private argList(): CallArgs {
-    this.expect('(');
     const args: CallValue[] = [];
     const kwargs: Record<string, CallValue> = {};
     while (!this.peekPunct(')')) {
-      const t = this.tokens[this.i];
+      const t = this.tokens[this.i]!;
       const next = this.tokens[this.i + 1];
-      if (t?.kind === 'ident' && next?.kind === 'punct' && next.text === '=') {
+      if (t.kind === 'ident' && next?.kind === 'punct' && next.text === '=') {
         this.i += 2;
+        if (Object.hasOwn(kwargs, t.text)) throw new ObjectSyntaxError(`${callee}() got more than one value for '${t.text}'`);
         kwargs[t.text] = this.value();
       } else {
-        if (Object.keys(kwargs).length > 0) throw new ObjectSyntaxError('positional argument after keyword argument');
+        if (Object.keys(kwargs).length > 0) throw new ObjectSyntaxError('a positional argument cannot follow a keyword argument');
         args.push(this.value());
       }
-      if (!this.peekPunct(',')) break;
-      this.i++;
+      if (this.peekPunct(',')) this.i++;
+      else if (!this.peekPunct(')')) throw new ObjectSyntaxError(`expected ',' or ')' but found ${describe(this.tokens[this.i]!)}`);
     }
-    this.expect(')');
+    this.i++;
     return { args, kwargs };
   }
 
   private value(): CallValue {
-    const t = this.tokens[this.i++];
-    if (t === undefined) throw new ObjectSyntaxError('unexpected end of input');
-    if (t.kind === 'string' || t.kind === 'number') return t.value;
+    const t = this.tokens[this.i]!;
+    if (t.kind === 'string' || t.kind === 'number') {
+      this.i++;
+      return t.value;
+    }
     if (t.kind === 'ident') {
-      if (t.text === 'True') return true;
-      if (t.text === 'False') return false;
-      if (t.text === 'None') return null;
+      const lower = t.text.toLowerCase();
+      this.i++;
+      if (lower === 'true' || lower === 'false') return lower === 'true';
+      if (lower === 'none') return null;
       throw new ObjectSyntaxError(`unexpected name '${t.text}' (quote strings)`);
     }
-    if (t.text === '[') {
-      const items: CallValue[] = [];
-      while (!this.peekPunct(']')) {
-        items.push(this.value());
-        if (!this.peekPunct(',')) break;
-        this.i++;
-      }
-      this.expect(']');
-      return items;
+    if (t.kind === 'punct' && (t.text === '[' || t.text === '(')) return this.sequence(t.text === '[' ? ']' : ')');
+    throw new ObjectSyntaxError(`expected a quoted string, a number, a list, a tuple, True/False or None but found ${describe(t)}`);
+  }
+
+  /** `[a, b]` or `(a, b)` (a tuple; `(a)` is just `a`, as in Python). */
+  private sequence(close: string): CallValue {
+    this.i++;
+    const items: CallValue[] = [];
+    let comma = false;
+    while (!this.peekPunct(close)) {
+      items.push(this.value());
+      comma = this.peekPunct(',');
+      if (comma) this.i++;
+      else if (!this.peekPunct(close)) throw new ObjectSyntaxError(`expected ',' or '${close}' but found ${describe(this.tokens[this.i]!)}`);
     }
-    throw new ObjectSyntaxError(`unexpected '${t.text}'`);
+    this.i++;
+    return close === ')' && items.length === 1 && !comma ? items[0]! : items;
   }
 }
 
-/** Parses `Fn(args).method(args)…`; throws ObjectSyntaxError with a short reason. */
+function describe(t: Token): string {
+  switch (t.kind) {
+    case 'ident':
+    case 'punct':
+      return `'${t.text}'`;
+    case 'string':
+      return `the string '${t.value.length > 40 ? `${t.value.slice(0, 40)}…` : t.value}'`;
+    case 'number':
+      return `the number ${t.value}`;
+    case 'end':
+      return 'the end of the call';
+  }
+}
+
+/** Parses a whole `Fn(args).method(args)…` text; throws ObjectSyntaxError with a short reason. */
 export function parseObjectCall(text: string): ObjectCall {
-  return new Parser(tokenize(text)).parse();
+  return new Parser(tokenize(text, 0, false).tokens).parse();
+}
+
+/**
+ * Parses the Jinja call that starts just after the `{{` at `start - 2`, through its closing `}}`
+ * (a `}}` inside a quoted string does not close it). Returns the call and the index after `}}`.
+ */
+export function parseTemplateCall(text: string, start: number): { readonly call: ObjectCall; readonly end: number } {
+  const { tokens, end } = tokenize(text, start, true);
+  return { call: new Parser(tokens).parse(), end };
 }

@@ -1,8 +1,9 @@
 /**
- * Finds the `{{ … }}` calls in a filter string and interprets each as a group-by item reference.
- * Only the form is checked here; the planner's filter parser does the real resolution.
+ * Finds the `{{ … }}` calls in a filter string and interprets each as a group-by item reference,
+ * with the same parser the planner uses. Only the form is checked here; the planner's filter parser
+ * does the real resolution.
  */
-import { ObjectSyntaxError, parseObjectCall } from './call-parser.js';
+import { ObjectSyntaxError, parseTemplateCall } from './call-parser.js';
 import { interpretObjectCall, type GroupByItemRef } from './group-by-item.js';
 
 export type FilterCall =
@@ -11,17 +12,33 @@ export type FilterCall =
 
 export function filterCalls(filter: string): FilterCall[] {
   const calls: FilterCall[] = [];
-  for (const m of filter.matchAll(/\{\{([\s\S]*?)\}\}/g)) {
-    const text = m[1]!.trim();
+  let i = filter.indexOf('{{');
+  let rest = filter.slice(0, Math.max(i, 0));
+  if (i < 0) rest = filter;
+  while (i >= 0) {
+    let end: number;
     try {
-      calls.push({ ok: true, text, ref: interpretObjectCall(parseObjectCall(text)) });
+      const parsed = parseTemplateCall(filter, i + 2);
+      end = parsed.end;
+      const text = filter.slice(i + 2, end - 2).trim();
+      try {
+        calls.push({ ok: true, text, ref: interpretObjectCall(parsed.call) });
+      } catch (e) {
+        if (!(e instanceof ObjectSyntaxError)) throw e;
+        calls.push({ ok: false, text, reason: e.message });
+      }
     } catch (e) {
       if (!(e instanceof ObjectSyntaxError)) throw e;
-      calls.push({ ok: false, text, reason: e.message });
+      const close = filter.indexOf('}}', i);
+      if (close < 0) return [...calls, { ok: false, text: filter, reason: "unbalanced '{{' / '}}'" }];
+      calls.push({ ok: false, text: filter.slice(i + 2, close).trim(), reason: e.message });
+      end = close + 2;
     }
+    const next = filter.indexOf('{{', end);
+    rest += filter.slice(end, next < 0 ? undefined : next);
+    i = next;
   }
-  const rest = filter.replace(/\{\{[\s\S]*?\}\}/g, '');
-  if (rest.includes('{{') || rest.includes('}}')) calls.push({ ok: false, text: filter, reason: "unbalanced '{{' / '}}'" });
+  if (rest.includes('}}')) calls.push({ ok: false, text: filter, reason: "unbalanced '{{' / '}}'" });
   if (/\{%/.test(rest)) calls.push({ ok: false, text: filter, reason: 'Jinja statements ({% … %}) are not supported in filters' });
   return calls;
 }

@@ -32,7 +32,17 @@ export interface MetricFilterRef {
   readonly groupBy: readonly string[];
 }
 
-export type FilterRef = DimensionFilterRef | EntityFilterRef | MetricFilterRef;
+/**
+ * A bare name in the SQL that is written exactly like a group-by item (`metric_time__day`,
+ * `revenue_instance__ds__day`): MetricFlow resolves it as that item, like the query's group-by.
+ */
+export interface GroupByNameFilterRef {
+  readonly kind: 'group_by_name';
+  readonly name: string;
+  readonly entityPath: readonly string[];
+}
+
+export type FilterRef = DimensionFilterRef | EntityFilterRef | MetricFilterRef | GroupByNameFilterRef;
 
 export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=' | 'is distinct from' | 'is not distinct from';
 export type ArithmeticOp = '+' | '-' | '*' | '/' | '%' | '||';

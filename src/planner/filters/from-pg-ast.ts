@@ -37,6 +37,12 @@ function strings(nodes: readonly Node[] | undefined): string[] {
 }
 
 /** A guess at the Jinja call the user meant, for the message only (the parser knows no definitions). */
+/**
+ * A bare identifier shaped like a group-by item name: entity links or a grain joined by `__`
+ * (PostgreSQL has already lower-cased it). Anything else still has to be a Jinja call.
+ */
+const GROUP_BY_NAME = /^[a-z][a-z0-9_]*?[a-z0-9]__[a-z0-9_]*[a-z0-9]$/;
+
 function jinjaHint(qualified: string): string {
   const name = qualified.split('.').at(-1)!;
   const dunder = name.includes('__') ? name : name.includes('_') ? name.replace('_', '__') : `<entity>__${name}`;
@@ -61,6 +67,8 @@ function isConstant(e: FilterExpr): boolean {
 class Converter {
   /** How often each placeholder was used; every one must be used exactly once. */
   readonly uses: number[];
+  /** Bare group-by names, in order of first use; ref index = refCount + position. */
+  readonly bareNames: string[] = [];
 
   constructor(refCount: number) {
     this.uses = new Array<number>(refCount).fill(0);
@@ -116,6 +124,13 @@ class Converter {
     throw new FilterProblem(`filters cannot use ${lookup(REJECTED_NODES, kind) ?? 'this SQL syntax'}`);
   }
 
+  private bareName(name: string): number {
+    const known = this.bareNames.indexOf(name);
+    if (known >= 0) return this.uses.length + known;
+    this.bareNames.push(name);
+    return this.uses.length + this.bareNames.length - 1;
+  }
+
   private columnRef(ref: ColumnRef): FilterExpr {
     const parts = strings(ref.fields);
     const match = parts.length === 1 ? PLACEHOLDER_PATTERN.exec(parts[0]!) : null;
@@ -127,6 +142,7 @@ class Converter {
       }
     }
     const name = parts.join('.');
+    if (parts.length === 1 && GROUP_BY_NAME.test(name)) return { kind: 'ref', ref: this.bareName(name) };
     if (name === '*' || parts.includes('*')) throw new FilterProblem("'*' is not allowed in filters");
     throw new FilterProblem(
       `unknown reference ${quoteFragment(name)} — names in filters must be Jinja calls such as ${jinjaHint(name)}`,
@@ -300,10 +316,14 @@ function currentValue(f: SQLValueFunction): FilterExpr {
  * Converts the parsed expression; `refCount` is the number of Jinja calls (placeholders
  * `__maatstaf_ref_<i>`), each of which must be used exactly once as a value.
  */
-export function fromPgAst(node: Node, refCount: number): FilterExpr {
+/**
+ * The whitelisted tree of a parsed filter. Jinja calls are refs 0…refCount-1; bare group-by names
+ * (`metric_time__day`) become refs after them, one per distinct name, listed in `bareNames`.
+ */
+export function fromPgAst(node: Node, refCount: number): { readonly ast: FilterExpr; readonly bareNames: readonly string[] } {
   const converter = new Converter(refCount);
   const ast = converter.convert(node, 0);
   const misused = converter.uses.findIndex((n) => n !== 1);
   if (misused >= 0) throw new FilterProblem(`Jinja call #${misused + 1} must be used exactly once as a value in the filter`);
-  return ast;
+  return { ast, bareNames: converter.bareNames };
 }

@@ -12,7 +12,7 @@ import { suggest } from '../../core/suggest.js';
 import { DATE_PARTS, TIME_GRAINS, isTimeGrain } from '../../core/time.js';
 import { FilterProblem, quoteFragment } from './filter-problem.js';
 import type { FilterRef } from './filter-tree.js';
-import type { JinjaArgs, JinjaCall, JinjaValue } from './jinja-call-parser.js';
+import type { CallArgs, CallValue, ObjectCall } from '../../definitions/object-syntax/call-parser.js';
 
 interface Signature {
   /** Parameter names in positional order; the first one is the item's name. */
@@ -40,13 +40,13 @@ const GRAIN_NAME = /^[a-z][a-z0-9_]*$/;
 const FILTER_DATE_PARTS: readonly string[] = DATE_PARTS.filter((p) => p !== 'week');
 const DESCENDING_ERROR = "'descending' is not allowed in filters (it only applies to order_by)";
 
-function bind(callee: string, sig: Signature, args: JinjaArgs): Map<string, JinjaValue> {
-  const bound = new Map<string, JinjaValue>();
-  if (args.positional.length > sig.params.length) {
-    throw new FilterProblem(`${callee}() takes at most ${sig.params.length} arguments (${args.positional.length} given)`);
+function bind(callee: string, sig: Signature, args: CallArgs): Map<string, CallValue> {
+  const bound = new Map<string, CallValue>();
+  if (args.args.length > sig.params.length) {
+    throw new FilterProblem(`${callee}() takes at most ${sig.params.length} arguments (${args.args.length} given)`);
   }
-  args.positional.forEach((v, i) => bound.set(sig.params[i]!, v));
-  for (const { name, value } of args.keyword) {
+  args.args.forEach((v, i) => bound.set(sig.params[i]!, v));
+  for (const [name, value] of Object.entries(args.kwargs)) {
     // `name=` is accepted for the first parameter of every call, as MetricFlow's factories name it differently.
     const param = name === 'name' ? sig.params[0]! : name;
     if (!sig.params.includes(param)) {
@@ -58,21 +58,22 @@ function bind(callee: string, sig: Signature, args: JinjaArgs): Map<string, Jinj
   return bound;
 }
 
-function stringArg(callee: string, param: string, v: JinjaValue | undefined, required: boolean): string | undefined {
-  if (v === undefined || v.kind === 'none') {
+function stringArg(callee: string, param: string, v: CallValue | undefined, required: boolean): string | undefined {
+  if (v === undefined || v === null) {
     if (required) throw new FilterProblem(`${callee}() needs '${param}', e.g. {{ Dimension('customer__country') }}`);
     return undefined;
   }
-  if (v.kind !== 'string') throw new FilterProblem(`${callee}(): '${param}' must be a quoted string`);
-  return v.value.toLowerCase();
+  if (typeof v !== 'string') throw new FilterProblem(`${callee}(): '${param}' must be a quoted string`);
+  return v.toLowerCase();
 }
 
-function listArg(callee: string, param: string, v: JinjaValue | undefined): string[] {
-  if (v === undefined || v.kind === 'none') return [];
-  if (v.kind !== 'list') throw new FilterProblem(`${callee}(): '${param}' must be a list of quoted names, e.g. ${param}=['order']`);
-  return v.items.map((item) => {
-    if (item.kind !== 'string') throw new FilterProblem(`${callee}(): '${param}' must be a list of quoted names`);
-    return checkName(callee, item.value.toLowerCase());
+/** A list or tuple of names (Jinja allows either where MetricFlow expects a sequence). */
+function listArg(callee: string, param: string, v: CallValue | undefined): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new FilterProblem(`${callee}(): '${param}' must be a list of quoted names, e.g. ${param}=['order']`);
+  return (v as readonly CallValue[]).map((item) => {
+    if (typeof item !== 'string') throw new FilterProblem(`${callee}(): '${param}' must be a list of quoted names`);
+    return checkName(callee, item.toLowerCase());
   });
 }
 
@@ -125,56 +126,56 @@ function checkDimensionName(callee: string, name: string, grain: string | undefi
 }
 
 /** Applies `.grain(...)` / `.date_part(...)` to the grain/date part from the arguments. */
-function applyMethods(call: JinjaCall, sig: Signature, start: { grain?: string; datePart?: string }): { grain?: string; datePart?: string } {
+function applyMethods(call: ObjectCall, sig: Signature, start: { grain?: string; datePart?: string }): { grain?: string; datePart?: string } {
   let { grain, datePart } = start;
   for (const method of call.methods) {
     if (method.name === 'descending') throw new FilterProblem(DESCENDING_ERROR);
     if (!sig.methods.includes(method.name)) {
       const allowed = sig.methods.length ? `; allowed: ${sig.methods.map((m) => `.${m}()`).join(', ')}` : '';
-      throw new FilterProblem(`${call.name}() has no method '.${method.name}()'${allowed}`, {
+      throw new FilterProblem(`${call.fn}() has no method '.${method.name}()'${allowed}`, {
         offending: method.name,
         suggestions: suggest(method.name, sig.methods),
       });
     }
     const param = method.name === 'grain' ? 'time_granularity' : 'date_part_name';
-    const value = stringArg(`.${method.name}`, param, bind(`.${method.name}`, { params: [param], methods: [] }, method.args).get(param), true)!;
+    const value = stringArg(`.${method.name}`, param, bind(`.${method.name}`, { params: [param], methods: [] }, method).get(param), true)!;
     if (method.name === 'grain') {
-      if (grain !== undefined) throw new FilterProblem(`${call.name}(): the grain was already set`);
-      grain = checkGrain(call.name, value);
+      if (grain !== undefined) throw new FilterProblem(`${call.fn}(): the grain was already set`);
+      grain = checkGrain(call.fn, value);
     } else {
-      if (datePart !== undefined) throw new FilterProblem(`${call.name}(): the date part was already set`);
-      datePart = checkDatePart(call.name, value);
+      if (datePart !== undefined) throw new FilterProblem(`${call.fn}(): the date part was already set`);
+      datePart = checkDatePart(call.fn, value);
     }
   }
   return { ...(grain !== undefined ? { grain } : {}), ...(datePart !== undefined ? { datePart } : {}) };
 }
 
 /** Converts one parsed call into a FilterRef, or throws a FilterProblem that says what is wrong. */
-export function toFilterRef(call: JinjaCall): FilterRef {
-  const sig = SIGNATURES[call.name];
-  if (sig === undefined || !Object.hasOwn(SIGNATURES, call.name)) {
-    throw new FilterProblem(`unknown Jinja call '${call.name}' (allowed: ${JINJA_CALL_NAMES.join(', ')})`, {
-      offending: call.name,
-      suggestions: suggest(call.name, JINJA_CALL_NAMES),
+export function toFilterRef(call: ObjectCall): FilterRef {
+  const sig = SIGNATURES[call.fn];
+  if (sig === undefined || !Object.hasOwn(SIGNATURES, call.fn)) {
+    throw new FilterProblem(`unknown Jinja call '${call.fn}' (allowed: ${JINJA_CALL_NAMES.join(', ')})`, {
+      offending: call.fn,
+      suggestions: suggest(call.fn, JINJA_CALL_NAMES),
     });
   }
-  const args = bind(call.name, sig, call.args);
-  const name = checkName(call.name, stringArg(call.name, sig.params[0]!, args.get(sig.params[0]!), true)!);
+  const args = bind(call.fn, sig, call);
+  const name = checkName(call.fn, stringArg(call.fn, sig.params[0]!, args.get(sig.params[0]!), true)!);
   const descending = args.get('descending');
-  if (descending !== undefined && descending.kind !== 'none') throw new FilterProblem(DESCENDING_ERROR);
+  if (descending !== undefined && descending !== null) throw new FilterProblem(DESCENDING_ERROR);
 
-  switch (call.name) {
+  switch (call.fn) {
     case 'Dimension':
     case 'TimeDimension': {
-      const grainArg = stringArg(call.name, 'time_granularity_name', args.get('time_granularity_name'), false);
-      const partArg = stringArg(call.name, 'date_part_name', args.get('date_part_name'), false);
+      const grainArg = stringArg(call.fn, 'time_granularity_name', args.get('time_granularity_name'), false);
+      const partArg = stringArg(call.fn, 'date_part_name', args.get('date_part_name'), false);
       const extra = applyMethods(call, sig, {
-        ...(grainArg !== undefined ? { grain: checkGrain(call.name, grainArg) } : {}),
-        ...(partArg !== undefined ? { datePart: checkDatePart(call.name, partArg) } : {}),
+        ...(grainArg !== undefined ? { grain: checkGrain(call.fn, grainArg) } : {}),
+        ...(partArg !== undefined ? { datePart: checkDatePart(call.fn, partArg) } : {}),
       });
-      checkDimensionName(call.name, name, extra.grain);
-      const kind = call.name === 'Dimension' ? 'dimension' : 'time_dimension';
-      return { kind, name, entityPath: listArg(call.name, 'entity_path', args.get('entity_path')), ...extra };
+      checkDimensionName(call.fn, name, extra.grain);
+      const kind = call.fn === 'Dimension' ? 'dimension' : 'time_dimension';
+      return { kind, name, entityPath: listArg(call.fn, 'entity_path', args.get('entity_path')), ...extra };
     }
     case 'Entity': {
       applyMethods(call, sig, {});
@@ -182,11 +183,11 @@ export function toFilterRef(call: JinjaCall): FilterRef {
       if (name.includes('__') && isTimeGrain(last)) {
         throw new FilterProblem(`Entity(): ${quoteFragment(name)} must not end in a time grain`, { offending: name });
       }
-      return { kind: 'entity', name, entityPath: listArg(call.name, 'entity_path', args.get('entity_path')) };
+      return { kind: 'entity', name, entityPath: listArg(call.fn, 'entity_path', args.get('entity_path')) };
     }
     case 'Metric': {
       applyMethods(call, sig, {});
-      const groupBy = listArg(call.name, 'group_by', args.get('group_by'));
+      const groupBy = listArg(call.fn, 'group_by', args.get('group_by'));
       if (groupBy.length !== 1) {
         throw new FilterProblem(
           `Metric(): group_by must name exactly one entity, e.g. {{ Metric('${name}', group_by=['customer']) }}`,
@@ -196,6 +197,6 @@ export function toFilterRef(call: JinjaCall): FilterRef {
       return { kind: 'metric', name, groupBy };
     }
     default:
-      throw new FilterProblem(`unknown Jinja call '${call.name}'`);
+      throw new FilterProblem(`unknown Jinja call '${call.fn}'`);
   }
 }

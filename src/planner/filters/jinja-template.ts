@@ -4,9 +4,9 @@
  * supported. Each call is replaced by a placeholder identifier, padded with spaces so it is always
  * its own SQL token.
  */
-import { FilterProblem } from './filter-problem.js';
+import { ObjectSyntaxError, parseTemplateCall, type ObjectCall } from '../../definitions/object-syntax/call-parser.js';
+import { FilterProblem, quoteFragment } from './filter-problem.js';
 import type { FilterRef } from './filter-tree.js';
-import { parseJinjaCall } from './jinja-call-parser.js';
 import { toFilterRef } from './jinja-refs.js';
 
 /** Prefix of placeholder identifiers; filters may not contain it themselves. */
@@ -38,7 +38,7 @@ export function splitTemplate(text: string): SplitTemplate {
   let i = 0;
   while (i < text.length) {
     if (text.startsWith('{{', i)) {
-      const { call, end } = parseJinjaCall(text, i + 2);
+      const { call, end } = parseCall(text, i + 2);
       refs.push(toFilterRef(call));
       callTexts.push(text.slice(i, end));
       const placeholder = ` ${placeholderName(refs.length - 1)} `;
@@ -56,4 +56,16 @@ export function splitTemplate(text: string): SplitTemplate {
     }
   }
   return { sql, refs, callTexts, originalIndex };
+}
+
+/** The shared object-syntax parser, its problems reported as filter problems naming the call. */
+function parseCall(text: string, start: number): { call: ObjectCall; end: number } {
+  try {
+    return parseTemplateCall(text, start);
+  } catch (e) {
+    if (!(e instanceof ObjectSyntaxError)) throw e;
+    const close = text.indexOf('}}', start);
+    const source = close < 0 ? text.slice(start - 2) : text.slice(start - 2, close + 2);
+    throw new FilterProblem(`malformed Jinja call ${quoteFragment(source, 80)}: ${e.message}`);
+  }
 }

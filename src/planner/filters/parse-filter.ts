@@ -10,7 +10,7 @@
 import { MaatstafError, type ErrorDetails } from '../../core/errors.js';
 import { MAX_FILTER_LENGTH } from '../../core/query.js';
 import { FilterProblem, quoteFragment } from './filter-problem.js';
-import type { FilterExpr, ParsedFilter } from './filter-tree.js';
+import type { FilterExpr, FilterRef, ParsedFilter } from './filter-tree.js';
 import { fromPgAst } from './from-pg-ast.js';
 import { splitTemplate, type SplitTemplate } from './jinja-template.js';
 import { parseSingleExpression } from './pg-expression.js';
@@ -110,9 +110,10 @@ function parseUncached(text: string, opts: ParseFilterOptions): ParsedFilter {
     const scanned = checkSqlTokens(split.sql);
     const node = parseSingleExpression(split.sql, (i) => describeAt(text, split.originalIndex, i));
     if (!scanned) throw new FilterProblem('the filter could not be read as SQL');
-    const ast = fromPgAst(node, split.refs.length);
+    const { ast, bareNames } = fromPgAst(node, split.refs.length);
     checkCondition(ast);
-    return deepFreeze({ text, refs: split.refs, ast });
+    const bareRefs = bareNames.map((name): FilterRef => ({ kind: 'group_by_name', name, entityPath: [] }));
+    return deepFreeze({ text, refs: [...split.refs, ...bareRefs], ast });
   } catch (e) {
     if (e instanceof FilterProblem) throw toError(e, opts.path, template);
     throw e;

@@ -55,10 +55,11 @@ function resolveRef(ref: FilterRef, path: string, scope: ItemScope, issues: Issu
     {
       text: ref.name,
       path,
-      kind: ref.kind,
+      // A bare name resolves like a requested group-by item of that name.
+      kind: ref.kind === 'group_by_name' ? 'any' : ref.kind,
       entityPath: ref.entityPath,
-      ...(ref.kind !== 'entity' && ref.grain !== undefined ? { grain: ref.grain } : {}),
-      ...(ref.kind !== 'entity' && ref.datePart !== undefined ? { datePart: ref.datePart } : {}),
+      ...((ref.kind === 'dimension' || ref.kind === 'time_dimension') && ref.grain !== undefined ? { grain: ref.grain } : {}),
+      ...((ref.kind === 'dimension' || ref.kind === 'time_dimension') && ref.datePart !== undefined ? { datePart: ref.datePart } : {}),
     },
     scope,
   );

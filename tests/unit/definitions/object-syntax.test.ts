@@ -15,9 +15,25 @@ describe('object syntax', () => {
       kwargs: { entity_path: ['a', 'b'] },
       methods: [{ name: 'descending', args: [true], kwargs: {} }],
     });
-    expect(() => parseObjectCall("Dimension('x'")).toThrow("expected ')'");
+    expect(() => parseObjectCall("Dimension('x'")).toThrow("expected ',' or ')' but found the end of the call");
     expect(() => parseObjectCall('Dimension(x)')).toThrow("unexpected name 'x' (quote strings)");
     expect(() => parseObjectCall("Dimension('x') + 1")).toThrow('unexpected');
+  });
+
+  it('accepts every Jinja literal MetricFlow accepts: tuples, lists, None/True/False in any case, numbers, escapes', () => {
+    expect(parseObjectCall("Dimension('booking__is_instant', entity_path=())")).toMatchObject({ args: ['booking__is_instant'], kwargs: { entity_path: [] } });
+    expect(parseObjectCall("Dimension('x', entity_path=('a',))").kwargs).toEqual({ entity_path: ['a'] });
+    expect(parseObjectCall("Dimension('x', entity_path=('a', 'b'), y=('c'))").kwargs).toEqual({ entity_path: ['a', 'b'], y: 'c' });
+    expect(parseObjectCall("Metric('m', group_by=['a',],)").kwargs).toEqual({ group_by: ['a'] });
+    expect(parseObjectCall(String.raw`F(none, None, true, False, 3, -1.5, "it\"s", 'a\'b')`).args).toEqual([null, null, true, false, 3, -1.5, 'it"s', "a'b"]);
+    expect(() => parseObjectCall("F('a', k=1, k=2)")).toThrow("F() got more than one value for 'k'");
+    expect(() => parseObjectCall("F(k=1, 'a')")).toThrow('a positional argument cannot follow a keyword argument');
+  });
+
+  it('is the parser the planner uses: the same call reads the same in a saved query and in a filter', () => {
+    expect(dunder("Dimension('is_instant', entity_path=('booking',))")).toBe('booking__is_instant');
+    const [call] = filterCalls("{{ Dimension('booking__is_instant', entity_path=()) }} AND {{ TimeDimension('metric_time', 'day', entity_path=()) }} = '2020-01-01'");
+    expect(call).toMatchObject({ ok: true, ref: { kind: 'dimension', name: 'booking__is_instant', entityPath: [] } });
   });
 
   it.each([

@@ -72,7 +72,7 @@ describe('saved queries', () => {
       "q.yml:7 saved_queries[0].query_params.group_by[1]: unknown dimension 'contry' in group_by (did you mean 'country'?)",
       "q.yml:8 saved_queries[0].query_params.group_by[2]: unknown date part 'week' in group_by (expected one of: year, quarter, month, day, dow, doy, hour)",
       'q.yml:9 saved_queries[0].query_params.group_by[3]: descending() belongs in order_by, not group_by',
-      "q.yml:10 saved_queries[0].query_params.group_by[4]: invalid item 'Dimension('customer__country'': expected ')'",
+      "q.yml:10 saved_queries[0].query_params.group_by[4]: invalid item 'Dimension('customer__country'': expected ',' or ')' but found the end of the call",
       "q.yml:11 saved_queries[0].query_params.order_by[0]: order_by item 'orders' is not one of the saved query's metrics or group_by items (revenue, revenu, metric_time__wek, customer__contry, order__ordered_at__extract_week, customer__country)",
     ]);
   });

@@ -44,8 +44,29 @@ describe('Jinja calls in filters → FilterRefs', () => {
     ["{{\n  Dimension(\n    'customer__country',\n    entity_path=['order'],\n  )\n}} = 'NL'", { kind: 'dimension', name: 'customer__country', entityPath: ['order'] }],
     ["{{ Dimension(name='report__district') }} = 'x'", { kind: 'dimension', name: 'report__district', entityPath: [] }],
     ["{{ TimeDimension('metric_time', 'day', descending=None) }} = '2024-01-01'", { kind: 'time_dimension', name: 'metric_time', entityPath: [], grain: 'day' }],
+    // Jinja allows any literal where MetricFlow expects a sequence: MetricFlow's own harness writes tuples.
+    ["{{ Dimension('booking__is_instant', entity_path=()) }}", { kind: 'dimension', name: 'booking__is_instant', entityPath: [] }],
+    ["{{ Dimension('customer__country', entity_path=('order',)) }} = 'NL'", { kind: 'dimension', name: 'customer__country', entityPath: ['order'] }],
+    ["{{ TimeDimension('metric_time', 'day', entity_path=()) }} = '2024-01-01'", { kind: 'time_dimension', name: 'metric_time', entityPath: [], grain: 'day' }],
+    ["{{ Metric('bookings', group_by=('listing',)) }} > 2", { kind: 'metric', name: 'bookings', groupBy: ['listing'] }],
+    ["{{ Dimension('x__y', entity_path=none) }} = TRUE", { kind: 'dimension', name: 'x__y', entityPath: [] }],
   ])('%s', (text, expected) => {
     expect(refsOf(text)).toEqual([expected]);
+  });
+
+  it('reads a bare name shaped like a group-by item as that item (MetricFlow resolves it so), after the Jinja calls', () => {
+    expect(refsOf("CAST(metric_time__day AS TIMESTAMP) >= '2020-01-01'")).toEqual([{ kind: 'group_by_name', name: 'metric_time__day', entityPath: [] }]);
+    expect(refsOf("{{ Dimension('a__b') }} = 1 AND Revenue_Instance__DS__Day > '2020-01-01' OR revenue_instance__ds__day IS NULL")).toEqual([
+      { kind: 'dimension', name: 'a__b', entityPath: [] },
+      { kind: 'group_by_name', name: 'revenue_instance__ds__day', entityPath: [] },
+    ]);
+  });
+
+  it('still refuses other bare names, quoted or qualified names and single words', () => {
+    expect(rejection('district = 1', 'where[0]').message).toMatch(/unknown reference 'district'/);
+    expect(rejection('t.metric_time__day = 1', 'where[0]').message).toMatch(/unknown reference 't\.metric_time__day'/);
+    expect(rejection('"metric_time__day" = 1', 'where[0]').message).toMatch(/quoted identifiers|not allowed/);
+    expect(rejection('metric_time__ = 1', 'where[0]').message).toMatch(/unknown reference/);
   });
 
   it('keeps several references in order of appearance', () => {
@@ -72,7 +93,7 @@ describe('malformed Jinja is rejected with a clear message', () => {
     ["{{ Dimension('a__b') = 1", /unclosed '\{\{'/],
     ["{{ Dimension('a__b') }} = 1 }}", /unbalanced braces/],
     ["{ Dimension('a__b') } = 1", /unbalanced braces/],
-    ["{{ }} = 1", /empty Jinja call/],
+    ["{{ }} = 1", /malformed Jinja call '\{\{ \}\}': empty call/],
     ["{{ Dimension }} = 1", /must be called with parentheses/],
     ["{{ Dimensoin('a__b') }} = 1", /unknown Jinja call 'Dimensoin'/, ['Dimension']],
     ["{{ dimension('a__b') }} = 1", /unknown Jinja call 'dimension'/, ['Dimension']],
@@ -82,8 +103,8 @@ describe('malformed Jinja is rejected with a clear message', () => {
     ["{{- Dimension('a__b') -}} = 1", /whitespace control/],
     ["{{ Dimension('a__b') }} = 1 {% if x %}", /Jinja statements and comments/],
     ["{# note #} {{ Dimension('a__b') }} = 1", /Jinja statements and comments/],
-    ["{{ Dimension('a\\'b') }} = 1", /backslashes are not allowed/],
-    ["{{ Dimension('a__b) }} = 1", /unterminated string in Jinja call/],
+    ["{{ Dimension('a\\'b') }} = 1", /'a'b' is not a valid name/],
+    ["{{ Dimension('a__b) }} = 1", /unterminated string at character 14/],
     ["{{ Dimension({{ Dimension('a__b') }}) }} = 1", /cannot contain another '\{\{'/],
     ["{{ Dimension('a__b', foo='x') }} = 1", /has no argument 'foo'/],
     ["{{ Dimension('a__b', entity_pth=['x']) }} = 1", /has no argument 'entity_pth'/, ['entity_path']],
