@@ -20,6 +20,7 @@ import { effectiveMinGroupSizes, ownRoundTo } from '../definitions/governance/su
 import { parseFilter } from '../planner/filter-api.js';
 import { buildSemanticGraph, type SemanticGraph } from '../semantic-graph/index.js';
 import { dimensionOnlyThresholds, type RowThreshold } from './model-subjects.js';
+import { refuseUnprovableShapes } from './provable-shapes.js';
 import { maskedMetricName, subjectMetricName, withSubjectMetrics } from './subject-metrics.js';
 
 /** A protected metric column: its k and the hidden column with its subject count. */
@@ -122,6 +123,7 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
       const k = ks.get(column);
       return k !== undefined ? [{ column, k, subjects: subjectMetricName(column) }] : [];
     });
+    refuseUnprovableShapes(graph, protectedColumns.map((p) => p.column), base.columns);
     const rowThresholds: RowThreshold[] = [];
     if (protectedColumns.length === 0) return { compiled: base, protectedColumns, rounding, keyColumns, sensitivity, rowThresholds };
     // Ordered by a protected metric: sort on its sort key (withheld cells last) instead of the true value.

@@ -12,9 +12,17 @@
  * - ratio / derived: the MINIMUM over the inputs' subject counts (PostgreSQL LEAST; an input without
  *   rows in a cell contributes nothing and does not lower the minimum). Conservative: a cell is
  *   shown only if every input that feeds it covers at least k subjects. Offsets and input filters
- *   are kept, so an offset input is counted in the period it reads.
- * - cumulative: the same window over the subject count (the window aggregates raw rows, so
- *   distinct subjects over the window are counted, not summed per period).
+ *   are kept, so an offset input is counted in the period it reads. A derived COUNT (every simple
+ *   metric under it counts: count, sum_boolean, count_distinct) also takes |value| into the
+ *   minimum: `started_to_date − ended_to_date` is itself a count of the dossiers in between, so a
+ *   value of 1 … k−1 is a small cell even when both inputs are large.
+ * - cumulative: the minimum of (1) the same window over the subject count (the window aggregates
+ *   raw rows, so distinct subjects over the window are counted, not summed per period) and (2) the
+ *   subjects of the INCREMENT: the input's subject count in the cell's own period (0 when it has
+ *   no rows). The difference of two shown consecutive periods t−1, t is the input over period t,
+ *   so it covers at least k subjects too (and 0 increments are withheld, so a difference across a
+ *   withheld period still contains a shown period's k subjects). This holds for `period_agg: last`
+ *   (and any period_agg at day grain) without a window — protect-query refuses the other shapes.
  */
 import { createHash } from 'node:crypto';
 import { classifyData } from '../definitions/governance/data-sensitivity.js';
@@ -69,26 +77,65 @@ function companionOf(def: MetricDef) {
   };
 }
 
-function minimumOver(def: MetricDef, inputs: readonly MetricInputDef[]): MetricDef {
+function minimumOver(def: MetricDef, inputs: readonly MetricInputDef[], ownValue = false): MetricDef {
   const aliased = inputs.map((input, i) => ({ ...input, name: subjectMetricName(input.name), alias: `subjects_${i}` }));
+  const terms = aliased.map((a) => a.alias);
+  // The metric itself as one more input: its |value| joins the minimum (a derived count).
+  const self = ownValue ? [{ name: def.name, alias: 'derived_value', filters: [] }] : [];
+  if (ownValue) terms.push('ABS(CAST(derived_value AS DOUBLE PRECISION))');
   return {
     type: 'derived',
     ...companionOf(def),
-    expr: `LEAST(${aliased.map((a) => a.alias).join(', ')})`,
-    inputs: aliased,
+    expr: `LEAST(${terms.join(', ')})`,
+    inputs: [...aliased, ...self],
   };
 }
 
-function subjectMetric(defs: Definitions, def: MetricDef): MetricDef {
+/** Name of the hidden window part of a cumulative metric's subject count. */
+const windowSubjectsName = (metric: string): string => subjectMetricName(`window__${metric}`);
+
+/** Aggregations whose values count rows or subjects. */
+const COUNTING = new Set(['count', 'sum_boolean', 'count_distinct']);
+
+/** Whether every simple metric under `def` counts (through derived and cumulative; a ratio is no count). */
+export function isCountMetric(byName: ReadonlyMap<string, MetricDef>, def: MetricDef | undefined, seen: readonly string[] = []): boolean {
+  if (!def || seen.includes(def.name)) return false;
   switch (def.type) {
     case 'simple':
-      return subjectCount(defs, def);
-    case 'ratio':
-      return minimumOver(def, [def.numerator, def.denominator]);
-    case 'derived':
-      return minimumOver(def, def.inputs);
+      return COUNTING.has(def.aggregation.sourceAgg);
     case 'cumulative':
-      return { ...def, name: subjectMetricName(def.name), hidden: false, meta: {}, input: { ...def.input, name: subjectMetricName(def.input.name) } };
+      return isCountMetric(byName, byName.get(def.input.name), [...seen, def.name]);
+    case 'derived':
+      return def.inputs.every((i) => isCountMetric(byName, byName.get(i.name), [...seen, def.name]));
+    default:
+      return false;
+  }
+}
+
+function cumulativeSubjects(def: Extract<MetricDef, { type: 'cumulative' }>): MetricDef[] {
+  const window: MetricDef = { ...def, name: windowSubjectsName(def.name), hidden: false, meta: {}, input: { ...def.input, name: subjectMetricName(def.input.name) } };
+  const both: MetricDef = {
+    type: 'derived',
+    ...companionOf(def),
+    expr: 'LEAST(window_subjects, COALESCE(increment_subjects, 0))',
+    inputs: [
+      { name: window.name, alias: 'window_subjects', filters: [] },
+      { ...def.input, name: subjectMetricName(def.input.name), alias: 'increment_subjects' },
+    ],
+  };
+  return [window, both];
+}
+
+function subjectMetrics(defs: Definitions, def: MetricDef, byName: ReadonlyMap<string, MetricDef>): MetricDef[] {
+  switch (def.type) {
+    case 'simple':
+      return [subjectCount(defs, def)];
+    case 'ratio':
+      return [minimumOver(def, [def.numerator, def.denominator])];
+    case 'derived':
+      return [minimumOver(def, def.inputs, isCountMetric(byName, def))];
+    case 'cumulative':
+      return cumulativeSubjects(def);
     case 'conversion':
       throw new Error(`conversion metric ${def.name} cannot be protected (rejected at load)`);
   }
@@ -139,11 +186,11 @@ function maskedMetric(def: MetricDef, k: number, descending: boolean): MetricDef
 export function withSubjectMetrics(defs: Definitions): Definitions {
   const ks = effectiveMinGroupSizes(defs);
   const byName = new Map(defs.metrics.map((m) => [m.name, m]));
-  const added = new Map<string, MetricDef>();
+  const added = new Map<string, MetricDef[]>();
   const visit = (name: string) => {
     const def = byName.get(name);
     if (!def || added.has(name)) return;
-    added.set(name, subjectMetric(defs, def));
+    added.set(name, subjectMetrics(defs, def, byName));
     for (const input of metricInputNames(def)) visit(input);
   };
   for (const name of ks.keys()) visit(name);
@@ -151,5 +198,5 @@ export function withSubjectMetrics(defs: Definitions): Definitions {
     const def = byName.get(name);
     return def ? [maskedMetric(def, k, false), maskedMetric(def, k, true)] : [];
   });
-  return { ...defs, metrics: [...defs.metrics, ...added.values(), ...masked, ...modelRowsMetrics(defs, classifyData(defs))] };
+  return { ...defs, metrics: [...defs.metrics, ...[...added.values()].flat(), ...masked, ...modelRowsMetrics(defs, classifyData(defs))] };
 }

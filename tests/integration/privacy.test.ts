@@ -133,20 +133,19 @@ describe.each(ENGINES)('small-cell suppression on %s', (engineName) => {
     expect(withheldLinesOk(r, 'care_requests', ['request__district', 'request__age_band'])).toBe(true);
   });
 
-  it('cumulative and offset-derived metrics are suppressed by their inputs’ subjects', async () => {
+  it('cumulative metrics are suppressed by their window’s and their increment’s subjects', async () => {
     const r = await engine.run({ metrics: ['care_requests_to_date'], groupBy: ['metric_time__quarter'], orderBy: ['metric_time__quarter'] });
-    // period_agg defaults to first: the running total on the first spine day of each quarter that has rows up to it.
-    const hand = await sql(`SELECT to_char(q, 'YYYY-MM-DD') AS q, n, s FROM (
-        SELECT date_trunc('quarter', d)::date AS q, ROW_NUMBER() OVER (PARTITION BY date_trunc('quarter', d) ORDER BY d) AS rn,
-          (SELECT COUNT(*) FROM care_requests WHERE requested_at <= d)::int AS n,
-          (SELECT COUNT(DISTINCT client_id) FROM care_requests WHERE requested_at <= d)::int AS s
-        FROM generate_series(date '2023-12-01', date '2025-01-31', interval '1 day') AS g(d)
-        WHERE EXISTS (SELECT 1 FROM care_requests WHERE requested_at <= d)) x
-      WHERE rn = 1 ORDER BY 1`);
-    expect(hand.map((h) => [h.n, h.s])).toEqual([[1, 1], [15, 15], [27, 23], [41, 31], [54, 34]]);
-    // Q1 (1 client) is withheld; the quarter with the fewest clients among the rest (Q2) complements it.
-    expect(r.rows.map((x) => [x.metric_time__quarter, x.care_requests_to_date])).toEqual(hand.map((h, i) => [h.q, i < 2 ? null : h.n]));
-    expect(r.meta.suppressed!.map((x) => x.reason)).toEqual(['min_group_size', 'complementary']);
+    // period_agg last: the running total on the last spine day of each quarter; its increment is the quarter's own requests.
+    const hand = await sql(`SELECT to_char(q, 'YYYY-MM-DD') AS q,
+          (SELECT COUNT(*) FROM care_requests WHERE requested_at <= l)::int AS n,
+          (SELECT COUNT(DISTINCT client_id) FROM care_requests WHERE requested_at <= l)::int AS s,
+          (SELECT COUNT(DISTINCT client_id) FROM care_requests WHERE date_trunc('quarter', requested_at) = q)::int AS inc
+        FROM (SELECT date_trunc('quarter', d) AS q, MAX(d) AS l FROM generate_series(date '2023-12-01', date '2025-01-31', interval '1 day') AS g(d) GROUP BY 1) x
+        WHERE EXISTS (SELECT 1 FROM care_requests WHERE requested_at <= l) ORDER BY 1`);
+    expect(hand.map((h) => [h.n, h.s, h.inc])).toEqual([[15, 15, 15], [27, 23, 12], [41, 31, 14], [54, 34, 13], [54, 34, 0]]);
+    // 2025-Q1 has no new requests (increment 0 < k): withheld; it alone would follow from its line, so the smallest other (Q2, 12) goes too.
+    expect(r.rows.map((x) => [x.metric_time__quarter, x.care_requests_to_date])).toEqual(hand.map((h, i) => [h.q, i === 1 || i === 4 ? null : h.n]));
+    expect(r.meta.suppressed!.map((x) => [x.row, x.reason])).toEqual([[1, 'complementary'], [4, 'min_group_size']]);
     const d = await engine.run({ metrics: ['requests_change'], groupBy: ['metric_time__month', 'request__district'], where: "{{ Dimension('request__district') }} = 'Oost'" });
     expect(d.rows.length).toBeGreaterThan(0);
     expect(d.rows.every((x) => x.requests_change === null)).toBe(true);
