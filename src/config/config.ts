@@ -100,6 +100,12 @@ export const ConfigSchema = z.object({
     .regex(/^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*$/, 'must be a claim name or dot path such as realm_access.roles')
     .default('roles')
     .describe('Token claim (dot path) holding the roles: Entra ID `roles` or `groups`.'),
+  oidcSubjectClaim: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*$/, 'must be a claim name or dot path such as oid')
+    .default('sub')
+    .describe("Token claim (dot path) naming the caller; tokens without it are refused."),
   oidcRoleMap: optionalString.describe('Claim value → role, `id=role,id2=role2`; when set, unmapped values are dropped.'),
   // Authorisation (src/access): who may use which metrics.
   accessPolicy: optionalString.describe('Access policy YAML (roles → metrics, group-bys, row filters); default <metrics>/access.yml when present.'),
@@ -150,6 +156,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   oidcAlgorithms: 'MAATSTAF_OIDC_ALGORITHMS',
   oidcClockSkewS: 'MAATSTAF_OIDC_CLOCK_SKEW_S',
   oidcRolesClaim: 'MAATSTAF_OIDC_ROLES_CLAIM',
+  oidcSubjectClaim: 'MAATSTAF_OIDC_SUBJECT_CLAIM',
   oidcRoleMap: 'MAATSTAF_OIDC_ROLE_MAP',
   accessPolicy: 'MAATSTAF_ACCESS_POLICY',
 };

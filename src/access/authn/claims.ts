@@ -10,7 +10,7 @@ import { ROLE_PATTERN } from './api-keys.js';
 const MAX_ROLES = 200;
 
 /** The value at a dot path (`realm_access.roles`); a claim named with a dot itself wins over the path. */
-function claimAt(payload: Record<string, unknown>, path: string): unknown {
+export function claimAt(payload: Record<string, unknown>, path: string): unknown {
   if (Object.hasOwn(payload, path)) return payload[path];
   let node: unknown = payload;
   for (const part of path.split('.')) {

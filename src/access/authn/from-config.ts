@@ -25,6 +25,7 @@ type AuthConfig = Pick<
   | 'oidcAlgorithms'
   | 'oidcClockSkewS'
   | 'oidcRolesClaim'
+  | 'oidcSubjectClaim'
   | 'oidcRoleMap'
 >;
 
@@ -59,6 +60,7 @@ export function jwtSettingsFrom(config: AuthConfig): JwtSettings | undefined {
     algorithms: config.oidcAlgorithms,
     clockSkewSeconds: config.oidcClockSkewS,
     rolesClaim: config.oidcRolesClaim,
+    subjectClaim: config.oidcSubjectClaim,
     roleMap: config.oidcRoleMap === undefined ? undefined : parseRoleMap(config.oidcRoleMap),
   };
 }

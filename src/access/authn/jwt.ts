@@ -1,12 +1,14 @@
 /**
  * OAuth2/OIDC bearer tokens (JWTs) verified with jose against the identity provider's JWKS:
- * signature, issuer, audience, expiry (required) and not-before, with a configurable clock skew.
+ * signature, issuer, audience, expiry (required) and not-before, with a configurable clock skew;
+ * then that it is an access token, not an ID token, and names its subject (token-kind.ts).
  * Only asymmetric algorithms from an allowlist are accepted, so `alg: none` and HS/RS confusion
  * (an HS256 token "signed" with the RSA public key) are refused before any key is used.
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Caller } from '../caller.js';
 import { rolesFromClaims } from './claims.js';
+import { notAnAccessToken, subjectOf } from './token-kind.js';
 
 export interface JwtSettings {
   readonly issuer: string;
@@ -17,6 +19,8 @@ export interface JwtSettings {
   readonly clockSkewSeconds: number;
   /** Dot path of the roles claim. */
   readonly rolesClaim: string;
+  /** Dot path of the claim naming the caller (default `sub`); tokens without it are refused. */
+  readonly subjectClaim?: string;
   readonly roleMap?: ReadonlyMap<string, readonly string[]> | undefined;
   /** JWKS fetch timeout in ms (default 5000). */
   readonly jwksTimeoutMs?: number;
@@ -44,6 +48,7 @@ export function createJwtVerifier(settings: JwtSettings, keys?: JWTVerifyGetKey)
   // jose caches the key set (10 min), refetches at most every 30 s when a token names an unknown
   // `kid` (key rotation), and never follows redirects.
   const getKey = keys ?? createRemoteJWKSet(new URL(settings.jwksUrl), { timeoutDuration: settings.jwksTimeoutMs ?? 5000 });
+  const subjectClaim = settings.subjectClaim ?? 'sub';
   const options = {
     issuer: settings.issuer,
     audience: [...settings.audience],
@@ -54,13 +59,17 @@ export function createJwtVerifier(settings: JwtSettings, keys?: JWTVerifyGetKey)
   return {
     async verify(token) {
       let payload: Record<string, unknown>;
+      let header: Record<string, unknown>;
       try {
-        ({ payload } = await jwtVerify(token, getKey, options));
+        ({ payload, protectedHeader: header } = await jwtVerify(token, getKey, options));
       } catch (e) {
         throw classify(e);
       }
-      const sub = typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub.slice(0, 200) : 'unknown';
-      return Object.freeze({ id: sub, kind: 'bearer', roles: Object.freeze(rolesFromClaims(payload, settings.rolesClaim, settings.roleMap)) });
+      const wrongKind = notAnAccessToken(header, payload);
+      if (wrongKind !== undefined) throw new TokenRejected('invalid', wrongKind);
+      const id = subjectOf(payload, subjectClaim);
+      if (id === undefined) throw new TokenRejected('invalid', `token has no '${subjectClaim}' claim (the caller's identity)`);
+      return Object.freeze({ id, kind: 'bearer', roles: Object.freeze(rolesFromClaims(payload, settings.rolesClaim, settings.roleMap)) });
     },
   };
 }
