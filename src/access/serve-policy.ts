@@ -9,11 +9,18 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { isMaatstafError } from '../core/errors.js';
-import type { ServerState } from '../server/state.js';
+import type { Engine } from '../engine/types.js';
 import { loadAccessPolicy } from './load-policy.js';
-import { ACCESS_POLICY_FILE, DEFAULT_PRODUCTION_POLICY } from './policy-schema.js';
+import { ACCESS_POLICY_FILE, DEFAULT_PRODUCTION_POLICY, type AccessPolicy } from './policy-schema.js';
 
 type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/** The parts of the server state (src/http/state.ts) the policy setup reads and writes. */
+export interface PolicyHolder {
+  access?: AccessPolicy | undefined;
+  readonly engine: Engine | undefined;
+  onReload?: ((engine: Engine) => void | Promise<void>)[];
+}
 
 export interface PolicySettings {
   /** Explicit policy file; must exist. */
@@ -33,7 +40,7 @@ export async function policyPath(settings: PolicySettings): Promise<string | und
  * Sets `state.access` before the app is built (the GraphQL schema depends on it) and registers the
  * reload hook. Throws INVALID_CONFIG (every error with file:line) when the policy does not load.
  */
-export async function setupAccessPolicy(state: ServerState, settings: PolicySettings, log: Log): Promise<void> {
+export async function setupAccessPolicy(state: PolicyHolder, settings: PolicySettings, log: Log): Promise<void> {
   const file = await policyPath(settings);
   if (!file) {
     if (settings.production) {

@@ -3,7 +3,7 @@
  * engine the server builds (reloads included), and one concurrency limiter per warehouse.
  */
 import type { Engine } from '../engine/types.js';
-import type { ServerState } from '../server/state.js';
+import type { ServerState } from '../http/state.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { createCachedEngine, type Answer, type CacheOutcome } from './cached-engine.js';
 import { createCoalescer } from './coalesce.js';

@@ -15,7 +15,7 @@ import { secretSafeLogOptions } from '../server/hardening-log.js';
 import { parseCorsOrigins } from '../server/hardening.js';
 import { setupAuditLog } from '../audit/setup.js';
 import { watchDefinitions } from '../server/reload.js';
-import type { ServerState } from '../server/state.js';
+import type { ServerState } from '../http/state.js';
 import { ensureEmbeddedDemo } from './demo-setup.js';
 import { CliExit } from './fail.js';
 import { openConfiguredWarehouse } from './warehouse-from-config.js';

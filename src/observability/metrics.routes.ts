@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerMetrics } from './metrics.js';
-import { onRequestCompleted } from '../server/request-completion.js';
-import { routeInfo } from '../server/route-info.js';
+import { onRequestCompleted } from '../http/request-completion.js';
+import { routeInfo } from '../http/route-info.js';
 
 export const METRICS_PATH = '/internal/metrics';
 

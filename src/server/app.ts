@@ -6,17 +6,18 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { pino, type Logger } from 'pino';
 import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
 import { registerRestApi } from '../api/rest/index.js';
-import { answerRefusals, createAuthenticator, registerAuthentication, type Authenticator } from '../access/authn/index.js';
+import { createAuthenticator, type Authenticator } from '../access/authn/index.js';
+import { answerRefusals, registerAuthentication } from '../http/authn-hook.js';
 import type { Caller } from '../access/caller.js';
 import { MaatstafError } from '../core/errors.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { registerHardening, type HardeningOptions } from './hardening.js';
-import { normaliseError, sendProblem } from './problem.js';
-import type { ServerState } from './state.js';
-import { lazyChildLoggerFactory } from './lazy-logger.js';
+import { normaliseError, sendProblem } from '../http/problem.js';
+import type { ServerState } from '../http/state.js';
+import { lazyChildLoggerFactory } from '../http/lazy-logger.js';
 import { createQuerystringParser } from './querystring.js';
-import { RequestCompletion, rememberCompletion } from './request-completion.js';
-import { serverRequestId } from './request-id.js';
+import { RequestCompletion, rememberCompletion } from '../http/request-completion.js';
+import { serverRequestId } from '../http/request-id.js';
 import { registerWebRoutes, type WebRoutesOptions } from './web.routes.js';
 
 export interface AppOptions {

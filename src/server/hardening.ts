@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { MaatstafError } from '../core/errors.js';
 import { METRICS_PATH } from '../observability/metrics.routes.js';
+import { API_SECURITY_HEADERS } from '../http/security-headers.js';
 import { DEFAULT_CSP, GRAPHIQL_CSP, cspHeader, isGraphiqlPath } from './hardening-csp.js';
 
 export interface RateLimitOptions {
@@ -62,21 +63,6 @@ export function parseCorsOrigins(value: string | undefined): string[] {
     .map((o) => o.trim().replace(/\/+$/, ''))
     .filter((o) => o !== '');
 }
-
-/**
- * Security headers of data answers (JSON, CSV, problem+json, metrics), after the OWASP REST
- * cheat sheet: nothing may render, frame or embed them. The browser-only headers helmet adds for
- * HTML (DNS prefetch, download options, origin clusters, …) do nothing for data, and each costs
- * time on every cached answer.
- */
-export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'cross-origin-resource-policy': 'same-origin',
-  // TLS is terminated in front of maatstaf; HSTS is only honoured over HTTPS anyway.
-  'strict-transport-security': 'max-age=31536000; includeSubDomains',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-};
 
 /** Data endpoints (API_SECURITY_HEADERS); everything else is a page or its assets (helmet's full set). */
 export function isDataPath(url: string): boolean {

@@ -1,6 +1,6 @@
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import type { ServerState } from './state.js';
+import type { ServerState } from '../http/state.js';
 
 /** Liveness and readiness: `/readyz` checks the warehouse answers and definitions are loaded. */
 export function registerHealthRoutes(app: FastifyInstance, state: ServerState): void {

@@ -6,7 +6,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from 'pino';
 import { loadEngine } from '../engine/load-engine.js';
-import type { ServerState } from './state.js';
+import type { ServerState } from '../http/state.js';
 
 export type ReloadOutcome =
   | { readonly kind: 'reloaded'; readonly version: string }

@@ -10,7 +10,7 @@ import { createAuthenticator, generateApiKey, hashApiKey } from '../../src/acces
 import { loadAccessPolicy } from '../../src/access/load-policy.js';
 import { createAuditLog, type QueuedAuditLog } from '../../src/audit/audit-log.js';
 import { buildApp } from '../../src/server/app.js';
-import type { ServerState } from '../../src/server/state.js';
+import type { ServerState } from '../../src/http/state.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
 import { openTestAuditLog, type TestAuditLog } from './helpers/audit-log.js';
 import { DEMO_METRICS_DIR, engineFor, openDemoWarehouse } from './helpers/demo-app.js';

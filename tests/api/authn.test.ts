@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, createJwtVerifier, hashApiKey, type AuthenticatorOptions, type JwtSettings } from '../../src/access/authn/index.js';
-import { offlineWarehouse } from '../../src/api/rest/openapi-document.js';
+import { offlineWarehouse } from '../../src/warehouse/offline.js';
 import { buildApp } from '../../src/server/app.js';
 import type { HardeningOptions } from '../../src/server/hardening.js';
 

@@ -13,7 +13,7 @@ import { loadAccessPolicy } from '../../src/access/load-policy.js';
 import { metricGovernance } from '../../src/engine/governance.js';
 import type { Engine } from '../../src/engine/types.js';
 import { buildApp } from '../../src/server/app.js';
-import type { ServerState } from '../../src/server/state.js';
+import type { ServerState } from '../../src/http/state.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
 import { parseCsv } from './helpers/csv-parse.js';

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type supertest from 'supertest';
-import { offlineWarehouse } from '../../src/api/rest/openapi-document.js';
-import type { Problem } from '../../src/server/problem.js';
+import { offlineWarehouse } from '../../src/warehouse/offline.js';
+import type { Problem } from '../../src/http/problem.js';
 import { appFor, appWithFailingWarehouse, type TestApp } from './helpers/demo-app.js';
 
 /** Asserts a problem+json response with the given status and code; returns the body. */

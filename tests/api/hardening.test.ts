@@ -11,7 +11,7 @@ import { createAuthenticator, generateApiKey, hashApiKey } from '../../src/acces
 import { MAX_METRICS } from '../../src/core/query.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import { parseCorsOrigins, type HardeningOptions } from '../../src/server/hardening.js';
-import type { ServerState } from '../../src/server/state.js';
+import type { ServerState } from '../../src/http/state.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
 import { DEMO_METRICS_DIR, appWithFailingWarehouse, engineFor, openDemoWarehouse } from './helpers/demo-app.js';
 

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { validate, compileErrors } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENAPI_FILE, buildOpenApiDocument, offlineWarehouse, openApiText } from '../../src/api/rest/openapi-document.js';
+import { OPENAPI_FILE, buildOpenApiDocument, openApiText } from '../../src/server/openapi-document.js';
+import { offlineWarehouse } from '../../src/warehouse/offline.js';
 import { appFor, type TestApp } from './helpers/demo-app.js';
 
 interface Media {

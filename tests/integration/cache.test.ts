@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSpeedLayer, DEFAULT_SPEED_LAYER } from '../../src/cache/speed-layer.js';
 import type { Engine } from '../../src/engine/types.js';
-import type { ServerState } from '../../src/server/state.js';
+import type { ServerState } from '../../src/http/state.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import { engineFor, openDemoWarehouse } from '../api/helpers/demo-app.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';

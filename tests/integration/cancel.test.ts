@@ -15,7 +15,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSpeedLayer, DEFAULT_SPEED_LAYER, type SpeedLayer, type SpeedLayerSettings } from '../../src/cache/speed-layer.js';
 import { buildApp } from '../../src/server/app.js';
-import type { ServerState } from '../../src/server/state.js';
+import type { ServerState } from '../../src/http/state.js';
 import { engineFor } from '../api/helpers/demo-app.js';
 import { cliEnv, startCli } from '../helpers/cli.js';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../src/engine/types.js';
 import { reloadDefinitions, watchDefinitions } from '../../src/server/reload.js';
-import type { ServerState } from '../../src/server/state.js';
+import type { ServerState } from '../../src/http/state.js';
 import { cliEnv, freePort, runCli, startCli, waitForExit, waitForStatus } from '../helpers/cli.js';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
 

@@ -22,7 +22,7 @@ import { createSpeedLayer, DEFAULT_SPEED_LAYER } from '../../src/cache/speed-lay
 import type { Engine } from '../../src/engine/types.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import type { QueryLimits } from '../../src/server/hardening-limits.js';
-import type { ServerState } from '../../src/server/state.js';
+import type { ServerState } from '../../src/http/state.js';
 import { parseCsv } from '../api/helpers/csv-parse.js';
 import { engineFor } from '../api/helpers/demo-app.js';
 import { ENGINES, type TestWarehouse, openTestWarehouse } from '../helpers/warehouses.js';

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authFromConfig, hashApiKey } from '../../src/access/authn/index.js';
-import { offlineWarehouse } from '../../src/api/rest/openapi-document.js';
+import { offlineWarehouse } from '../../src/warehouse/offline.js';
 import { configFrom, type CommonFlags } from '../../src/cli/flags.js';
 import { buildApp } from '../../src/server/app.js';
 import { openTestAuditLog, type TestAuditLog } from '../api/helpers/audit-log.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, generateApiKey, hashApiKey } from '../../src/access/authn/index.js';
 import { loadAccessPolicy } from '../../src/access/load-policy.js';
 import { buildApp } from '../../src/server/app.js';
-import { CLIENT_REQUEST_ID_MAX_LENGTH } from '../../src/server/request-id.js';
+import { CLIENT_REQUEST_ID_MAX_LENGTH } from '../../src/http/request-id.js';
 import { openTestAuditLog, type TestAuditLog } from '../api/helpers/audit-log.js';
 import { DEMO_METRICS_DIR, engineFor, openDemoWarehouse } from '../api/helpers/demo-app.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';

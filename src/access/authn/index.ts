@@ -4,5 +4,4 @@ export { AuthFailure, createAuthenticator, type Authenticator, type Authenticato
 export { parseRoleMap, rolesFromClaims } from './claims.js';
 export { DEMO_KEYS, demoApiKeys, demoKeysDecision, type DemoKeysDecision } from './demo-keys.js';
 export { authFromConfig, type AuthSetup } from './from-config.js';
-export { REALM, answerRefusals, isPublicRoute, registerAuthentication, type SendProblem } from './hook.js';
 export { createJwtVerifier, TokenRejected, type JwtSettings, type JwtVerifier } from './jwt.js';

@@ -7,7 +7,7 @@ import { ANONYMOUS, type Caller } from '../../access/caller.js';
 import { engineForLoaded } from '../../access/engine-for.js';
 import { MaatstafError } from '../../core/errors.js';
 import type { Engine, RunOptions } from '../../engine/types.js';
-import type { ServerState } from '../../server/state.js';
+import type { ServerState } from '../../http/state.js';
 
 export interface GraphqlContext {
   /** The loaded engine; NOT_READY (as REST) while the definitions do not load. */

@@ -8,7 +8,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql/index.js';
 import { isMaatstafError, type MaatstafError } from '../../core/errors.js';
-import { normaliseError, toProblem } from '../../server/problem.js';
+import { normaliseError, toProblem } from '../../http/problem.js';
 import { GraphqlRequestError } from './request-error.js';
 
 type Extensions = Record<string, unknown>;

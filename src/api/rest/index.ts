@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { ServerState } from '../../server/state.js';
+import type { ServerState } from '../../http/state.js';
 import { swaggerOptions } from './openapi-options.js';
 import { addFormatNegotiation } from './reply.js';
 import { memoisedValidatorCompiler, useMemoisedJsonParser } from './request-memo.js';

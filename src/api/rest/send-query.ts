@@ -14,8 +14,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isMaatstafError } from '../../core/errors.js';
 import type { MetricQueryInput } from '../../core/query.js';
 import type { Engine, QueryStream } from '../../engine/types.js';
-import { clientGoneSignal } from '../../server/client-signal.js';
-import { requestIdsOf } from '../../server/request-id.js';
+import { clientGoneSignal } from '../../http/client-signal.js';
+import { requestIdsOf } from '../../http/request-id.js';
 import { csvHead, csvRows } from './formats/csv.js';
 import { formatOf, sendRows, setQueryDeprecationHeaders, type SendRowsOptions } from './reply.js';
 

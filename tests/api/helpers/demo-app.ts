@@ -15,7 +15,7 @@ import type { Engine } from '../../../src/engine/types.js';
 import { loadDefinitions } from '../../../src/definitions/index.js';
 import { buildSemanticGraph } from '../../../src/semantic-graph/index.js';
 import { buildApp } from '../../../src/server/app.js';
-import type { ServerState } from '../../../src/server/state.js';
+import type { ServerState } from '../../../src/http/state.js';
 import type { Warehouse } from '../../../src/warehouse/warehouse.js';
 import { openTestWarehouse, type EngineName, type TestWarehouse } from '../../helpers/warehouses.js';
 

@@ -6,7 +6,7 @@ import { createServerMetrics } from '../../../src/observability/metrics.js';
 import { registerMetricsRoutes } from '../../../src/observability/metrics.routes.js';
 import { buildApp } from '../../../src/server/app.js';
 import type { HardeningOptions } from '../../../src/server/hardening.js';
-import type { ServerState } from '../../../src/server/state.js';
+import type { ServerState } from '../../../src/http/state.js';
 import type { Warehouse } from '../../../src/warehouse/warehouse.js';
 import { engineFor, type TestApp } from './demo-app.js';
 

@@ -11,7 +11,7 @@ import { accessViewFor } from '../../../src/access/engine-for.js';
 import { loadAccessPolicy, parseAccessPolicy } from '../../../src/access/load-policy.js';
 import { DEFAULT_PRODUCTION_POLICY, type AccessPolicy } from '../../../src/access/policy-schema.js';
 import { setupAccessPolicy } from '../../../src/access/serve-policy.js';
-import type { ServerState } from '../../../src/server/state.js';
+import type { ServerState } from '../../../src/http/state.js';
 import { formatIssue } from '../../../src/core/errors.js';
 import type { MetricQueryInput } from '../../../src/core/query.js';
 import { loadDefinitions } from '../../../src/definitions/index.js';

@@ -1,6 +1,6 @@
 /** `GET /v1/dimensions` (group-by items for metrics) and `GET /v1/dimensions/{name}/values`. */
-import { clientGoneSignal } from '../../../server/client-signal.js';
-import { requestIdsOf } from '../../../server/request-id.js';
+import { clientGoneSignal } from '../../../http/client-signal.js';
+import { requestIdsOf } from '../../../http/request-id.js';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_METRICS } from '../../../core/query.js';

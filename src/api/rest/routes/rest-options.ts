@@ -1,4 +1,4 @@
-import type { ServerState } from '../../../server/state.js';
+import type { ServerState } from '../../../http/state.js';
 
 /** What every REST route plugin receives. */
 export interface RestOptions {

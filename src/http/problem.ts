@@ -2,7 +2,7 @@
  * RFC 9457 problem+json for every error response. Clients see the stable code, a message, the
  * offending name and suggestions; never SQL, stack traces or internal error text.
  */
-import { API_SECURITY_HEADERS } from './hardening.js';
+import { API_SECURITY_HEADERS } from './security-headers.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { MaatstafError, isMaatstafError, type ErrorCode, type QueryIssue } from '../core/errors.js';
 

@@ -2,20 +2,12 @@
  * The OpenAPI document exactly as the server serves it at /openapi.json, built without a warehouse
  * (the document depends only on the route schemas, not on definitions or data).
  */
-import { MaatstafError } from '../../core/errors.js';
-import { buildApp } from '../../server/app.js';
-import type { ServerState } from '../../server/state.js';
-import type { Warehouse } from '../../warehouse/warehouse.js';
+import { buildApp } from './app.js';
+import type { ServerState } from '../http/state.js';
+import { offlineWarehouse } from '../warehouse/offline.js';
 
 /** Where `npm run openapi` writes the document (relative to the repository root). */
 export const OPENAPI_FILE = 'openapi/openapi.json';
-
-const unavailable = (): Promise<never> => Promise.reject(new MaatstafError('WAREHOUSE_UNAVAILABLE', 'no warehouse: OpenAPI generation only'));
-
-/** A warehouse that is never queried: every call fails as unavailable. */
-export function offlineWarehouse(): Warehouse {
-  return { kind: 'pglite', db: undefined as never, schema: undefined, query: unavailable, ping: unavailable, close: async () => {} };
-}
 
 export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
   const state: ServerState = { warehouse: offlineWarehouse(), engine: undefined, definitionsError: 'not loaded: OpenAPI generation only' };

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { lazyChildLoggerFactory } from '../../../src/server/lazy-logger.js';
+import { lazyChildLoggerFactory } from '../../../src/http/lazy-logger.js';
 
 function capture(level: string) {
   const lines: Record<string, unknown>[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_REQUEST_ID_MAX_LENGTH, clientRequestIdOf, requestIdsOf } from '../../../src/server/request-id.js';
+import { CLIENT_REQUEST_ID_MAX_LENGTH, clientRequestIdOf, requestIdsOf } from '../../../src/http/request-id.js';
 
 describe('client request ids', () => {
   it('keeps printable ASCII, bounded; drops empty and control-only values', () => {

@@ -5,11 +5,11 @@
  * reason goes to the server log (never the credential itself).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { MaatstafError } from '../../core/errors.js';
-import { ANONYMOUS, type Caller } from '../caller.js';
-import { AuthFailure, type Authenticator } from './authenticator.js';
-import { routeInfo } from '../../server/route-info.js';
-import { appendOnRequestHook } from '../../server/route-hooks.js';
+import { MaatstafError } from '../core/errors.js';
+import { ANONYMOUS, type Caller } from '../access/caller.js';
+import { AuthFailure, type Authenticator } from '../access/authn/authenticator.js';
+import { routeInfo } from './route-info.js';
+import { appendOnRequestHook } from './route-hooks.js';
 
 export const REALM = 'maatstaf';
 

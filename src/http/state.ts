@@ -1,0 +1,31 @@
+import type { AccessPolicy } from '../access/policy-schema.js';
+import type { Engine } from '../engine/types.js';
+import type { Warehouse } from '../warehouse/warehouse.js';
+import type { AuditLog } from '../audit/types.js';
+import type { QueryLimits } from '../server/hardening-limits.js';
+
+/** Called after the definitions were reloaded into a new engine (e.g. to rebuild the GraphQL schema). */
+export type ReloadHook = (engine: Engine) => void | Promise<void>;
+
+/** What the HTTP layer needs at run time. `engine` is absent while definitions do not load. */
+export interface ServerState {
+  readonly warehouse: Warehouse;
+  engine: Engine | undefined;
+  definitionsError: string | undefined;
+  /**
+   * Non-fatal: the last reload of the definitions failed (one line per problem, file:line) and the
+   * last valid set is still served. Shown on /readyz; cleared by the next successful reload.
+   */
+  definitionsWarnings?: readonly string[] | undefined;
+  /** Run in order after each successful reload (`maatstaf serve --watch`). */
+  onReload?: ReloadHook[];
+  /**
+   * Access policy (src/access): who may use which metrics. Absent = every caller may use everything
+   * (tests, development without metrics/access.yml). Replaced when the policy file is reloaded.
+   */
+  access?: AccessPolicy | undefined;
+  /** The audit log (src/audit); absent = queries are not audited (tests, MAATSTAF_AUDIT=false). */
+  audit?: AuditLog | undefined;
+  /** Per-query limits (src/server/hardening-limits.ts); absent = only the query schema's caps. */
+  queryLimits?: QueryLimits | undefined;
+}
