@@ -9,7 +9,7 @@ import { createAuthenticator, hashApiKey } from '../../../src/access/authn/index
 import { loadAccessPolicy } from '../../../src/access/load-policy.js';
 import type { Engine } from '../../../src/engine/types.js';
 import { buildApp } from '../../../src/server/app.js';
-import type { ServerState } from '../../../src/server/state.js';
+import type { ServerState } from '../../../src/http/state.js';
 import type { Warehouse } from '../../../src/warehouse/warehouse.js';
 import { DEMO_METRICS_DIR, engineFor } from '../../api/helpers/demo-app.js';
 
