@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator, createJwtVerifier, type JwtSettings } from '../../src/access/authn/index.js';
-import { offlineWarehouse } from '../../src/api/rest/openapi-document.js';
+import { offlineWarehouse } from '../../src/warehouse/offline.js';
 import { buildApp } from '../../src/server/app.js';
 
 const ISSUER = 'https://login.example.test/tenant/v2.0';
