@@ -57,11 +57,6 @@ export function relativeName(element: string, time?: TimeSelection): string {
   return time ? `${element}__${timeSuffix(time)}` : element;
 }
 
-/** Partition dimensions both models have; joins between them add an equality per name (spec 4.2). */
-export function sharedPartitions(a: ModelNode, b: ModelNode): string[] {
-  return [...a.partitions.keys()].filter((p) => b.partitions.has(p)).sort();
-}
-
 /** The column a partition equality compares: time partitions at the coarser of both base grains. */
 export function partitionSelect(graph: SemanticGraph, model: ModelNode, other: ModelNode, name: string): SourceColumn {
   const dim = model.partitions.get(name)!;

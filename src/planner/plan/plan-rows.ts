@@ -9,7 +9,7 @@ import type { SemanticGraph } from '../../semantic-graph/graph.js';
 import { specKey } from '../../semantic-graph/item-spec.js';
 import type { ModelNode } from '../../semantic-graph/model-node.js';
 import type { ResolvedItem } from '../resolve/resolved-query.js';
-import { INTERNAL, elementExpr, levelColumn, partitionColumn, partitionSelect, relativeName, sharedPartitions, timeExpr, type LevelColumn } from './element-columns.js';
+import { INTERNAL, elementExpr, levelColumn, partitionColumn, partitionSelect, relativeName, timeExpr, type LevelColumn } from './element-columns.js';
 import { assignJoinTargets, type JoinNeed, type JoinTarget } from './join-assignment.js';
 import type { PlanBuilder } from './plan-builder.js';
 import type { JoinClause, NodeId, SourceColumn } from './plan-nodes.js';
@@ -59,6 +59,29 @@ interface Level {
   readonly needs: readonly JoinNeed[];
   /** The left rows' metric time, for validity conditions of SCD joins (depth 0 only). */
   readonly scdTime?: SourceColumn;
+  /** Partition columns the level above joins on; `partner` is the model on its side (for the grain). */
+  readonly expose?: readonly PartitionExposure[];
+}
+
+interface PartitionExposure {
+  readonly name: string;
+  readonly partner: ModelNode;
+}
+
+/**
+ * The partition dimensions a joined sub-tree carries, by name, with the model that supplies each:
+ * its own model's first, then those of the models it joins in. MetricFlow matches partitions by
+ * element name on the whole joined data set, whatever the entity links (`partitions.py`): a daily
+ * snapshot two hops away is still joined on its partition.
+ */
+function subtreePartitions(graph: SemanticGraph, model: ModelNode, needs: readonly JoinNeed[], depth: number): Map<string, ModelNode> {
+  const found = new Map<string, ModelNode>([...model.partitions.keys()].map((p) => [p, model]));
+  for (const t of assignJoinTargets(graph, needs, depth)) {
+    const child = graph.model(t.model)!;
+    const childNeeds = t.needs.filter((n) => !ownedAt(n, depth + 1));
+    for (const [p, owner] of subtreePartitions(graph, child, childNeeds, depth + 1)) if (!found.has(p)) found.set(p, owner);
+  }
+  return found;
 }
 
 /** Internal columns of SCD joins (spec 6.3). */
@@ -75,7 +98,9 @@ function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType:
   const { model, depth } = level;
   const targets = assignJoinTargets(graph, level.needs, depth);
   const viaKey: SourceColumn[] = level.via ? [{ name: level.via, expr: elementExpr(graph, model, level.via) }] : [];
-  const parentPartitions = level.parent ? sharedPartitions(model, level.parent).map((p) => partitionSelect(graph, model, level.parent!, p)) : [];
+  const expose = level.expose ?? [];
+  const parentPartitions = expose.filter((e) => model.partitions.has(e.name)).map((e) => partitionSelect(graph, model, e.partner, e.name));
+  const deepExposures = expose.filter((e) => !model.partitions.has(e.name));
   const computed = level.direct.flatMap((c) => ('expr' in c ? [c] : []));
   const customs = level.direct.flatMap((c) => ('custom' in c ? [c] : []));
   const targetModels = targets.map((t) => graph.model(t.model)!);
@@ -93,7 +118,12 @@ function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType:
       : [];
   const keep = uniqueByName([...viaKey, ...computed, ...parentPartitions, ...validity, ...(scdTargets && level.scdTime ? [level.scdTime] : [])]);
   const joinKeys = targets.map((t) => ({ name: t.entity, expr: elementExpr(graph, model, t.entity) }));
-  const childPartitions = targetModels.flatMap((child) => sharedPartitions(model, child).map((p) => partitionSelect(graph, model, child, p)));
+  const childNeeds = targets.map((t) => t.needs.filter((n) => !ownedAt(n, depth + 1)));
+  const childSubtrees = targetModels.map((child, i) => subtreePartitions(graph, child, childNeeds[i]!, depth + 1));
+  const shared = childSubtrees.map((sub) => [...model.partitions.keys()].filter((p) => sub.has(p)).sort());
+  const childPartitions = shared.flatMap((names, i) => names.map((p) => partitionSelect(graph, model, childSubtrees[i]!.get(p)!, p)));
+  // A partition the level above needs and this model lacks comes from the first child whose sub-tree has it.
+  const deepFrom = new Map(deepExposures.map((e) => [e.name, childSubtrees.findIndex((sub) => sub.has(e.name))]));
   const spineKeys = customs.map((c) => ({
     name: spineKey(c.name),
     expr: timeExpr(graph, model, c.custom.dimension, { kind: 'grain', grain: c.custom.granularity.spine.grain }),
@@ -115,13 +145,18 @@ function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType:
     const direct = t.needs
       .filter((n) => ownedAt(n, depth + 1))
       .map((n) => levelColumn(graph, child, nameAtDepth(n.item, depth + 1), elementName(n.item), n.item.time));
-    const right = planLevel(b, graph, { model: child, depth: depth + 1, via: t.entity, parent: model, direct, needs: t.needs.filter((n) => !ownedAt(n, depth + 1)) }, joinType);
-    const partitions = sharedPartitions(model, child).map((p) => ({ left: partitionColumn(p), right: partitionColumn(p) }));
+    const passedUp = deepExposures.filter((e) => deepFrom.get(e.name) === i);
+    const childExpose = [...shared[i]!.map((name) => ({ name, partner: model })), ...passedUp.filter((e) => !shared[i]!.includes(e.name))];
+    const right = planLevel(b, graph, { model: child, depth: depth + 1, via: t.entity, parent: model, direct, needs: childNeeds[i]!, expose: childExpose }, joinType);
+    const partitions = shared[i]!.map((p) => ({ left: partitionColumn(p), right: partitionColumn(p) }));
     return {
       type: joinType,
       right,
       on: [{ left: t.entity, right: t.entity }, ...partitions],
-      take: t.needs.map((n) => ({ from: nameAtDepth(n.item, depth + 1), as: nameAtDepth(n.item, depth) })),
+      take: [
+        ...t.needs.map((n) => ({ from: nameAtDepth(n.item, depth + 1), as: nameAtDepth(n.item, depth) })),
+        ...passedUp.map((e) => ({ from: partitionColumn(e.name), as: partitionColumn(e.name) })),
+      ],
       ...(child.validity ? { validity: { leftTime: SCD_TIME, start: VALID_FROM, end: VALID_TO } } : {}),
     };
   });
