@@ -8,10 +8,11 @@ import type {
   SourceColumn,
   TimeSpineNode,
 } from '../planner/plan/plan-nodes.js';
+import { BOUNDS_END, BOUNDS_START } from '../planner/plan/plan-nodes.js';
 import { renderFilter } from '../planner/filter-api.js';
 import { renderConversionJoin } from './render-conversion.js';
 import { renderCustomOffset, renderCustomPeriods } from './render-custom-offset.js';
-import { renderPeriodAgg, renderSemiAdditive, renderTimeJoin } from './render-time-join.js';
+import { renderPeriodAgg, renderSemiAdditive, renderTimeBounds, renderTimeJoin } from './render-time-join.js';
 import { aggregateSql, ident, metricExprSql, qualified, relationFragment as relationRef, sourceExprSql, type RenderContext } from './render-exprs.js';
 import { idText, sql, type SqlFragment } from './sql-fragment.js';
 
@@ -37,11 +38,28 @@ function selectColumns(select: readonly SourceColumn[], ctx: RenderContext): Sql
 }
 
 function timeSpine(n: TimeSpineNode, ctx: RenderContext): Sql {
-  const from =
-    n.spine.kind === 'table'
-      ? relationRef(n.spine.relation)
-      : sql`GENERATE_SERIES(CAST(${n.spine.start} AS TIMESTAMP), CAST(${n.spine.stop} AS TIMESTAMP), ${sql.raw(`INTERVAL '1 ${n.spine.step}'`)}) AS ${ident('series')}(${ident('ts')})`;
-  return sql`SELECT${NL}  ${selectColumns(n.select, ctx)}${NL}FROM ${from}`;
+  const { spine, bounds } = n;
+  // The bounds node has one row, or none when the data has none (then the spine is empty).
+  const bound = (expr: Sql) => (bounds ? sql`(SELECT ${expr} FROM ${ident(bounds.node)})` : expr);
+  const end = bounds?.hasEnd ? bound(ident(BOUNDS_END)) : undefined;
+  let from: Sql;
+  let time: Sql;
+  if (spine.kind === 'table') {
+    from = relationRef(spine.relation);
+    time = ident(spine.column);
+  } else {
+    const start = sql`CAST(${spine.start} AS TIMESTAMP)`;
+    const stop = sql`CAST(${spine.stop} AS TIMESTAMP)`;
+    const first = bounds ? bound(sql`GREATEST(${start}, ${ident(BOUNDS_START)})`) : start;
+    const last = end ? bound(sql`LEAST(${stop}, ${ident(BOUNDS_END)})`) : stop;
+    from = sql`GENERATE_SERIES(${first}, ${last}, ${sql.raw(`INTERVAL '1 ${spine.step}'`)}) AS ${ident('series')}(${ident('ts')})`;
+    time = ident('ts');
+  }
+  const where: Sql[] = [];
+  if (bounds && spine.kind === 'table') where.push(sql`${time} >= ${bound(ident(BOUNDS_START))}`);
+  if (end) where.push(sql`${time} < ${end}`);
+  const body = sql`SELECT${NL}  ${selectColumns(n.select, ctx)}${NL}FROM ${from}`;
+  return where.length ? sql`${body}${NL}WHERE ${sql.join(where, sql.raw(' AND '))}` : body;
 }
 
 const JOIN_KEYWORD = { left: 'LEFT OUTER JOIN', full: 'FULL OUTER JOIN', cross: 'CROSS JOIN' } as const;
@@ -134,6 +152,8 @@ export function renderNode(n: PlanNode, ctx: RenderContext): Sql {
     }
     case 'time-join':
       return renderTimeJoin(n);
+    case 'time-bounds':
+      return renderTimeBounds(n);
     case 'custom-periods':
       return renderCustomPeriods(n);
     case 'custom-offset':

@@ -1,6 +1,6 @@
 /** SQL for time joins (cumulative windows, offsets), period aggregation and semi-additive rows (spec 5.5, 5.6, 6.2). */
 import type { TimeGrain } from '../core/time.js';
-import type { GrainWindow, PeriodAggNode, SemiAdditiveNode, TimeJoinCondition, TimeJoinNode } from '../planner/plan/plan-nodes.js';
+import { BOUNDS_END, BOUNDS_START, type GrainWindow, type PeriodAggNode, type SemiAdditiveNode, type TimeBoundsNode, type TimeJoinCondition, type TimeJoinNode } from '../planner/plan/plan-nodes.js';
 import { ident, qualified } from './render-exprs.js';
 import { sql, type SqlFragment } from './sql-fragment.js';
 
@@ -46,6 +46,25 @@ function conditionSql(c: TimeJoinCondition, s: Sql, r: Sql): Sql {
     case 'offset-custom':
       return sql`${r} = ${qualified('s', c.column)}`;
   }
+}
+
+/** The data's span of spine times (one row, none without data): MIN/MAX of the row times, shifted. */
+export function renderTimeBounds(n: TimeBoundsNode): Sql {
+  const t = sql`CAST(${ident(n.column)} AS TIMESTAMP)`;
+  const start = n.startShift ? sql`MIN(${t}) + ${intervalSql(n.startShift)}` : sql`MIN(${t})`;
+  const cols = [sql`${start} AS ${ident(BOUNDS_START)}`];
+  if (n.end) {
+    let end: Sql;
+    if ('periodOf' in n.end) {
+      const g = n.end.periodOf;
+      end = sql`DATE_TRUNC(${sql.lit(g)}, MAX(${t})) + ${intervalSql({ count: 1, grain: g })}`;
+    } else {
+      end = sql`MAX(${t})`;
+      for (const w of n.end.after) end = sql`${end} + ${intervalSql(w)}`;
+    }
+    cols.push(sql`${end} AS ${ident(BOUNDS_END)}`);
+  }
+  return sql`SELECT${NL}  ${sql.join(cols, LIST)}${NL}FROM ${ident(n.input)}${NL}HAVING COUNT(${ident(n.column)}) > 0`;
 }
 
 /** Column holding the latest spine time of a spine row's group (lastPerGroup). */

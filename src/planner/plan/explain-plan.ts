@@ -61,7 +61,13 @@ function explainNode(n: PlanNode): string[] {
     case 'source':
       return [`${n.id}: source ${n.model} (${relation(n.relation)})`, ...selectLines(n.select)];
     case 'time-spine':
-      return [`${n.id}: time-spine ${spine(n.spine)}`, ...selectLines(n.select)];
+      return [`${n.id}: time-spine ${spine(n.spine)}${n.bounds ? ` within ${n.bounds.node}${n.bounds.hasEnd ? '' : ' (start only)'}` : ''}`, ...selectLines(n.select)];
+    case 'time-bounds': {
+      const w = (x: { count: number; grain: string }) => `${x.count} ${x.grain}`;
+      const start = `min(${n.column})${n.startShift ? ` + ${w(n.startShift)}` : ''}`;
+      const end = !n.end ? 'unbounded' : 'periodOf' in n.end ? `end of ${n.end.periodOf} of max(${n.column})` : `max(${n.column})${n.end.after.map((x) => ` + ${w(x)}`).join('')}`;
+      return [`${n.id}: time-bounds ${n.input} [${start}, ${end})`];
+    }
     case 'join':
       return [
         `${n.id}: join ${n.left} keep [${n.keep.join(', ')}]`,

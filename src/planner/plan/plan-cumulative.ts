@@ -6,17 +6,21 @@
  * by the window (so values at the range's start see earlier rows), the spine to the range itself.
  * Filters on aggregation-time items only constrain the output times (spine), others the input rows.
  * Without an aggregation-time item (all-time only, 3.10) the input is aggregated over all rows up
- * to the range's end.
+ * to the range's end. The spine is limited to the times the rows' window can reach (data bounds,
+ * plan-spine-bounds.ts), and the rows are reduced per time before the join (preAggregate).
  */
-import { compareGrains, type TimeGrain } from '../../core/time.js';
+import { compareGrains, finestGrain, type TimeGrain } from '../../core/time.js';
+import type { Aggregation, SimpleAggregationDef } from '../../definitions/model.js';
 import { isAggTimeItem } from '../resolve/agg-time.js';
 import type { ResolvedCumulativeMetric, ResolvedFilter, ResolvedItem } from '../resolve/resolved-query.js';
 import { formatNaiveTime, parseNaiveTime, periodStart, timeBefore } from '../resolve/time-range.js';
 import { aggregationOf, finishAggregated, keyNames } from './plan-finish.js';
 import { metricTimeItem, planInputRows, simpleModel } from './plan-input-rows.js';
 import type { MetricOutput, MetricPlanContext } from './plan-metric-context.js';
-import type { TimeJoinCondition } from './plan-nodes.js';
+import type { NodeId, TimeJoinCondition } from './plan-nodes.js';
 import { planOutputSpine } from './plan-output-spine.js';
+import { planJoinBounds } from './plan-spine-bounds.js';
+import { isGeneratedSpine } from './plan-time-spine.js';
 
 function conditionOf(metric: ResolvedCumulativeMetric): TimeJoinCondition {
   const { window, grainToDate } = metric.def;
@@ -52,6 +56,47 @@ function lastTimeSuffices(condition: TimeJoinCondition, timeKeys: readonly Resol
   return timeKeys.every((k) => k.time?.kind === 'grain' && compareGrains(k.time.grain, condition.grain) <= 0);
 }
 
+/** Aggregations whose value over a window equals the same aggregation over per-group partial results. */
+const REAGGREGATED = new Set<Aggregation>(['sum', 'min', 'max']);
+
+/**
+ * The input rows reduced per time and key before the window join, which pairs every spine time
+ * with every row in its window: sum/min/max of partial sums/minima/maxima, and distinct values
+ * for count_distinct, give the same numbers from far fewer rows. Other aggregations (average,
+ * percentile) need every row.
+ */
+function preAggregate(ctx: MetricPlanContext, agg: SimpleAggregationDef, rows: NodeId, by: readonly string[], value: string): NodeId {
+  if (agg.agg === 'count_distinct') return ctx.b.add({ kind: 'distinct', input: rows, columns: [...by, value] });
+  if (!REAGGREGATED.has(agg.agg)) return rows;
+  return ctx.b.add({ kind: 'aggregate', input: rows, groupBy: by, aggregations: [{ input: value, as: value, agg: agg.agg }], columns: [...by, value] });
+}
+
+/** True when every `inner` period lies inside one `outer` period (days in months; not weeks in months). */
+function nests(inner: TimeGrain, outer: TimeGrain): boolean {
+  if (compareGrains(inner, outer) > 0) return false;
+  if (compareGrains(inner, 'day') <= 0) return true;
+  return (inner === 'week') === (outer === 'week');
+}
+
+/**
+ * The grain at which a `period_agg: last` window can be joined per output period rather than per
+ * spine time, or undefined. The value of period P is the window at P's last spine time s; when the
+ * spine is generated (complete: s is P's last base time, or the range's end, which the rows are cut
+ * at too) and base times nest in P, `r <= s` is `trunc(r, P's grain) <= P`, and when P nests in the
+ * to-date grain, `r >= trunc(s, g)` is `r >= trunc(P, g)`. A year-to-date by day at an hourly base
+ * grain then joins 365 days to per-day partial sums instead of the last hour of each day to every row.
+ */
+function periodJoinGrain(ctx: MetricPlanContext, condition: TimeJoinCondition, timeKeys: readonly ResolvedItem[], base: ResolvedItem): TimeGrain | undefined {
+  const grains = timeKeys.map((k) => (k.time?.kind === 'grain' ? k.time.grain : undefined));
+  if (grains.some((g) => g === undefined)) return undefined;
+  const q = finestGrain(grains as TimeGrain[]);
+  const t0 = base.time?.kind === 'grain' ? base.time.grain : undefined;
+  if (!q || !t0 || !nests(t0, q)) return undefined;
+  if (condition.kind === 'grain-to-date' && !nests(q, condition.grain)) return undefined;
+  if (condition.kind !== 'grain-to-date' && condition.kind !== 'all-time') return undefined;
+  return isGeneratedSpine(ctx.graph, [...timeKeys, base], ctx.timeRange) ? q : undefined;
+}
+
 export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativeMetric, inherited: readonly ResolvedFilter[]): MetricOutput {
   const { b, timeRange } = ctx;
   const input = metric.input.metric;
@@ -75,28 +120,42 @@ export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativ
   const condition = conditionOf(metric);
   const spineFilters = filters.filter((f) => f.items.length > 0 && f.items.every(isAggTime));
   const rowFilters = filters.filter((f) => !spineFilters.includes(f));
-  const others = ctx.keys.filter((k) => !isAggTime(k)).map((k) => k.name);
+  const otherKeys = ctx.keys.filter((k) => !isAggTime(k));
+  const others = otherKeys.map((k) => k.name);
   const start = timeRange ? rowsStart(condition, timeRange.start) : undefined;
-  const rows = planInputRows(ctx, {
-    metric: input,
-    filters: rowFilters,
-    items: [...ctx.keys.filter((k) => !isAggTime(k)), base],
-    ...(timeRange ? { constraint: { item: base, ...(start !== undefined ? { start } : {}), endExclusive: timeRange.endExclusive } } : {}),
-  });
-  const spine = planOutputSpine(ctx, timeKeys, base, spineFilters);
+  const constraint = timeRange ? { constraint: { item: base, ...(start !== undefined ? { start } : {}), endExclusive: timeRange.endExclusive } } : {};
+  const lastOnly = !keys.includes(base.name) && metric.def.periodAgg === 'last' && lastTimeSuffices(condition, timeKeys);
+  const period = lastOnly && spineFilters.length === 0 ? periodJoinGrain(ctx, condition, timeKeys, base) : undefined;
+
+  if (period) {
+    // One join per output period instead of per base time (see periodJoinGrain).
+    const at: ResolvedItem = { ...metricTimeItem(period), baseGrain };
+    const rows = planInputRows(ctx, { metric: input, filters: rowFilters, items: [...otherKeys, base, at], ...constraint });
+    const perPeriod = preAggregate(ctx, agg, rows.node, [...others, at.name], rows.value);
+    const bounds = planJoinBounds(b, rows.node, base.name, condition);
+    const spine = planOutputSpine(ctx, timeKeys, base, [], { at, ...(bounds ? { bounds } : {}) });
+    const take = [...others, rows.value];
+    const joined = b.add({ kind: 'time-join', spine: spine.node, spineTime: at.name, keep: spine.keep, rows: perPeriod, rowTime: at.name, take, condition, columns: [...spine.keep, ...take] });
+    const node = b.add({ kind: 'aggregate', input: joined, groupBy: keys, aggregations: [aggregationOf(agg, rows.value, metric.name)], columns: [...keys, metric.name] }, metric.name);
+    return finishAggregated(ctx, agg, { node, column: metric.name, model, filters });
+  }
+
+  const rows = planInputRows(ctx, { metric: input, filters: rowFilters, items: [...otherKeys, base], ...constraint });
+  const bounds = planJoinBounds(b, rows.node, base.name, condition);
+  const spine = planOutputSpine(ctx, timeKeys, base, spineFilters, bounds ? { bounds } : {});
   const take = [...others, rows.value];
   const periods = spine.keep.filter((c) => c !== base.name);
-  const lastOnly = !keys.includes(base.name) && metric.def.periodAgg === 'last' && periods.length > 0 && lastTimeSuffices(condition, timeKeys);
+  const lastPerGroup = lastOnly && periods.length > 0;
   let node = b.add({
     kind: 'time-join',
     spine: spine.node,
     spineTime: base.name,
     keep: spine.keep,
-    rows: rows.node,
+    rows: preAggregate(ctx, agg, rows.node, [...others, base.name], rows.value),
     rowTime: base.name,
     take,
     condition,
-    ...(lastOnly ? { lastPerGroup: periods } : {}),
+    ...(lastPerGroup ? { lastPerGroup: periods } : {}),
     columns: [...spine.keep, ...take],
   });
   const groupBy = [...new Set([...keys, base.name])];

@@ -40,11 +40,39 @@ export type SpineSource =
   | { readonly kind: 'table'; readonly relation: Relation; readonly column: string; readonly grain: TimeGrain }
   | { readonly kind: 'series'; readonly start: string; readonly stop: string; readonly step: TimeGrain };
 
+/**
+ * Limits spine times to `[lo, hi)` read from a time-bounds node (in the same statement): the span
+ * of spine times that can meet the data. A series starts and stops there (within its own range).
+ */
+export interface SpineBounds {
+  readonly node: NodeId;
+  /** False when the bounds node has no end (all-time windows): only the start is limited. */
+  readonly hasEnd: boolean;
+}
+
 /** Reads time-spine rows (metric_time in queries without metrics); `select` exprs read the spine column. */
 export interface TimeSpineNode extends NodeBase {
   readonly kind: 'time-spine';
   readonly spine: SpineSource;
   readonly select: readonly SourceColumn[];
+  readonly bounds?: SpineBounds;
+}
+
+/** Column names of a time-bounds node. */
+export const BOUNDS_START = '__lo';
+export const BOUNDS_END = '__hi';
+
+/**
+ * One row: the earliest spine time that can match the input's rows (`MIN(column)` plus
+ * `startShift`) and the exclusive end (`MAX(column)` plus the `after` windows, or the end of the
+ * `periodOf` period holding it; none: unbounded). No row when the input has none.
+ */
+export interface TimeBoundsNode extends NodeBase {
+  readonly kind: 'time-bounds';
+  readonly input: NodeId;
+  readonly column: string;
+  readonly startShift?: GrainWindow;
+  readonly end?: { readonly after: readonly GrainWindow[] } | { readonly periodOf: TimeGrain };
 }
 
 export interface JoinClause {
@@ -279,6 +307,7 @@ export interface OrderLimitNode extends NodeBase {
 export type PlanNode =
   | SourceNode
   | TimeSpineNode
+  | TimeBoundsNode
   | JoinNode
   | FilterNode
   | TimeConstraintNode

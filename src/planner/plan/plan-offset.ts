@@ -10,6 +10,7 @@
  *   (simple inputs with offset_window only).
  * Filters on time items only constrain the output times (spine); the time range applies to the
  * output times, while the input is read from the range shifted back by the offset.
+ * The spine is limited to the input's time span shifted by the offset (plan-spine-bounds.ts).
  * Offsets by a custom granularity go to plan-custom-offset.ts.
  */
 import { MaatstafError } from '../../core/errors.js';
@@ -23,6 +24,7 @@ import type { MetricOutput, MetricPlanContext, PlanMetricFn } from './plan-metri
 import type { TimeJoinCondition } from './plan-nodes.js';
 import { planCustomOffsetInput } from './plan-custom-offset.js';
 import { planOutputSpine } from './plan-output-spine.js';
+import { planJoinBounds } from './plan-spine-bounds.js';
 
 /** Offsets in a standard grain; custom-granularity windows are planned in plan-custom-offset.ts. */
 type StandardOffset = Exclude<ResolvedOffset, { kind: 'custom-window' }>;
@@ -65,7 +67,8 @@ export function planOffsetInput(ctx: MetricPlanContext, input: ResolvedMetricInp
     const at = metricTimeItem(q);
     const range = sourceRange(ctx.timeRange, offset, q);
     const inner = planMetric({ b, graph, planMetric, keys: [...others, at], ...(range ? { timeRange: range } : {}) }, input.metric, inputFilters);
-    const spine = planOutputSpine(ctx, timeKeys, at, spineFilters);
+    const bounds = planJoinBounds(b, inner.node, at.name, condition);
+    const spine = planOutputSpine(ctx, timeKeys, at, spineFilters, bounds ? { bounds } : {});
     const keep = timeKeys.map((k) => k.name);
     const take = [...otherNames, inner.column];
     const node = b.add({ kind: 'time-join', spine: spine.node, spineTime: at.name, keep, rows: inner.node, rowTime: at.name, take, condition, columns: [...keep, ...take] }, input.column);
@@ -88,7 +91,8 @@ export function planOffsetInput(ctx: MetricPlanContext, input: ResolvedMetricInp
     items: [...others, base],
     ...(range ? { constraint: { item: base, start: range.start, endExclusive: range.endExclusive } } : {}),
   });
-  const spine = planOutputSpine(ctx, timeKeys, base, spineFilters);
+  const bounds = planJoinBounds(b, rows.node, base.name, condition);
+  const spine = planOutputSpine(ctx, timeKeys, base, spineFilters, bounds ? { bounds } : {});
   const take = [...otherNames, rows.value];
   const joined = b.add({ kind: 'time-join', spine: spine.node, spineTime: base.name, keep: spine.keep, rows: rows.node, rowTime: base.name, take, condition, columns: [...spine.keep, ...take] }, input.column);
   const keys = keyNames(ctx);

@@ -1,7 +1,8 @@
 /**
  * Time-spine rows (spec 5.3): the spine table with the coarsest base grain that is fine enough
  * (or the spine defining a requested custom granularity), or generate_series when the definitions
- * have no spine (bounded by the time range, else 2000-01-01 … 2040-12-31).
+ * have no spine (bounded by the time range, else 2000-01-01 … 2040-12-31, and by the data's span
+ * when the caller gives bounds).
  */
 import { MaatstafError } from '../../core/errors.js';
 import { DATE_PART_GRAIN, compareGrains, finestGrain, grainRank, type TimeGrain } from '../../core/time.js';
@@ -13,7 +14,7 @@ import type { ResolvedItem, ResolvedTimeRange } from '../resolve/resolved-query.
 import { DEFAULT_RANGE_END, DEFAULT_RANGE_START, formatNaiveTime, nextPeriod, parseNaiveTime } from '../resolve/time-range.js';
 import { INTERNAL } from './element-columns.js';
 import type { PlanBuilder } from './plan-builder.js';
-import type { NodeId, SourceColumn, SourceExpr, SpineSource } from './plan-nodes.js';
+import type { NodeId, SourceColumn, SourceExpr, SpineBounds, SpineSource } from './plan-nodes.js';
 
 /** Name of the generated series column. */
 const SERIES_COLUMN = 'ts';
@@ -72,8 +73,16 @@ export interface SpineRows {
   readonly baseColumn: string;
 }
 
-/** Plans spine rows exposing the time `items` (named by `item.name`) and the base-grain column. */
-export function planTimeSpine(b: PlanBuilder, graph: SemanticGraph, items: readonly ResolvedItem[], range: ResolvedTimeRange | undefined): SpineRows {
+/** True when the spine for these items is generated (no spine table fits). */
+export function isGeneratedSpine(graph: SemanticGraph, items: readonly ResolvedItem[], range: ResolvedTimeRange | undefined): boolean {
+  return !(customSpine(graph, items) ?? graph.spineFor(neededGrain(graph, items, range)));
+}
+
+/**
+ * Plans spine rows exposing the time `items` (named by `item.name`) and the base-grain column,
+ * limited to `bounds` when given (the span the data can reach, plan-spine-bounds.ts).
+ */
+export function planTimeSpine(b: PlanBuilder, graph: SemanticGraph, items: readonly ResolvedItem[], range: ResolvedTimeRange | undefined, bounds?: SpineBounds): SpineRows {
   const needed = neededGrain(graph, items, range);
   const table = customSpine(graph, items) ?? graph.spineFor(needed);
   const step: TimeGrain = grainRank(needed) < grainRank('day') ? needed : 'day';
@@ -99,7 +108,7 @@ export function planTimeSpine(b: PlanBuilder, graph: SemanticGraph, items: reado
   const baseColumn = `metric_time__${grain}`;
   const select: SourceColumn[] = items.map((i) => ({ name: i.name, expr: exprFor(i) }));
   if (!select.some((c) => c.name === baseColumn)) select.push({ name: baseColumn, expr: { kind: 'time-trunc', expr, columnType, grain } });
-  const node = b.add({ kind: 'time-spine', spine, select, columns: select.map((c) => c.name) }, 'metric_time');
+  const node = b.add({ kind: 'time-spine', spine, select, ...(bounds ? { bounds } : {}), columns: select.map((c) => c.name) }, 'metric_time');
   return { node, baseColumn };
 }
 
