@@ -43,6 +43,6 @@ export function registerQueryCommands(program: Command): void {
         const engine = await loadCliEngine(config.metricsDir, wh);
         return withInterrupt((signal) => withEngineErrors(() => engine.run(query, { signal })));
       });
-      process.stdout.write(formatResult(result, flags.format ?? 'table'));
+      process.stdout.write(formatResult(result, flags.format ?? 'table', { formulaEscape: config.csvFormulaEscape }));
     });
 }

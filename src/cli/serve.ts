@@ -61,6 +61,7 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
   }
 
   speed.attach(state);
+  state.csvFormulaEscape = config.csvFormulaEscape;
   state.queryLimits = { maxMetrics: config.maxQueryMetrics, maxGroupBy: config.maxQueryGroupBy, maxRows: config.maxQueryRows, maxExportRows: config.maxExportRows };
   // Audit log on the raw warehouse (not through the query limiter) or its own database.
   const auditSetup = config.audit

@@ -1,6 +1,7 @@
 /** Query results for the terminal: an aligned text table, CSV (RFC 4180) or JSON. */
 import type { OutputColumn } from '../core/query.js';
 import type { QueryResult } from '../engine/types.js';
+import { csvCell, type CsvCellOptions } from '../core/csv-cell.js';
 
 export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -24,23 +25,20 @@ export function formatTable(result: Pick<QueryResult, 'columns' | 'rows'>): stri
   return `${out.join('\n')}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`;
 }
 
-function csvField(v: unknown): string {
-  const s = cell(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function formatCsv(result: Pick<QueryResult, 'columns' | 'rows'>): string {
+/** CSV like the REST API's (formulas neutralised unless `formulaEscape: false`), numbers rounded as in the table. */
+export function formatCsv(result: Pick<QueryResult, 'columns' | 'rows'>, opts: CsvCellOptions = {}): string {
   const names = result.columns.map((c) => c.name);
-  const lines = [names.map(csvField).join(','), ...result.rows.map((row) => names.map((n) => csvField(row[n])).join(','))];
+  const field = (v: unknown) => csvCell(typeof v === 'number' && !Number.isInteger(v) ? Number(cell(v)) : v, opts);
+  const lines = [names.map(field).join(','), ...result.rows.map((row) => names.map((n) => field(row[n])).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }
 
-export function formatResult(result: QueryResult, format: OutputFormat): string {
+export function formatResult(result: QueryResult, format: OutputFormat, opts: CsvCellOptions = {}): string {
   switch (format) {
     case 'table':
       return formatTable(result);
     case 'csv':
-      return formatCsv(result);
+      return formatCsv(result, opts);
     case 'json':
       return `${JSON.stringify({ columns: result.columns, rows: result.rows, meta: result.meta }, null, 2)}\n`;
   }

@@ -66,6 +66,11 @@ export const ConfigSchema = z.object({
   maxQueryMetrics: intFrom(1, 50).default(20).describe('Most metrics in one query (QUERY_LIMIT_EXCEEDED).'),
   maxQueryGroupBy: intFrom(1, 20).default(10).describe('Most group-by items in one query (QUERY_LIMIT_EXCEEDED).'),
   maxQueryRows: intFrom(1, 10_000_000).default(100_000).describe('Most rows one query may return as JSON, GraphQL or buffered CSV (QUERY_LIMIT_EXCEEDED).'),
+  csvFormulaEscape: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1')
+    .describe('Neutralise CSV text cells a spreadsheet would run as a formula (=, +, -, @, tab, CR): OWASP CSV injection.'),
   maxExportRows: intFrom(0, 2_000_000_000).default(0).describe('Most rows of a streamed CSV export (QUERY_LIMIT_EXCEEDED); 0 = no limit.'),
   // Authentication (src/access/authn): API keys, OIDC bearer tokens, anonymous access.
   demo: z
@@ -146,6 +151,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   maxQueryGroupBy: 'MAATSTAF_MAX_QUERY_GROUP_BY',
   maxQueryRows: 'MAATSTAF_MAX_QUERY_ROWS',
   maxExportRows: 'MAATSTAF_MAX_EXPORT_ROWS',
+  csvFormulaEscape: 'MAATSTAF_CSV_FORMULA_ESCAPE',
   demo: 'MAATSTAF_DEMO',
   apiKeysFile: 'MAATSTAF_API_KEYS_FILE',
   apiKeys: 'MAATSTAF_API_KEYS',

@@ -28,4 +28,6 @@ export interface ServerState {
   audit?: AuditLog | undefined;
   /** Per-query limits (src/server/hardening-limits.ts); absent = only the query schema's caps. */
   queryLimits?: QueryLimits | undefined;
+  /** false: CSV text cells are written without formula neutralisation (src/core/csv-cell.ts); absent = on. */
+  csvFormulaEscape?: boolean | undefined;
 }

@@ -109,6 +109,8 @@ const notDeprecated = new WeakSet<MetricDef>();
 export interface SendRowsOptions {
   /** CSV: prefix a UTF-8 BOM. */
   readonly bom?: boolean;
+  /** CSV: neutralise formula-like text cells (default true; src/core/csv-cell.ts). */
+  readonly formulaEscape?: boolean | undefined;
   /** File name offered for CSV downloads (without extension). */
   readonly filename?: string;
 }
@@ -121,7 +123,7 @@ export function sendRows(reply: FastifyReply, request: FastifyRequest, result: Q
     return reply
       .type('text/csv; charset=utf-8; header=present')
       .header('content-disposition', `inline; filename="${name}.csv"`)
-      .send(toCsv(result.columns, result.rows, { bom: opts.bom ?? false }));
+      .send(toCsv(result.columns, result.rows, { bom: opts.bom ?? false, formulaEscape: opts.formulaEscape !== false }));
   }
   // Serialised here rather than by the response schema: results can be large and need no checking.
   // Answers from the result cache (they carry freshness) send their encoded rows on every hit as they are.

@@ -16,7 +16,7 @@ import type { MetricQueryInput } from '../../core/query.js';
 import type { Engine, QueryStream } from '../../engine/types.js';
 import { clientGoneSignal } from '../../http/client-signal.js';
 import { requestIdsOf } from '../../http/request-id.js';
-import { csvHead, csvRows } from './formats/csv.js';
+import { csvHead, csvRows, type CsvOptions } from './formats/csv.js';
 import { formatOf, sendRows, setQueryDeprecationHeaders, type SendRowsOptions } from './reply.js';
 
 /** Runs (or streams) `query` on `engine` and sends the answer in the negotiated format. */
@@ -40,7 +40,7 @@ export async function sendQuery(
   if (formatOf(request) === 'csv' && engine.stream) {
     const stream = await engine.stream(query, { signal, ...ids });
     if (stream) {
-      const body = await csvBody(request, stream, signal, opts.bom ?? false);
+      const body = await csvBody(request, stream, signal, { bom: opts.bom ?? false, formulaEscape: opts.formulaEscape !== false });
       try {
         setQueryDeprecationHeaders(reply, engine, metrics);
         const name = (opts.filename ?? 'query').replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -60,20 +60,20 @@ export async function sendQuery(
 }
 
 /** The CSV as a byte stream; resolves once the first batch is in (so its errors are still a problem+json). */
-async function csvBody(request: FastifyRequest, stream: QueryStream, signal: AbortSignal, bom: boolean): Promise<Readable> {
+async function csvBody(request: FastifyRequest, stream: QueryStream, signal: AbortSignal, csv: CsvOptions): Promise<Readable> {
   const { columns } = stream;
   const batches = stream.batches[Symbol.asyncIterator]();
   const first = await batches.next();
   async function* chunks(): AsyncGenerator<string, void, undefined> {
     try {
       // Same bytes as the buffered toCsv: head, then each batch's lines.
-      yield csvHead(columns, { bom }) + (first.done ? '' : csvRows(columns, first.value));
+      yield csvHead(columns, csv) + (first.done ? '' : csvRows(columns, first.value, csv));
       if (first.done) return;
       for (;;) {
         if (signal.aborted) return;
         const next = await batches.next();
         if (next.done) return;
-        yield csvRows(columns, next.value);
+        yield csvRows(columns, next.value, csv);
       }
     } catch (e) {
       const code = isMaatstafError(e) ? e.code : 'INTERNAL';

@@ -55,7 +55,7 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
     },
     async (request, reply) => {
       const engine = engineOf(state, request);
-      return sendQuery(reply, request, engine, request.body, { bom: request.query.bom === 'true' });
+      return sendQuery(reply, request, engine, request.body, { bom: request.query.bom === 'true', formulaEscape: state.csvFormulaEscape });
     },
   );
 
@@ -77,7 +77,7 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
     async (request, reply) => {
       const engine = engineOf(state, request);
       const query = queryFromUrl(request.query);
-      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true' });
+      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true', formulaEscape: state.csvFormulaEscape });
     },
   );
 

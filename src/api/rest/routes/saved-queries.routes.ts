@@ -73,7 +73,7 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
     async (request, reply) => {
       const engine = engineOf(state, request);
       const query = savedQueryRunRequest(engine.definitions, request.params.name, savedQueryParamsFromUrl(request.query));
-      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true', filename: request.params.name });
+      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true', formulaEscape: state.csvFormulaEscape, filename: request.params.name });
     },
   );
 
@@ -95,7 +95,7 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
     async (request, reply) => {
       const engine = engineOf(state, request);
       const query = savedQueryRunRequest(engine.definitions, request.params.name, request.body);
-      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true', filename: request.params.name });
+      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true', formulaEscape: state.csvFormulaEscape, filename: request.params.name });
     },
   );
 };
