@@ -14,7 +14,7 @@ import { csvCell } from '../../src/core/csv-cell.js';
 import { formatCsv } from '../../src/cli/table-output.js';
 import type { Engine } from '../../src/engine/types.js';
 import { buildApp } from '../../src/server/app.js';
-import type { ServerState } from '../../src/server/state.js';
+import type { ServerState } from '../../src/http/state.js';
 import { parseCsv } from '../api/helpers/csv-parse.js';
 import { engineFor } from '../api/helpers/demo-app.js';
 import { cliEnv, runCli } from '../helpers/cli.js';
