@@ -1,47 +1,28 @@
 /**
- * The audit table in SQL (PostgreSQL or PGlite): schema migration, batched inserts and filtered
- * reads. Every value is a bound parameter; the only identifier in the text is the schema name,
- * validated and quoted. There is no UPDATE or DELETE here, and the table's trigger refuses them.
+ * The audit table in SQL (PostgreSQL or PGlite): schema migration, chained batched inserts and
+ * filtered reads. Every value is a bound parameter; the only identifier in the text is the schema
+ * name, validated and quoted. There is no UPDATE or DELETE here (only the prune procedure in
+ * prune.ts removes entries), and the table's trigger refuses them.
  */
 import { Migrator } from 'kysely/migration';
 import { auditMigrations } from '../../migrations/audit/index.js';
 import { MaatstafError } from '../core/errors.js';
 import { boundEntry } from './bounded.js';
+import { entryDigest } from './chain.js';
+import { COLUMNS, rowValues, selectList, tableName, toEntry, type Row, type StampedEntry } from './rows.js';
+import type { AuditEntryKind, AuditFilter, AuditPage, PruneSummary } from './types.js';
 import { quoteIdent, type Warehouse } from '../warehouse/warehouse.js';
-import type { AuditEntry, AuditEntryInput, AuditFilter, AuditPage } from './types.js';
+
+export type { StampedEntry } from './rows.js';
 
 export const DEFAULT_AUDIT_SCHEMA = 'maatstaf_audit';
-
-/** An entry with the time it was recorded (the query's time, not the batch's). */
-export interface StampedEntry {
-  readonly at: Date;
-  readonly entry: AuditEntryInput;
-}
 
 export interface AuditStore {
   insert(rows: readonly StampedEntry[]): Promise<void>;
   list(filter: AuditFilter): Promise<AuditPage>;
 }
 
-const COLUMNS = [
-  'at',
-  'request_id',
-  'client_request_id',
-  'caller_id',
-  'caller_kind',
-  'roles',
-  'interface',
-  'metrics',
-  'sensitivity',
-  'query',
-  'row_count',
-  'cells_suppressed',
-  'outcome',
-  'error_code',
-  'duration_ms',
-] as const;
-
-function checkSchemaName(schema: string): void {
+export function checkSchemaName(schema: string): void {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new MaatstafError('INVALID_CONFIG', `audit schema '${schema}' is not a plain identifier`);
 }
 
@@ -55,6 +36,8 @@ export async function migrateAuditStore(wh: Warehouse, schema: string = DEFAULT_
     // Own bookkeeping names: the audit schema may be the warehouse's schema (tests, small setups).
     migrationTableName: 'maatstaf_audit_migration',
     migrationLockTableName: 'maatstaf_audit_migration_lock',
+    // Audit migrations are independent additions; one landing after a later-numbered one is fine.
+    allowUnorderedMigrations: true,
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {
@@ -64,90 +47,63 @@ export async function migrateAuditStore(wh: Warehouse, schema: string = DEFAULT_
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-const int = (n: number | undefined): number | null => (n === undefined || !Number.isFinite(n) ? null : Math.round(n));
+const JSON_COLUMNS = new Set<string>(['roles', 'metrics', 'query', 'summary']);
+const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = {
+  at: 'timestamptz',
+  roles: 'jsonb',
+  metrics: 'jsonb',
+  query: 'jsonb',
+  summary: 'jsonb',
+  row_count: 'integer',
+  cells_suppressed: 'integer',
+  duration_ms: 'integer',
+};
 
-function rowValues({ at, entry }: StampedEntry): unknown[] {
-  const e = boundEntry(entry);
-  return [
-    at.toISOString(),
-    e.requestId ?? null,
-    e.clientRequestId ?? null,
-    e.callerId,
-    e.callerKind,
-    JSON.stringify(e.roles),
-    e.interface,
-    JSON.stringify(e.metrics),
-    e.sensitivity,
-    JSON.stringify(e.query),
-    int(e.rowCount),
-    int(e.cellsSuppressed),
-    e.outcome,
-    e.errorCode ?? null,
-    int(e.durationMs),
-  ];
+/** An entry to append: its column values (JSON columns as text) and the digest its hash covers. */
+export interface PreparedRow {
+  readonly values: readonly unknown[];
+  readonly digest: string;
 }
 
-const CASTS: Partial<Record<(typeof COLUMNS)[number], string>> = { at: 'timestamptz', roles: 'jsonb', metrics: 'jsonb', query: 'jsonb', row_count: 'integer', cells_suppressed: 'integer', duration_ms: 'integer' };
-
-interface Row {
-  id: number;
-  at: string;
-  request_id: string | null;
-  client_request_id: string | null;
-  caller_id: string;
-  caller_kind: string;
-  roles: string[];
-  interface: AuditEntry['interface'];
-  metrics: string[];
-  sensitivity: AuditEntry['sensitivity'];
-  query: Record<string, unknown>;
-  row_count: number | null;
-  cells_suppressed: number | null;
-  outcome: AuditEntry['outcome'];
-  error_code: string | null;
-  duration_ms: number | null;
+export function prepareRow(at: Date, entry: StampedEntry['entry'], kind: AuditEntryKind = 'query', summary?: PruneSummary): PreparedRow {
+  const raw = rowValues(at, kind === 'query' ? boundEntry(entry) : entry, kind, summary);
+  const values = raw.map((v, i) => (JSON_COLUMNS.has(COLUMNS[i]!) && v !== null ? JSON.stringify(v) : v));
+  // The digest is taken from the entry as it will read back, so the check recomputes the same.
+  const row = Object.fromEntries(COLUMNS.map((c, i) => [c, values[i]])) as unknown as Row;
+  return { values, digest: entryDigest(toEntry({ ...row, id: 0, prev_hash: null, hash: null })) };
 }
 
-const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
-
-function toEntry(r: Row): AuditEntry {
-  return {
-    id: Number(r.id),
-    at: r.at,
-    requestId: r.request_id ?? undefined,
-    ...(r.client_request_id !== null ? { clientRequestId: r.client_request_id } : {}),
-    callerId: r.caller_id,
-    callerKind: r.caller_kind,
-    roles: json<string[]>(r.roles),
-    interface: r.interface,
-    metrics: json<string[]>(r.metrics),
-    sensitivity: r.sensitivity,
-    query: json<Record<string, unknown>>(r.query),
-    rowCount: r.row_count ?? undefined,
-    cellsSuppressed: r.cells_suppressed ?? undefined,
-    outcome: r.outcome,
-    errorCode: r.error_code ?? undefined,
-    durationMs: r.duration_ms ?? 0,
-  };
+/**
+ * One INSERT that appends the rows as the next links of the chain: query_log_link (see the
+ * migration) takes the chain's lock and numbers the links; ids follow the same order.
+ */
+export function appendStatement(schema: string, rows: readonly PreparedRow[]): { text: string; params: unknown[] } {
+  const table = tableName(schema);
+  const params: unknown[] = [rows.map((r) => r.digest)];
+  const tuples = rows.map((row, n) => {
+    const placeholders = row.values.map((v, i) => {
+      params.push(v);
+      const cast = CASTS[COLUMNS[i]!];
+      return `$${params.length}${cast ? `::${cast}` : ''}`;
+    });
+    return `(${n + 1}, ${placeholders.join(', ')})`;
+  });
+  const text =
+    `WITH link AS (SELECT * FROM ${quoteIdent(schema)}.query_log_link($1::text[])) ` +
+    `INSERT INTO ${table} (${COLUMNS.join(', ')}, prev_hash, hash) ` +
+    `SELECT ${COLUMNS.map((c) => `v.${c}`).join(', ')}, link.prev_hash, link.hash ` +
+    `FROM (VALUES ${tuples.join(', ')}) AS v(n, ${COLUMNS.join(', ')}) JOIN link ON link.n = v.n ORDER BY v.n`;
+  return { text, params };
 }
 
 export function createSqlAuditStore(wh: Warehouse, schema: string = DEFAULT_AUDIT_SCHEMA): AuditStore {
   checkSchemaName(schema);
-  const table = `${quoteIdent(schema)}.query_log`;
+  const table = tableName(schema);
   return {
     async insert(rows) {
       if (rows.length === 0) return;
-      const params: unknown[] = [];
-      const tuples = rows.map((row) => {
-        const values = rowValues(row);
-        const placeholders = values.map((v, i) => {
-          params.push(v);
-          const cast = CASTS[COLUMNS[i]!];
-          return `$${params.length}${cast ? `::${cast}` : ''}`;
-        });
-        return `(${placeholders.join(', ')})`;
-      });
-      await wh.query(`INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
+      const { text, params } = appendStatement(schema, rows.map((r) => prepareRow(r.at, r.entry)));
+      await wh.query(text, params);
     },
 
     async list(filter) {
@@ -165,15 +121,23 @@ export function createSqlAuditStore(wh: Warehouse, schema: string = DEFAULT_AUDI
       if (filter.interface !== undefined) add((p) => `interface = ${p}`, filter.interface);
       if (filter.before !== undefined) add((p) => `id < ${p}`, filter.before);
       params.push(filter.limit + 1);
-      const sqlText =
-        `SELECT id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, request_id, client_request_id, caller_id, caller_kind, roles, interface, ` +
-        `metrics, sensitivity, query, row_count, cells_suppressed, outcome, error_code, duration_ms FROM ${table}` +
-        (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-        ` ORDER BY id DESC LIMIT $${params.length}`;
+      const sqlText = `SELECT ${selectList()} FROM ${table}` + (where.length ? ` WHERE ${where.join(' AND ')}` : '') + ` ORDER BY id DESC LIMIT $${params.length}`;
       const { rows } = await wh.query<Row>(sqlText, params);
       const page = rows.slice(0, filter.limit).map(toEntry);
       const last = page.at(-1);
       return rows.length > filter.limit && last ? { entries: page, nextCursor: last.id } : { entries: page };
     },
   };
+}
+
+/** Every entry in id order (the chain's order), read in pages so memory stays bounded. */
+export async function* scanEntries(wh: Warehouse, schema: string, pageSize = 2000): AsyncGenerator<ReturnType<typeof toEntry>> {
+  checkSchemaName(schema);
+  let after = 0;
+  for (;;) {
+    const { rows } = await wh.query<Row>(`SELECT ${selectList()} FROM ${tableName(schema)} WHERE id > $1 ORDER BY id LIMIT $2`, [after, pageSize]);
+    for (const row of rows) yield toEntry(row);
+    if (rows.length < pageSize) return;
+    after = Number(rows.at(-1)!.id);
+  }
 }

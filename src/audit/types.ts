@@ -37,10 +37,37 @@ export interface AuditEntryInput {
   readonly durationMs: number;
 }
 
+/** `query`: a recorded query. `pruned`: the signed summary of entries removed by `maatstaf audit prune`. */
+export type AuditEntryKind = 'query' | 'pruned';
+
+/** What a `pruned` entry records about the entries it replaced (src/audit/prune.ts). */
+export interface PruneSummary {
+  /** The `--before` date asked for (ISO 8601). */
+  readonly before: string;
+  /** Time of the first and the last removed entry. */
+  readonly from: string;
+  readonly to: string;
+  /** Entries removed, and the ids of the first and last of them. */
+  readonly entries: number;
+  readonly firstId: number;
+  readonly lastId: number;
+  /** Hash of the last removed entry: the entry after it still links to this hash. */
+  readonly lastHash: string;
+  /** First 16 hex digits of sha256(key): which signing key was used. */
+  readonly keyId: string;
+  /** HMAC-SHA256 with the signing key over the canonical JSON of the fields above. */
+  readonly signature: string;
+}
+
 export interface AuditEntry extends AuditEntryInput {
   readonly id: number;
   /** ISO 8601 UTC. */
   readonly at: string;
+  readonly kind?: AuditEntryKind;
+  readonly summary?: PruneSummary;
+  /** Hash chain (src/audit/chain.ts): hash = sha256(prevHash ‖ sha256(canonical entry)). */
+  readonly hash?: string;
+  readonly prevHash?: string;
 }
 
 export interface AuditFilter {

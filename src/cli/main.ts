@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * The `maatstaf` command: serve, migrate, seed, validate, compile, query, diff, docs, keys. Configuration
+ * The `maatstaf` command: serve, migrate, seed, validate, compile, query, diff, docs, keys, audit. Configuration
  * and usage errors exit with code 2, runtime failures with 1, always as one readable line.
  */
 import { Command, CommanderError, Option } from 'commander';
 import { migrateWarehouse } from '../demo/migrate.js';
 import { seedDemo } from '../demo/seed.js';
+import { registerAuditCommand } from './audit.command.js';
 import { registerDiffCommand } from './diff.command.js';
 import { registerDocsCommand } from './docs.command.js';
 import { CliExit, reportAndExit } from './fail.js';
@@ -68,6 +69,7 @@ registerQueryCommands(program);
 registerDiffCommand(program);
 registerDocsCommand(program);
 registerKeysCommand(program);
+registerAuditCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -58,6 +58,9 @@ export const ConfigSchema = z.object({
     .refine((u) => u === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(u), { message: 'must be a postgres:// or postgresql:// URL' })
     .describe('PostgreSQL database for the audit log; default the warehouse (the embedded demo: the same PGlite).'),
   auditSchema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain identifier').default('maatstaf_audit').describe("Schema of maatstaf's audit table."),
+  auditSigningKey: optionalString
+    .refine((k) => k === undefined || Buffer.byteLength(k) >= 32, { message: 'must be at least 32 bytes (e.g. openssl rand -hex 32)' })
+    .describe('HMAC key that signs the summary `maatstaf audit prune` leaves (keep it outside the audit database).'),
   corsOrigins: optionalString.describe('Comma-separated origins allowed to call the API from a browser (CORS); none by default.'),
   rateLimitMax: intFrom(0, 1_000_000).default(300).describe('Requests per key, caller or IP per window (0 = no rate limit).'),
   rateLimitWindowMs: intFrom(1000, 86_400_000).default(60_000).describe('Rate limit window in ms.'),
@@ -142,6 +145,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   audit: 'MAATSTAF_AUDIT',
   auditDatabaseUrl: 'MAATSTAF_AUDIT_DATABASE_URL',
   auditSchema: 'MAATSTAF_AUDIT_SCHEMA',
+  auditSigningKey: 'MAATSTAF_AUDIT_SIGNING_KEY',
   corsOrigins: 'MAATSTAF_CORS_ORIGINS',
   rateLimitMax: 'MAATSTAF_RATE_LIMIT_MAX',
   rateLimitWindowMs: 'MAATSTAF_RATE_LIMIT_WINDOW_MS',
@@ -194,7 +198,7 @@ function kebab(s: string): string {
 /** Never print passwords from database URLs. */
 export function redact(key: string, value: unknown): string {
   const text = String(value);
-  if (key === 'apiKeys') return '…';
+  if (key === 'apiKeys' || key === 'auditSigningKey') return '…';
   return key === 'databaseUrl' || key === 'redisUrl' || key === 'auditDatabaseUrl' ? redactUrl(text) : text;
 }
 

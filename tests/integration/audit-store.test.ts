@@ -7,25 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditLog } from '../../src/audit/audit-log.js';
 import { createSqlAuditStore, migrateAuditStore, type AuditStore } from '../../src/audit/store.js';
 import { setupAuditLog } from '../../src/audit/setup.js';
-import type { AuditEntryInput } from '../../src/audit/types.js';
+import { auditEntry } from '../helpers/audit-entry.js';
 import { ENGINES, openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
 
-const entry = (over: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
-  requestId: 'req-1',
-  callerId: 'wijkteam-noord',
-  callerKind: 'api-key',
-  roles: ['wijkteam'],
-  interface: 'rest',
-  metrics: ['benefit_cases_started'],
-  sensitivity: 'personal',
-  query: { metrics: ['benefit_cases_started'], groupBy: [], where: [], rowFilters: ["{{ Dimension('benefit_case__district') }} = 'Noord'"] },
-  rowCount: 12,
-  cellsSuppressed: 2,
-  outcome: 'ok',
-  errorCode: undefined,
-  durationMs: 5,
-  ...over,
-});
+const entry = auditEntry;
 
 describe.each(ENGINES)('audit store on %s', (engine) => {
   let wh: TestWarehouse;
@@ -35,7 +20,7 @@ describe.each(ENGINES)('audit store on %s', (engine) => {
   beforeAll(async () => {
     wh = await openTestWarehouse(engine);
     schema = `audit_${randomBytes(4).toString('hex')}`;
-    expect(await migrateAuditStore(wh, schema)).toEqual(['0001_query_log', '0002_client_request_id']);
+    expect(await migrateAuditStore(wh, schema)).toEqual(['0001_query_log', '0002_client_request_id', '0003_hash_chain']);
     // Idempotent: a second start applies nothing.
     expect(await migrateAuditStore(wh, schema)).toEqual([]);
     store = createSqlAuditStore(wh, schema);

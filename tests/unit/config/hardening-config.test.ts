@@ -43,4 +43,11 @@ describe('audit and hardening settings', () => {
     expect(() => loadConfig({}, { MAATSTAF_AUDIT_SCHEMA: 'x; drop' })).toThrow(/MAATSTAF_AUDIT_SCHEMA/);
     expect(() => loadConfig({}, { MAATSTAF_MAX_QUERY_METRICS: '0' })).toThrow(/MAATSTAF_MAX_QUERY_METRICS/);
   });
+
+  it('reads the audit signing key, refuses a short one without printing it', () => {
+    expect(loadConfig({}, { MAATSTAF_AUDIT_SIGNING_KEY: 'k'.repeat(32) }).auditSigningKey).toBe('k'.repeat(32));
+    expect(loadConfig({}, {}).auditSigningKey).toBeUndefined();
+    expect(() => loadConfig({}, { MAATSTAF_AUDIT_SIGNING_KEY: 'tooshort-secret' })).toThrow(/MAATSTAF_AUDIT_SIGNING_KEY: must be at least 32 bytes/);
+    expect(() => loadConfig({}, { MAATSTAF_AUDIT_SIGNING_KEY: 'tooshort-secret' })).not.toThrow(/tooshort-secret/);
+  });
 });

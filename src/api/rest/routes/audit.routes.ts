@@ -1,7 +1,7 @@
 /**
  * `GET /v1/audit`: the audit trail of queries of internal and personal metrics, for callers with
  * the `auditor` role (403 otherwise). Read-only by design: there is no route that changes or removes
- * an entry, and the table refuses UPDATE/DELETE/TRUNCATE itself.
+ * an entry, and the table refuses UPDATE/DELETE/TRUNCATE itself (only `maatstaf audit prune` removes old entries).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -48,8 +48,25 @@ const AuditEntrySchema = z
     outcome: z.enum(AUDIT_OUTCOMES),
     errorCode: z.string().optional(),
     durationMs: z.number().int(),
+    kind: z.enum(['query', 'pruned']).optional().describe('`pruned`: the signed summary `maatstaf audit prune` left for the entries it removed.'),
+    summary: z
+      .object({
+        before: z.string(),
+        from: z.string(),
+        to: z.string(),
+        entries: z.number().int(),
+        firstId: z.number().int(),
+        lastId: z.number().int(),
+        lastHash: z.string(),
+        keyId: z.string(),
+        signature: z.string(),
+      })
+      .optional()
+      .describe('What a prune removed: period, number of entries, ids, the hash of the last removed entry, and its HMAC signature.'),
+    hash: z.string().optional().describe('This entry\'s link in the hash chain: sha256(prevHash ‖ sha256(canonical entry)).'),
+    prevHash: z.string().optional().describe('The hash of the entry before it (64 zeros for the first entry).'),
   })
-  .describe('One audited query.');
+  .describe('One audited query (or a prune summary).');
 
 const AuditPageSchema = z.object({
   entries: z.array(AuditEntrySchema),
@@ -67,7 +84,7 @@ export const auditRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
         tags: ['audit'],
         summary: 'Read the audit log (auditor role)',
         description:
-          'Every query of internal or personal metrics: caller, roles, time, interface, canonical query with row-level filters, rows returned, cells suppressed and outcome. Newest first, paginated with `cursor`. Entries cannot be changed or removed.',
+          'Every query of internal or personal metrics: caller, roles, time, interface, canonical query with row-level filters, rows returned, cells suppressed and outcome. Newest first, paginated with `cursor`. Entries are hash-chained and cannot be changed; only the operator\'s prune removes old ones, leaving a signed summary.',
         querystring: AuditQuery,
         response: {
           200: AuditPageSchema,
