@@ -1,7 +1,9 @@
 /**
  * Queries without metrics (spec 3.3, 8 step 5): distinct values of the group-by items, read from
  * the model that reaches them all with the fewest joins (FULL OUTER joins), with metric_time from
- * the time spine CROSS JOINed; filters and the time range apply before the DISTINCT.
+ * the time spine CROSS JOINed to that model's rows before the FULL OUTER joins (as MetricFlow does:
+ * rows only another model has get no time, and a time range drops them); filters and the time
+ * range apply before the DISTINCT.
  */
 import { MaatstafError } from '../../core/errors.js';
 import type { SemanticGraph } from '../../semantic-graph/graph.js';
@@ -46,7 +48,8 @@ export function planDimensionValues(b: PlanBuilder, graph: SemanticGraph, q: Res
   const items = uniqueItems([...keys, ...q.where.flatMap((f) => f.items)]);
   const timeItems = items.filter((i) => i.spec.kind === 'metric_time');
   const others = items.filter((i) => i.spec.kind !== 'metric_time');
-  let rows: NodeId | undefined;
+  const spine = timeItems.length || q.timeRange ? planTimeSpine(b, graph, timeItems, q.timeRange) : undefined;
+  let node: NodeId;
   if (others.length) {
     const model = chooseLeftModel(graph, others);
     if (!model) {
@@ -55,19 +58,10 @@ export function planDimensionValues(b: PlanBuilder, graph: SemanticGraph, q: Res
         path: 'groupBy',
       });
     }
-    rows = planRows(b, graph, { model, items: others, extra: [], joinType: 'full' });
-  }
-  let node: NodeId;
-  let baseColumn: string | undefined;
-  if (timeItems.length || q.timeRange) {
-    const spine = planTimeSpine(b, graph, timeItems, q.timeRange);
-    baseColumn = spine.baseColumn;
-    if (rows) {
-      const keep = b.columnsOf(rows);
-      const take = b.columnsOf(spine.node).map((c) => ({ from: c, as: c }));
-      node = b.add({ kind: 'join', left: rows, keep, joins: [{ type: 'cross', right: spine.node, on: [], take }], columns: [...keep, ...take.map((t) => t.as)] });
-    } else node = spine.node;
-  } else node = rows!;
+    // The spine is crossed with the left model's rows, before the FULL OUTER joins (MetricFlow's order).
+    node = planRows(b, graph, { model, items: others, extra: [], joinType: 'full', ...(spine ? { crossJoin: spine.node } : {}) });
+  } else node = spine!.node;
+  const baseColumn = spine?.baseColumn;
   const columns = b.columnsOf(node);
   if (q.where.length) node = b.add({ kind: 'filter', input: node, filters: q.where.map(bindFilter), columns });
   if (q.timeRange && baseColumn) {

@@ -24,6 +24,11 @@ export interface RowsRequest {
   /** More columns from the left model (e.g. the value to aggregate). */
   readonly extra: readonly SourceColumn[];
   readonly joinType: 'left' | 'full';
+  /**
+   * A node CROSS JOINed to the left model's rows before the other joins (the time spine of a
+   * dimension-only query): as in MetricFlow, rows that only a FULL OUTER join adds get no time.
+   */
+  readonly crossJoin?: NodeId;
 }
 
 /** The item's name with its first `depth` entity links removed (its name inside a joined sub-tree). */
@@ -61,6 +66,8 @@ interface Level {
   readonly scdTime?: SourceColumn;
   /** Partition columns the level above joins on; `partner` is the model on its side (for the grain). */
   readonly expose?: readonly PartitionExposure[];
+  /** See RowsRequest.crossJoin (depth 0 only). */
+  readonly crossJoin?: NodeId;
 }
 
 interface PartitionExposure {
@@ -130,7 +137,9 @@ function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType:
   }));
   const select = uniqueByName([...keep, ...joinKeys, ...childPartitions, ...spineKeys]);
   const source = b.add({ kind: 'source', model: model.name, relation: model.def.relation, select, columns: select.map((c) => c.name) }, model.name);
-  if (targets.length === 0 && customs.length === 0) return source;
+  if (targets.length === 0 && customs.length === 0 && level.crossJoin === undefined) return source;
+  const crosses: JoinClause[] =
+    level.crossJoin === undefined ? [] : [{ type: 'cross', right: level.crossJoin, on: [], take: b.columnsOf(level.crossJoin).map((c) => ({ from: c, as: c })) }];
 
   // Custom granularities: a LEFT OUTER lookup in the defining spine, whatever the join type.
   const lookups: JoinClause[] = customs.map((c) => ({
@@ -161,7 +170,7 @@ function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType:
     };
   });
   const keepNames = keep.map((c) => c.name);
-  const all = [...lookups, ...joins];
+  const all = [...crosses, ...lookups, ...joins];
   const columns = [...new Set([...keepNames, ...all.flatMap((j) => j.take.map((t) => t.as))])];
   return b.add({ kind: 'join', left: source, keep: keepNames, joins: all, columns });
 }
@@ -186,5 +195,13 @@ export function planRows(b: PlanBuilder, graph: SemanticGraph, req: RowsRequest)
   }
   const dim = req.metricTimeDimension;
   const scdTime: SourceColumn | undefined = dim ? { name: SCD_TIME, expr: elementExpr(graph, req.model, dim) } : undefined;
-  return planLevel(b, graph, { model: req.model, depth: 0, direct: [...uniqueByName(direct), ...req.extra], needs, ...(scdTime ? { scdTime } : {}) }, req.joinType);
+  const level: Level = {
+    model: req.model,
+    depth: 0,
+    direct: [...uniqueByName(direct), ...req.extra],
+    needs,
+    ...(scdTime ? { scdTime } : {}),
+    ...(req.crossJoin !== undefined ? { crossJoin: req.crossJoin } : {}),
+  };
+  return planLevel(b, graph, level, req.joinType);
 }
