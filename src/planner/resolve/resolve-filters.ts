@@ -37,12 +37,21 @@ function resolveMetricRef(ref: MetricFilterRef, path: string, scope: ItemScope, 
     issues.add({ code: 'UNKNOWN_METRIC', message: `${path}: unknown metric '${ref.name}' in Metric().`, name: ref.name, path, suggestions: suggest(name, scope.graph.metricNames) });
     return undefined;
   }
-  const outer = resolveItem({ text: ref.groupBy[0]!, path, kind: 'entity' }, scope);
-  if ('code' in outer) return void issues.add(outer);
+  const text = ref.groupBy[0]!;
   const innerScope: ItemScope = { graph: scope.graph, available: scope.graph.availableItems([name]), metrics: [name], metricTimeGrain: scope.graph.defaultMetricTimeGrain([name]) };
-  // The metric is grouped by the entity itself; the links only say how the outer rows reach it.
-  const element = outer.spec.kind === 'metric_time' ? ref.groupBy[0]! : outer.spec.element;
-  const entity = resolveItem({ text: element, path, kind: 'entity' }, innerScope);
+  // Links may say how the outer rows reach the entity (`order__customer`) or, as in MetricFlow, how
+  // the metric's own rows do (`view__listing`, `account__customer__region`): each side takes the
+  // reading it can resolve, else the entity alone.
+  const bare = text.split('__').at(-1)!;
+  const either = (s: ItemScope) => {
+    const full = resolveItem({ text, path, kind: 'entity' }, s);
+    if (!('code' in full) || bare === text) return full;
+    const alone = resolveItem({ text: bare, path, kind: 'entity' }, s);
+    return 'code' in alone ? full : alone;
+  };
+  const outer = either(scope);
+  if ('code' in outer) return void issues.add(outer);
+  const entity = either(innerScope);
   if ('code' in entity) return void issues.add(entity);
   const metric = resolveMetric(name, path);
   if (!metric) return undefined;
