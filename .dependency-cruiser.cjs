@@ -23,18 +23,20 @@ const LAYERS = [
   { folder: 'cache', may: ['core', 'definitions', 'warehouse', 'engine'], why: 'result cache, coalescing, warehouse concurrency limit' },
   { folder: 'access', may: ['core', 'config', 'definitions', 'semantic-graph', 'planner', 'engine', 'cache'], why: 'callers, grants, row rules' },
   { folder: 'limits', may: ['core', 'engine', 'access'], why: 'per-query size limits' },
-  { folder: 'audit', may: ['core', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'limits'], why: 'the audit log of queries' },
+  { folder: 'audit', may: ['core', 'definitions', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'limits'], why: 'the audit log of queries' },
+  // The one place the per-caller layers are put in order around the loaded engine.
+  { folder: 'layers', may: ['core', 'engine', 'access', 'limits', 'audit'], why: "a caller's engine: access, limits, audit in their order" },
   // The HTTP kernel: Fastify helpers every interface shares, and the server state they read.
   { folder: 'http', may: ['core', 'warehouse', 'engine', 'cache', 'access', 'limits', 'audit'], why: 'route info, hooks, problem+json, server state' },
   { folder: 'observability', may: ['core', 'cache', 'http'], why: 'Prometheus metrics and their route' },
   // The interfaces: thin adapters from a protocol to the engine.
-  { folder: 'api', may: ['core', 'definitions', 'semantic-graph', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'audit', 'http'], why: 'REST (+CSV, OpenAPI) and GraphQL' },
+  { folder: 'api', may: ['core', 'definitions', 'semantic-graph', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'audit', 'layers', 'http'], why: 'REST (+CSV, OpenAPI) and GraphQL' },
   // The composition root: builds the server from a Config.
-  { folder: 'server', may: ['core', 'config', 'definitions', 'warehouse', 'engine', 'cache', 'access', 'limits', 'audit', 'http', 'observability', 'api'], why: 'createServer(config), buildApp, hardening, reload' },
+  { folder: 'server', may: ['core', 'config', 'definitions', 'warehouse', 'engine', 'cache', 'access', 'limits', 'audit', 'layers', 'http', 'observability', 'api'], why: 'createServer(config), buildApp, hardening, reload' },
   // Entry points above the root: the embedded demo data, the CLI and the benchmarks.
   { folder: 'demo', may: ['core', 'warehouse'], why: 'the embedded demo warehouse (data only)' },
-  { folder: 'cli', may: ['core', 'config', 'definitions', 'semantic-graph', 'planner', 'compiler', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'limits', 'audit', 'http', 'observability', 'api', 'server', 'demo'], why: 'the maatstaf command' },
-  { folder: 'bench', may: ['core', 'config', 'definitions', 'semantic-graph', 'planner', 'compiler', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'limits', 'audit', 'http', 'observability', 'api', 'server', 'demo'], why: 'npm run bench' },
+  { folder: 'cli', may: ['core', 'config', 'definitions', 'semantic-graph', 'planner', 'compiler', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'limits', 'audit', 'layers', 'http', 'observability', 'api', 'server', 'demo'], why: 'the maatstaf command' },
+  { folder: 'bench', may: ['core', 'config', 'definitions', 'semantic-graph', 'planner', 'compiler', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'limits', 'audit', 'layers', 'http', 'observability', 'api', 'server', 'demo'], why: 'npm run bench' },
   // The browser app (built by Vite, served as static files): imports nothing from the server side.
   { folder: 'web', may: [], why: 'the KPI explorer in the browser' },
 ];

@@ -13,18 +13,18 @@ import { suggest } from '../core/suggest.js';
 import type { CompiledQuery, MetricQueryInput } from '../core/query.js';
 import type { Definitions, MetricDef } from '../definitions/model.js';
 import { savedQueryRequest } from '../engine/saved-queries.js';
-import type { Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
+import type { Engine, PeekOptions, QueryClassification, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 import type { GroupByItemInfo, SemanticGraph } from '../semantic-graph/index.js';
 import { authoriseQuery, maskRowFilterError, type AuthorisedQuery } from './authorise.js';
 import type { CallerAccess } from './caller-access.js';
 import { itemAllowed } from './grants.js';
 
-/** An Engine that checks access; `authorise` tells what a query would become (for the audit log). */
+/**
+ * An Engine that checks access. What it learns about a query (the row rule the caller's roles add)
+ * is passed up explicitly through `classify`, which the audit layer reads.
+ */
 export interface AccessCheckedEngine extends Engine {
   readonly access: CallerAccess;
-  /** The engine without access checks (server-side lookups such as the audit log's sensitivity). */
-  readonly unchecked: Engine;
-  authorise(query: MetricQueryInput): AuthorisedQuery;
 }
 
 function restrictedGraph(graph: SemanticGraph, access: CallerAccess): SemanticGraph {
@@ -109,11 +109,22 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
     definitions,
     graph,
     access,
-    unchecked: inner,
-    authorise,
     compile,
+    /**
+     * Classified by the UNCHECKED engine below (sensitivity is a fact of the data, not of the
+     * caller's grants), plus the row rule this caller's roles add when the query is authorised.
+     */
+    classify(query: MetricQueryInput): QueryClassification {
+      const found = inner.classify(query);
+      let rowFilter: string | undefined;
+      try {
+        rowFilter = authorise(query).rowFilter;
+      } catch {
+        rowFilter = undefined; // refused or invalid: nothing is added
+      }
+      return rowFilter === undefined ? found : { ...found, rowFilters: [...found.rowFilters, rowFilter] };
+    },
     peek(query: MetricQueryInput, options?: PeekOptions): QueryResult | undefined {
-      if (!inner.peek) return undefined;
       let a: AuthorisedQuery;
       try {
         a = authorise(query);
@@ -134,7 +145,6 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
     // Authorised and row-filtered exactly like run; errors at any batch are masked the same way.
     async stream(query: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined> {
       const a = authorise(query);
-      if (!inner.stream) return undefined;
       let stream: QueryStream | undefined;
       try {
         stream = await inner.stream(a.query, { ...options, scope: access.scope });

@@ -1,15 +1,18 @@
 /**
- * An engine that records every query of internal or personal metrics in the audit log. It wraps
- * the caller's engine OUTSIDE the authorisation check (src/access/engine-for.ts), so refusals are
- * recorded as `denied` too. Personal data fails closed: when the entry cannot be stored the rows
- * are withheld and the caller gets 503 AUDIT_UNAVAILABLE.
+ * The audit layer: records every query that reads internal or personal data in the audit log. It
+ * is the outermost engine layer (src/layers/caller-engine.ts), OUTSIDE the authorisation check, so
+ * refusals are recorded as `denied` too. A query is classified by `Engine.classify` of the layers
+ * below: the semantic models its unchecked plan reads (metric-less queries and dimension-value
+ * lists included), after names were canonicalised, plus the row rules access adds. Personal data
+ * fails closed: when the entry cannot be stored the rows are withheld and the caller gets 503
+ * AUDIT_UNAVAILABLE. Personal data never takes a shortcut past `run`: `peek` hands out cached
+ * answers of public data only and `stream` declines personal data, so the interfaces call `run`,
+ * which writes exactly one entry whether the warehouse or the result cache answers.
  */
 import type { Caller } from '../access/caller.js';
 import { isMaatstafError, MaatstafError } from '../core/errors.js';
-import type { MetricQuery, MetricQueryInput } from '../core/query.js';
-import { normaliseQuery } from '../cache/query-key.js';
-import { parseQuery } from '../engine/engine.js';
-import { metricGovernance } from '../engine/governance.js';
+import { normaliseQuery, type MetricQueryInput } from '../core/query.js';
+import type { DataSensitivity } from '../definitions/governance/data-sensitivity.js';
 import type { Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 import { createIdentityMemo } from '../core/frozen-input.js';
 import type { AuditEntryInput, AuditInterface, AuditLog, AuditOutcome } from './types.js';
@@ -21,44 +24,6 @@ export interface AuditMeta {
   readonly clientRequestId?: string;
   /** Where filters the caller's role adds to every query (row-level rules), for the record. */
   readonly rowFilters?: readonly string[];
-}
-
-type Level = 'public' | 'internal' | 'personal';
-const RANK: Record<Level, number> = { public: 0, internal: 1, personal: 2 };
-
-/** Metric names of a query as sent, even when it does not validate. */
-function metricsOf(input: MetricQueryInput, parsed: MetricQuery | undefined): string[] {
-  if (parsed) return [...parsed.metrics];
-  const raw = (input as { metrics?: unknown } | null)?.metrics;
-  return Array.isArray(raw) ? raw.filter((m): m is string => typeof m === 'string').slice(0, 100) : [];
-}
-
-/** The most sensitive level among the metrics (unknown names count as public: nothing is served from them). */
-export function sensitivityOf(engine: Engine, metrics: readonly string[]): Level {
-  let level: Level = 'public';
-  for (const name of metrics) {
-    const def = engine.graph.metric(name);
-    const s = def ? (metricGovernance(def).sensitivity ?? 'public') : 'public';
-    if (RANK[s] > RANK[level]) level = s;
-  }
-  return level;
-}
-
-/** What the access-checked view (src/access/access-view.ts) offers beyond Engine, read by duck typing. */
-interface AccessCheckedLike {
-  readonly unchecked?: Engine;
-  authorise?(query: MetricQueryInput): { readonly rowFilter?: string };
-}
-
-/** The row filter the caller's role adds to this query (undefined when none or when refused). */
-function rowFilterOf(engine: Engine, input: MetricQueryInput): string | undefined {
-  const view = engine as Engine & AccessCheckedLike;
-  if (typeof view.authorise !== 'function') return undefined;
-  try {
-    return view.authorise(input).rowFilter;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Cells the suppression step withheld (an entry of `meta.suppressed` names one row's columns), when it ran. */
@@ -73,30 +38,13 @@ function outcomeOf(err: unknown): { outcome: AuditOutcome; errorCode: string } {
 }
 
 export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Caller, meta: AuditMeta): Engine {
-  /** The query as parsed (when it parses), its metric names and its sensitivity. */
-  function classify(input: MetricQueryInput) {
-    let parsed: MetricQuery | undefined;
-    try {
-      parsed = parseQuery(input);
-    } catch {
-      parsed = undefined;
-    }
-    const metrics = metricsOf(input, parsed);
-    // The caller's view hides metrics it may not use; sensitivity is a server-side fact.
-    const level = sensitivityOf((inner as Engine & AccessCheckedLike).unchecked ?? inner, metrics);
-    return { parsed, metrics, level };
-  }
-
   /** The query's sensitivity and a builder of its audit entry (durationMs counted from here). */
   function prepare(input: MetricQueryInput, options: RunOptions | undefined) {
     const requestId = options?.requestId ?? meta.requestId;
     const clientRequestId = options?.clientRequestId ?? meta.clientRequestId;
-    const { parsed, metrics, level } = classify(input);
-    const rowFilters = [...(meta.rowFilters ?? [])];
-    if (level !== 'public') {
-      const added = rowFilterOf(inner, input);
-      if (added !== undefined && !rowFilters.includes(added)) rowFilters.push(added);
-    }
+    const found = inner.classify(input);
+    const level = found.sensitivity;
+    const rowFilters = [...new Set([...(meta.rowFilters ?? []), ...found.rowFilters])].sort();
     const started = performance.now();
     const entry = (outcome: AuditOutcome, extra: Partial<AuditEntryInput>): AuditEntryInput => ({
       requestId,
@@ -105,10 +53,10 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
       callerKind: caller.kind,
       roles: [...caller.roles],
       interface: meta.interface,
-      metrics,
-      // Only refusals are recorded for public or unknown metrics (probing); they count as internal.
+      metrics: [...found.metrics],
+      // Only refusals are recorded for public data or unknown names (probing); they count as internal.
       sensitivity: level === 'public' ? 'internal' : level,
-      query: { ...(parsed ? normaliseQuery(parsed) : { metrics }), rowFilters: rowFilters.sort() },
+      query: { ...(found.query ? normaliseQuery(found.query) : { metrics: found.metrics }), rowFilters },
       rowCount: undefined,
       cellsSuppressed: undefined,
       outcome,
@@ -158,7 +106,6 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
    * stored before any row leaves, and a stream knows its row count only at the end.
    */
   async function stream(input: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined> {
-    if (!inner.stream) return undefined;
     const { level, entry } = prepare(input, options);
     if (level === 'personal') return undefined;
     let found: QueryStream | undefined;
@@ -192,15 +139,20 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
   }
 
   // A repeated (frozen) query is classified once.
-  const levels = createIdentityMemo<Level>();
-  /** Cached answers of public metrics need no entry; anything else goes through run. */
+  const levels = createIdentityMemo<DataSensitivity>();
+  /** Cached answers of public data need no entry; anything else goes through run (which writes it). */
   function peek(input: MetricQueryInput, options?: PeekOptions): QueryResult | undefined {
-    if (!inner.peek) return undefined;
-    return levels.get(input, () => classify(input).level) === 'public' ? inner.peek(input, options) : undefined;
+    return levels.get(input, () => inner.classify(input).sensitivity) === 'public' ? inner.peek(input, options) : undefined;
   }
 
-  // Everything else (definitions, graph, compile, later additions) is the inner engine's.
-  // Own properties too, so a later spread of this engine keeps them. `stream` and `peek` are
-  // always set here: inherited from the inner engine they would skip the audit.
-  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile: inner.compile.bind(inner), run, stream, peek });
+  return {
+    definitions: inner.definitions,
+    graph: inner.graph,
+    // Compiling reads no data: nothing to record.
+    compile: (input) => inner.compile(input),
+    run,
+    stream,
+    peek,
+    classify: (input) => inner.classify(input),
+  };
 }

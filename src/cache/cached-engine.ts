@@ -60,7 +60,7 @@ function withCache(entry: CachedEntry, cache: 'hit' | 'miss' | 'stale', maxAgeMs
 
 const answered = new WeakMap<CachedEntry, Partial<Record<'hit' | 'miss' | 'stale', QueryResult>>>();
 
-/** Wraps `inner`; `compile`, `definitions` and `graph` pass through unchanged. */
+/** Wraps `inner`; `compile`, `classify`, `definitions` and `graph` pass through unchanged. */
 export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): Engine {
   const { cache } = opts;
   const scope = opts.scope ?? PUBLIC_SCOPE;
@@ -98,12 +98,13 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
     definitions: inner.definitions,
     graph: inner.graph,
     compile: (query) => inner.compile(query),
+    // What a query reads does not depend on where its answer comes from.
+    classify: (query) => inner.classify(query),
     /**
      * Exports bypass the cache: an answer the cache holds is served by `run` (undefined here), any
      * other is streamed from the warehouse and not stored (it may be far larger than the cache).
      */
     async stream(query: MetricQueryInput, streamOptions?: StreamOptions): Promise<QueryStream | undefined> {
-      if (!inner.stream) return undefined;
       if (cache.enabled && cache.get(await keyOf(query, streamOptions)).kind === 'fresh') return undefined;
       return inner.stream(query, streamOptions);
     },

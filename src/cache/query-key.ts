@@ -3,30 +3,12 @@
  * get the same rows from the same definitions for the same caller.
  */
 import { createHash } from 'node:crypto';
-import type { MetricQuery, MetricQueryInput } from '../core/query.js';
+import { normaliseQuery, type MetricQueryInput } from '../core/query.js';
 import { parseQuery } from '../engine/engine.js';
 import { createJsonMemo } from './input-memo.js';
 
 /** Access scope of callers without one (a later access-control issue fills it per caller). */
 export const PUBLIC_SCOPE = 'public';
-
-/**
- * The query with defaults filled and the `where` list sorted (filters are ANDed, so their order
- * does not change the answer). metrics, groupBy and orderBy keep their order: it shapes the output.
- */
-export function normaliseQuery(query: MetricQuery): Record<string, unknown> {
-  const where = query.where === undefined ? [] : typeof query.where === 'string' ? [query.where] : [...query.where];
-  where.sort();
-  // Fixed property order so equal queries serialise equally whatever order the caller wrote.
-  return {
-    metrics: query.metrics,
-    groupBy: query.groupBy,
-    where,
-    timeRange: query.timeRange ? { start: query.timeRange.start ?? null, end: query.timeRange.end ?? null } : null,
-    orderBy: query.orderBy,
-    limit: query.limit ?? null,
-  };
-}
 
 /**
  * sha256 (hex) of the normalised query, the definitions version and the caller's access scope.

@@ -62,6 +62,24 @@ export function canonicalQuery(query: MetricQuery): MetricQuery {
   };
 }
 
+/**
+ * The query with defaults filled and the `where` list sorted (filters are ANDed, so their order
+ * does not change the answer). metrics, groupBy and orderBy keep their order: it shapes the output.
+ */
+export function normaliseQuery(query: MetricQuery): Record<string, unknown> {
+  const where = query.where === undefined ? [] : typeof query.where === 'string' ? [query.where] : [...query.where];
+  where.sort();
+  // Fixed property order so equal queries serialise equally whatever order the caller wrote.
+  return {
+    metrics: query.metrics,
+    groupBy: query.groupBy,
+    where,
+    timeRange: query.timeRange ? { start: query.timeRange.start ?? null, end: query.timeRange.end ?? null } : null,
+    orderBy: query.orderBy,
+    limit: query.limit ?? null,
+  };
+}
+
 export type ColumnKind = 'metric' | 'dimension' | 'time' | 'entity';
 
 export interface OutputColumn {

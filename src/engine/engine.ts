@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
 import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
 import { MaatstafError } from '../core/errors.js';
 import { createIdentityMemo, freezeInput, isFrozenInput } from '../core/frozen-input.js';
-import { canonicalQuery, MetricQuerySchema, type CompiledQuery, type MetricQuery, type MetricQueryInput } from '../core/query.js';
+import { canonicalName, canonicalQuery, MetricQuerySchema, type CompiledQuery, type MetricQuery, type MetricQueryInput } from '../core/query.js';
+import { compileQuery } from '../compiler/index.js';
+import { classifyData } from '../definitions/governance/data-sensitivity.js';
 import { protectedCompiler } from '../privacy/index.js';
 import { suppressRows } from '../privacy/suppress.js';
 import type { Definitions } from '../definitions/model.js';
@@ -14,7 +16,7 @@ import type { SemanticGraph } from '../semantic-graph/index.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { formatRows } from './format-values.js';
 import { createStreamer } from './stream-query.js';
-import type { Engine, QueryResult, RunOptions } from './types.js';
+import type { Engine, QueryClassification, QueryResult, RunOptions } from './types.js';
 import { mapWarehouseError } from './warehouse-errors.js';
 
 export interface EngineDeps {
@@ -47,6 +49,20 @@ function fail(e: MaatstafError): never {
   throw e;
 }
 
+/** Metric names of a query as sent (canonicalised), even when it does not validate: what a refusal names. */
+function metricsAsSent(input: unknown): string[] {
+  const raw = (input as { metrics?: unknown } | null)?.metrics;
+  return Array.isArray(raw) ? raw.filter((m): m is string => typeof m === 'string').slice(0, 100).map(canonicalName) : [];
+}
+
+function modelsOrNone(models: () => readonly string[]): readonly string[] {
+  try {
+    return models();
+  } catch {
+    return [];
+  }
+}
+
 export function sqlHash(compiled: CompiledQuery): string {
   return createHash('sha256').update(compiled.sql).update('\u0000').update(JSON.stringify(compiled.params)).digest('hex').slice(0, 16);
 }
@@ -58,6 +74,28 @@ export function createEngine(deps: EngineDeps): Engine {
   // Small-cell suppression (src/privacy): protected metrics compile with hidden subject-count columns.
   const compileProtected = protectedCompiler(graph);
   const compile = (input: MetricQueryInput): CompiledQuery => compileProtected(parseQuery(input)).compiled;
+
+  // Classification by the semantic models the UNCHECKED plan reads (the caller's grants play no part).
+  const data = classifyData(definitions);
+  const classified = createIdentityMemo<QueryClassification>();
+  const classifyNow = (input: MetricQueryInput): QueryClassification => {
+    let query: MetricQuery;
+    try {
+      query = parseQuery(input);
+    } catch {
+      const metrics = metricsAsSent(input);
+      return { metrics, models: [], sensitivity: data.classify([], metrics), rowFilters: [] };
+    }
+    const { metrics } = query;
+    try {
+      const plan = compileProtected(query);
+      return { query, metrics, models: plan.compiled.models, sensitivity: plan.sensitivity, rowFilters: [] };
+    } catch {
+      // Refused by the privacy rules (still a read attempt of what it names) or not compilable at all.
+      const models = modelsOrNone(() => compileQuery(graph, query).models);
+      return { query, metrics, models, sensitivity: data.classify(models, metrics), rowFilters: [] };
+    }
+  };
 
   const stream = createStreamer({
     warehouse,
@@ -73,6 +111,9 @@ export function createEngine(deps: EngineDeps): Engine {
     graph,
     compile,
     stream,
+    // No result cache below the cache layer: every answer comes from `run`.
+    peek: () => undefined,
+    classify: (input) => classified.get(input, () => classifyNow(input)),
     async run(input: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
       const plan = compileProtected(parseQuery(input));
       const signal = options?.signal;

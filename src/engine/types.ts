@@ -1,4 +1,5 @@
-import type { CompiledQuery, MetricQueryInput, OutputColumn } from '../core/query.js';
+import type { CompiledQuery, MetricQuery, MetricQueryInput, OutputColumn } from '../core/query.js';
+import type { DataSensitivity } from '../definitions/governance/data-sensitivity.js';
 import type { Definitions } from '../definitions/model.js';
 import type { SemanticGraph } from '../semantic-graph/index.js';
 import type { SuppressedCells } from '../privacy/suppress.js';
@@ -71,7 +72,33 @@ export interface QueryStream {
   readonly batches: AsyncIterable<readonly Record<string, unknown>[]>;
 }
 
-/** The one engine every interface (REST, GraphQL, CLI) calls. */
+/**
+ * What the engine layers know about one query before it runs: what it reads and how sensitive that
+ * is (from the UNCHECKED plan: the semantic models in its SQL, whoever asks), and what the caller's
+ * access adds to it. Every layer answers `Engine.classify`; the audit layer records from it.
+ */
+export interface QueryClassification {
+  /** The canonical query (names lower-cased and trimmed), when the query validates. */
+  readonly query?: MetricQuery;
+  /** Canonical metric names asked for (as sent, canonicalised, when the query does not validate). */
+  readonly metrics: readonly string[];
+  /** Semantic models its SQL reads; empty when it does not compile. */
+  readonly models: readonly string[];
+  /**
+   * The most sensitive of the models read and the metrics asked for (data-sensitivity.ts). A query
+   * that does not compile is classified by the metrics it names (a metric without `sensitivity`
+   * counts as `internal`, as in the access policy).
+   */
+  readonly sensitivity: DataSensitivity;
+  /** Row rules the caller's roles add to this query (the access layer); empty when none or refused. */
+  readonly rowFilters: readonly string[];
+}
+
+/**
+ * The one engine every interface (REST, GraphQL, CLI) calls. The base engine (engine.ts) and each
+ * of its layers (src/layers/caller-engine.ts: cache, access, limits, audit) implement ALL of it
+ * explicitly, so a method forgotten in a layer is a type error, not a silent bypass.
+ */
 export interface Engine {
   readonly definitions: Definitions;
   readonly graph: SemanticGraph;
@@ -81,16 +108,16 @@ export interface Engine {
    * The same query streamed in batches, or undefined when it must be answered whole by `run`:
    * protected metrics (small-cell suppression needs every row), answers the result cache already
    * holds, audited personal data (its entry is stored before any row leaves), or a warehouse
-   * without cursors. Errors of the query itself may surface at the first batch. Optional: an
-   * engine without it is always buffered. Every wrapper must define it itself (never inherit it).
+   * without cursors. Errors of the query itself may surface at the first batch.
    */
-  stream?(query: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined>;
+  stream(query: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined>;
   /**
    * The answer `run` would give from the result cache, when it holds a fresh one: synchronous and
    * without I/O, so a cached answer costs no promise chain and no abort signal. Undefined when
    * there is none, or when `run` has work to do for this query (an audit entry, a refresh-key
-   * check, an error to report): the caller then calls `run`. Never throws. Optional; every
-   * wrapper must define it itself (never inherit it), like `stream`.
+   * check, an error to report): the caller then calls `run`. Never throws.
    */
-  peek?(query: MetricQueryInput, options?: PeekOptions): QueryResult | undefined;
+  peek(query: MetricQueryInput, options?: PeekOptions): QueryResult | undefined;
+  /** What the query reads, how sensitive that is and what access adds (QueryClassification). Never throws. */
+  classify(query: MetricQueryInput): QueryClassification;
 }

@@ -2,7 +2,7 @@ import type { AccessPolicy } from '../access/policy-schema.js';
 import type { Engine } from '../engine/types.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { AuditLog } from '../audit/types.js';
-import type { QueryLimits } from '../server/hardening-limits.js';
+import type { QueryLimits } from '../limits/limited-engine.js';
 
 /** Called after the definitions were reloaded into a new engine (e.g. to rebuild the GraphQL schema). */
 export type ReloadHook = (engine: Engine) => void | Promise<void>;
@@ -26,7 +26,7 @@ export interface ServerState {
   access?: AccessPolicy | undefined;
   /** The audit log (src/audit); absent = queries are not audited (tests, MAATSTAF_AUDIT=false). */
   audit?: AuditLog | undefined;
-  /** Per-query limits (src/server/hardening-limits.ts); absent = only the query schema's caps. */
+  /** Per-query limits (src/limits/limited-engine.ts); absent = only the query schema's caps. */
   queryLimits?: QueryLimits | undefined;
   /** false: CSV text cells are written without formula neutralisation (src/core/csv-cell.ts); absent = on. */
   csvFormulaEscape?: boolean | undefined;

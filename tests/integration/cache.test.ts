@@ -64,17 +64,17 @@ describe.each(ENGINES)('speed layer on %s', (engineName) => {
 
   it('peek: nothing before the first run, then the same answer as a hit, without a warehouse query', async () => {
     const engine = fresh().wrapEngine(raw);
-    expect(engine.peek?.(Q)).toBeUndefined();
+    expect(engine.peek(Q)).toBeUndefined();
     const first = await engine.run(Q);
-    const peeked = engine.peek!({ ...Q, where: [] });
+    const peeked = engine.peek({ ...Q, where: [] });
     expect(peeked?.meta.cache).toBe('hit');
     expect(peeked?.rows).toEqual(first.rows);
     expect(peeked?.freshness?.etag).toBe(first.freshness?.etag);
     expect(counted.state.queries).toBe(1);
     // Another scope, an invalid query and the cache turned off: no answer, and no throw.
-    expect(engine.peek!(Q, { scope: 'team-b' })).toBeUndefined();
-    expect(engine.peek!({ metrics: ['no_such_metric'] })).toBeUndefined();
-    expect(fresh({ cacheTtlMs: 0 }).wrapEngine(raw).peek!(Q)).toBeUndefined();
+    expect(engine.peek(Q, { scope: 'team-b' })).toBeUndefined();
+    expect(engine.peek({ metrics: ['no_such_metric'] })).toBeUndefined();
+    expect(fresh({ cacheTtlMs: 0 }).wrapEngine(raw).peek(Q)).toBeUndefined();
   });
 
   it('peek: no answer while a refresh key is due for a check (run checks it first)', async () => {
@@ -89,11 +89,11 @@ describe.each(ENGINES)('speed layer on %s', (engineName) => {
     });
     const engine = createCachedEngine(raw, { cache: fresh().cache, dataVersion });
     await engine.run(Q);
-    expect(engine.peek!(Q)?.meta.cache).toBe('hit');
+    expect(engine.peek(Q)?.meta.cache).toBe('hit');
     t = 5000;
-    expect(engine.peek!(Q)).toBeUndefined();
+    expect(engine.peek(Q)).toBeUndefined();
     expect((await engine.run(Q)).meta.cache).toBe('hit'); // the data did not change
-    expect(engine.peek!(Q)?.meta.cache).toBe('hit');
+    expect(engine.peek(Q)?.meta.cache).toBe('hit');
   });
 
   it('coalesces 200 concurrent identical cold queries into exactly one warehouse query', async () => {

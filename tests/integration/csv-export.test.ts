@@ -21,7 +21,7 @@ import { createSqlAuditStore, migrateAuditStore } from '../../src/audit/store.js
 import { createSpeedLayer, DEFAULT_SPEED_LAYER } from '../../src/cache/speed-layer.js';
 import type { Engine } from '../../src/engine/types.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
-import type { QueryLimits } from '../../src/server/hardening-limits.js';
+import type { QueryLimits } from '../../src/limits/limited-engine.js';
 import type { ServerState } from '../../src/http/state.js';
 import { parseCsv } from '../api/helpers/csv-parse.js';
 import { engineFor } from '../api/helpers/demo-app.js';
@@ -36,9 +36,9 @@ const BY_CODE = { metrics: ['amount_total'], groupBy: ['fact__code', 'fact__kind
 const SQL_BY_CODE = `SELECT code, kind, sum(amount) AS amount FROM export_facts WHERE code <= 'f002500' GROUP BY code, kind ORDER BY code`;
 
 /** The engine, streaming in batches of `batchSize` rows (the REST default is 1000). */
-const withBatchSize = (engine: Engine, batchSize: number): Engine => ({ ...engine, stream: (q, o) => engine.stream!(q, { ...o, batchSize }) });
+const withBatchSize = (engine: Engine, batchSize: number): Engine => ({ ...engine, stream: (q, o) => engine.stream(q, { ...o, batchSize }) });
 /** The engine without streaming: every CSV takes the buffered path. */
-const buffered = (engine: Engine): Engine => ({ ...engine, stream: undefined });
+const buffered = (engine: Engine): Engine => ({ ...engine, stream: async () => undefined });
 
 async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
   const started = Date.now();

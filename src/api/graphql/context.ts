@@ -4,7 +4,7 @@
  * metric asked for in several places is described once.
  */
 import { ANONYMOUS, type Caller } from '../../access/caller.js';
-import { engineForLoaded } from '../../access/engine-for.js';
+import { engineForLoaded } from '../../layers/caller-engine.js';
 import { MaatstafError } from '../../core/errors.js';
 import type { Engine, RunOptions } from '../../engine/types.js';
 import type { ServerState } from '../../http/state.js';
@@ -24,7 +24,7 @@ export interface GraphqlContext {
 
 /**
  * A fresh context for one request. The engine is the caller's access-checked view
- * (src/access/engine-for.ts), so every resolver (catalogue and queries) sees only what the caller may use.
+ * (src/layers/caller-engine.ts), so every resolver (catalogue and queries) sees only what the caller may use.
  */
 export function createContext(
   state: ServerState,

@@ -3,7 +3,7 @@
  * format, deprecation headers, and sending a query result as JSON or CSV.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { engineFor } from '../../access/engine-for.js';
+import { engineFor } from '../../layers/caller-engine.js';
 import type { MetricDef } from '../../definitions/model.js';
 import { deprecationNotice } from '../../engine/governance.js';
 import type { Engine, QueryResult, QueryResultFreshness } from '../../engine/types.js';
@@ -25,7 +25,7 @@ declare module 'fastify' {
 }
 
 /**
- * The loaded engine as the request's caller may use it (src/access/engine-for.ts: access checks,
+ * The loaded engine as the request's caller may use it (src/layers/caller-engine.ts: access checks,
  * row-level filters, catalogue narrowed); NOT_READY (503, Retry-After) while the definitions do not load.
  * The same engine object serves all of the caller's requests: pass `request.id` with each run
  * (RunOptions.requestId) for the audit log.

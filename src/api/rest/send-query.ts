@@ -30,14 +30,14 @@ export async function sendQuery(
   const metrics = (query as { metrics?: readonly string[] }).metrics;
   // A fresh cached answer is sent at once: no abort signal, no promise chain through the engine.
   // (A stream would not be offered for it either: cached answers are always sent whole.)
-  const cached = engine.peek?.(query);
+  const cached = engine.peek(query);
   if (cached) {
     setQueryDeprecationHeaders(reply, engine, metrics);
     return sendRows(reply, request, cached, opts);
   }
   const signal = clientGoneSignal(request, reply);
   const ids = requestIdsOf(request);
-  if (formatOf(request) === 'csv' && engine.stream) {
+  if (formatOf(request) === 'csv') {
     const stream = await engine.stream(query, { signal, ...ids });
     if (stream) {
       const body = await csvBody(request, stream, signal, { bom: opts.bom ?? false, formulaEscape: opts.formulaEscape !== false });

@@ -9,6 +9,8 @@
  * - a semantic model's sensitivity is its own `config.meta.sensitivity`, else the most sensitive of
  *   the simple metrics that aggregate it, else `public` (a model no metric reads is a dimension
  *   table such as districts; mark it yourself when it holds personal attributes);
+ * - a query is as sensitive as the most sensitive of its metrics and of the PERSONAL models it
+ *   reads (group-by and filter items included); a query without metrics, as the models it reads;
  * - a personal model's minimum group size `k` is its own `config.meta.min_group_size`, else the
  *   largest `min_group_size` of the metrics over it; its subject is the metrics' subject entity
  *   (`meta.subject`, else its primary entity, see subject.ts).
@@ -41,7 +43,10 @@ export interface ModelSensitivity {
 export interface DataClassification {
   /** Per semantic model name. */
   readonly models: ReadonlyMap<string, ModelSensitivity>;
-  /** The most sensitive level among the models a query reads and the metrics it asks for. */
+  /**
+   * A query's level: the most sensitive of the metrics it asks for and of the personal models it
+   * reads; a query without metrics takes the most sensitive of the models it reads.
+   */
   classify(models: readonly string[], metrics: readonly string[]): DataSensitivity;
 }
 
@@ -62,10 +67,16 @@ export function classifyData(defs: Definitions): DataClassification {
     models,
     classify(read, metrics) {
       let level: DataSensitivity = 'public';
-      for (const name of read) level = moreSensitive(level, models.get(name)?.sensitivity ?? 'public');
       for (const name of metrics) {
         const def = metricsByName.get(name);
         if (def) level = moreSensitive(level, metricSensitivity(def));
+      }
+      for (const name of read) {
+        const model = models.get(name)?.sensitivity ?? 'public';
+        // Rows of a personal model are personal whatever reads them. A metric's declared level
+        // covers the other models it reads (`reports_received` is public though `reports` also
+        // feeds an internal metric); without metrics, the rows are the models' own.
+        if (model === 'personal' || metrics.length === 0) level = moreSensitive(level, model);
       }
       return level;
     },

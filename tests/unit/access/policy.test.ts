@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accessViewFor } from '../../../src/access/engine-for.js';
+import { accessViewFor } from '../../../src/access/access-view-for.js';
 import { loadAccessPolicy, parseAccessPolicy } from '../../../src/access/load-policy.js';
 import { DEFAULT_PRODUCTION_POLICY, type AccessPolicy } from '../../../src/access/policy-schema.js';
 import { setupAccessPolicy } from '../../../src/access/serve-policy.js';
@@ -159,6 +159,9 @@ describe('grants and scope', () => {
         seen.push({ query, ...(options ? { options } : {}) });
         return { columns: [], rows: [], meta: { definitionsVersion: 'v', sqlHash: 'x', rowCount: 0, durationMs: 0 } } satisfies QueryResult;
       },
+      stream: async () => undefined,
+      peek: () => undefined,
+      classify: () => ({ metrics: [], models: [], sensitivity: 'public', rowFilters: [] }),
     };
     return { engine, seen };
   };

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { csvHead, csvRows, toCsv } from '../../../src/api/rest/formats/csv.js';
 import type { OutputColumn } from '../../../src/core/query.js';
 import type { Engine, QueryStream } from '../../../src/engine/types.js';
-import { createLimitedEngine } from '../../../src/server/hardening-limits.js';
+import { createLimitedEngine } from '../../../src/limits/limited-engine.js';
 
 const columns = [{ name: 'district' }, { name: 'n' }, { name: 'note' }];
 const rows = [
@@ -62,19 +62,19 @@ describe('the limited engine and Engine.stream', () => {
 
   it('ignores the JSON row limit for streams and checks the query shape first', async () => {
     const limited = createLimitedEngine(fakeEngine([batch(3), batch(3)]), limits);
-    expect(await drain(await limited.stream!({ metrics: ['a'] }))).toBe(6);
-    await expect(limited.stream!({ metrics: ['a', 'b', 'c'] })).rejects.toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', details: { name: 'metrics' } });
+    expect(await drain(await limited.stream({ metrics: ['a'] }))).toBe(6);
+    await expect(limited.stream({ metrics: ['a', 'b', 'c'] })).rejects.toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', details: { name: 'metrics' } });
   });
 
   it('fails with QUERY_LIMIT_EXCEEDED past maxExportRows and closes the source', async () => {
     const inner = fakeEngine([batch(3), batch(3), batch(3)]);
     const limited = createLimitedEngine(inner, { ...limits, maxExportRows: 5 });
-    await expect(drain(await limited.stream!({ metrics: ['a'] }))).rejects.toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED' });
+    await expect(drain(await limited.stream({ metrics: ['a'] }))).rejects.toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED' });
     expect(inner.returned).toBe(true);
   });
 
   it('answers undefined (buffered path) when the inner engine cannot stream', async () => {
-    const plain = { run: () => Promise.reject(new Error('unused')) } as unknown as Engine;
-    expect(await createLimitedEngine(plain, limits).stream!({ metrics: ['a'] })).toBeUndefined();
+    const plain = { stream: async () => undefined } as unknown as Engine;
+    expect(await createLimitedEngine(plain, limits).stream({ metrics: ['a'] })).toBeUndefined();
   });
 });

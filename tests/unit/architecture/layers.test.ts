@@ -17,13 +17,6 @@ const { LAYERS } = createRequire(import.meta.url)('../../../.dependency-cruiser.
  * only shrinks: an entry whose import is gone fails the test, so it is deleted with the fix.
  */
 const KNOWN: ReadonlyArray<{ from: string; to: string; why: string }> = [
-  // The engine layers are being rewritten as explicit layers composed in one function
-  // (engine-for.ts, the limits layer leaving src/server, the audited engine).
-  { from: 'src/access/engine-for.ts', to: 'src/audit/audited-engine.ts', why: 'the layers are composed in access' },
-  { from: 'src/access/engine-for.ts', to: 'src/audit/types.ts', why: 'the layers are composed in access' },
-  { from: 'src/access/engine-for.ts', to: 'src/server/hardening-limits.ts', why: 'the limits layer still lives in src/server' },
-  { from: 'src/access/engine-for.ts', to: 'src/server/state.ts', why: 'reads the server state (re-exported from src/http)' },
-  { from: 'src/http/state.ts', to: 'src/server/hardening-limits.ts', why: 'the limits layer still lives in src/server' },
   // Until the composition root wires the cache explicitly.
   { from: 'src/cache/speed-layer.ts', to: 'src/http/state.ts', why: 'the cache installs itself as a reload hook' },
 ];

@@ -4,17 +4,28 @@ import type { Caller } from '../../../src/access/caller.js';
 import { createAuditedEngine } from '../../../src/audit/audited-engine.js';
 import type { AuditEntryInput, AuditLog, RecordMode } from '../../../src/audit/types.js';
 import { MaatstafError } from '../../../src/core/errors.js';
+import type { DataSensitivity } from '../../../src/definitions/governance/data-sensitivity.js';
+import { parseQuery } from '../../../src/engine/engine.js';
 import type { Engine, QueryResult } from '../../../src/engine/types.js';
-import { createLimitedEngine } from '../../../src/server/hardening-limits.js';
+import { createLimitedEngine } from '../../../src/limits/limited-engine.js';
 
-const SENSITIVITY: Record<string, string> = { open: 'public', intern: 'internal', persoon: 'personal' };
+const SENSITIVITY: Record<string, DataSensitivity> = { open: 'public', intern: 'internal', persoon: 'personal' };
+const RANK: DataSensitivity[] = ['public', 'internal', 'personal'];
 
+/** An engine whose classification is the most sensitive metric named (unknown names: public), as the real one without models. */
 function fakeEngine(run: (q: { metrics?: string[] }) => Promise<QueryResult>): Engine {
   return {
     definitions: {} as Engine['definitions'],
-    graph: { metric: (n: string) => (SENSITIVITY[n] ? { name: n, meta: { sensitivity: SENSITIVITY[n] } } : undefined) } as unknown as Engine['graph'],
+    graph: {} as Engine['graph'],
     compile: () => ({}) as ReturnType<Engine['compile']>,
     run: (q) => run(q as { metrics?: string[] }),
+    stream: async () => undefined,
+    peek: () => undefined,
+    classify: (q) => {
+      const metrics = q.metrics ?? [];
+      const sensitivity = RANK[Math.max(0, ...metrics.map((m) => RANK.indexOf(SENSITIVITY[m] ?? 'public')))]!;
+      return { query: parseQuery(q), metrics, models: [], sensitivity, rowFilters: [] };
+    },
   };
 }
 

@@ -20,6 +20,15 @@ describe('classifyData', () => {
     expect(data.classify(['care_requests'], [])).toBe('personal');
     expect(data.classify(['open_counters'], ['visitors'])).toBe('public');
   });
+  it('a metric covers the non-personal models it reads; personal models always count', () => {
+    const defs = privacyDefinitions();
+    const open = defs.metrics.find((m) => m.name === 'visitors')!;
+    // Pretend open_counters were internal: a public metric over it stays public, its rows do not.
+    const internal = classifyData({ ...defs, semanticModels: defs.semanticModels.map((m) => (m.name === 'open_counters' ? { ...m, meta: { ...m.meta, sensitivity: 'internal' } } : m)) });
+    expect(internal.classify(['open_counters'], [open.name])).toBe('public');
+    expect(internal.classify(['open_counters'], [])).toBe('internal');
+    expect(data.classify(['open_counters', 'care_requests'], [open.name])).toBe('personal');
+  });
 });
 
 describe('the protected plan carries the data sensitivity', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { engineForLoaded } from '../../../src/access/engine-for.js';
+import { engineForLoaded } from '../../../src/layers/caller-engine.js';
 import { ANONYMOUS } from '../../../src/access/caller.js';
 import type { Engine, QueryResult } from '../../../src/engine/types.js';
-import type { QueryLimits } from '../../../src/server/hardening-limits.js';
+import type { QueryLimits } from '../../../src/limits/limited-engine.js';
 
 /** A loaded engine that answers every query with no rows and counts its runs. */
 function fakeEngine(): Engine & { runs: number } {

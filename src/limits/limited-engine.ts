@@ -65,7 +65,7 @@ export function createLimitedEngine(inner: Engine, limits: QueryLimits): Engine 
   };
   const stream = async (input: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined> => {
     checkQueryShape(input, limits);
-    const found = inner.stream ? await inner.stream(input, options) : undefined;
+    const found = await inner.stream(input, options);
     const max = limits.maxExportRows ?? 0;
     if (!found || max <= 0) return found;
     return { ...found, batches: capRows(found.batches, max) };
@@ -78,11 +78,19 @@ export function createLimitedEngine(inner: Engine, limits: QueryLimits): Engine 
       return undefined; // run answers QUERY_LIMIT_EXCEEDED
     }
     // Told to the cached engine, so an answer run will refuse is not counted as a hit first.
-    const result = inner.peek?.(input, options ? { ...options, maxRows: Math.min(options.maxRows ?? Infinity, limits.maxRows) } : withMaxRows);
+    const result = inner.peek(input, options ? { ...options, maxRows: Math.min(options.maxRows ?? Infinity, limits.maxRows) } : withMaxRows);
     return result && result.rows.length <= limits.maxRows ? result : undefined;
   };
-  // `stream` and `peek` are set explicitly: inherited through the prototype they would skip the limits.
-  return Object.assign(Object.create(inner) as Engine, { definitions: inner.definitions, graph: inner.graph, compile, run, stream, peek });
+  return {
+    definitions: inner.definitions,
+    graph: inner.graph,
+    compile,
+    run,
+    stream,
+    peek,
+    // Limits change whether a query may run, not what it reads.
+    classify: (input) => inner.classify(input),
+  };
 }
 
 /**

@@ -1,0 +1,77 @@
+/**
+ * The engine layers are explicit: every layer a caller's engine is built from (callerLayers, the
+ * one place their order is written) defines every Engine method as its OWN function (no prototype
+ * fallthrough), and what lower layers learn (sensitivity from the unchecked plan, the caller's row
+ * rules) reaches the top through classify.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadAccessPolicy } from '../../../src/access/load-policy.js';
+import type { Caller } from '../../../src/access/caller.js';
+import type { AuditLog } from '../../../src/audit/types.js';
+import { createCachedEngine } from '../../../src/cache/cached-engine.js';
+import { createResultCache } from '../../../src/cache/result-cache.js';
+import { loadDefinitions } from '../../../src/definitions/index.js';
+import { createEngine } from '../../../src/engine/engine.js';
+import type { Engine } from '../../../src/engine/types.js';
+import { callerLayers, ENGINE_LAYERS } from '../../../src/layers/caller-engine.js';
+import { buildSemanticGraph } from '../../../src/semantic-graph/index.js';
+import type { Warehouse } from '../../../src/warehouse/warehouse.js';
+
+const loaded = await loadDefinitions('metrics');
+const graph = buildSemanticGraph(loaded.definitions!);
+const { policy } = await loadAccessPolicy('metrics/access.yml', graph);
+// Nothing here reaches the warehouse: classify and compile are pure.
+const warehouse = { query: () => Promise.reject(new Error('no warehouse in this test')) } as unknown as Warehouse;
+const base = createEngine({ graph, warehouse });
+const cached = createCachedEngine(base, { cache: createResultCache({ ttlMs: 60_000, maxBytes: 1 << 20, staleIfErrorMs: 0 }) });
+const audit: AuditLog = { record: async () => {}, list: async () => ({ entries: [] }), flush: async () => {}, close: async () => {} };
+const settings = { access: policy!, audit, queryLimits: { maxMetrics: 5, maxGroupBy: 5, maxRows: 100 } };
+const wijkteam: Caller = { id: 'w', kind: 'api-key', roles: ['wijkteam_molenwijk'] };
+
+/** The Engine's methods, read off a real engine rather than listed by hand: a new method is covered at once. */
+const METHODS = Object.entries(base)
+  .filter(([, v]) => typeof v === 'function')
+  .map(([k]) => k)
+  .sort();
+
+describe('engine layers', () => {
+  it('the method list comes from the real engine and includes classify, peek and stream', () => {
+    expect(METHODS).toEqual(['classify', 'compile', 'peek', 'run', 'stream']);
+  });
+
+  it('callerLayers builds the layers in the written order', () => {
+    const names = callerLayers(settings, cached, wijkteam).map((l) => l.name);
+    expect(names).toEqual(['engine', 'access', 'limits', 'audit']);
+    expect(ENGINE_LAYERS.filter((n) => n !== 'cache')).toEqual(names);
+  });
+
+  const layers: [string, Engine][] = [
+    ['engine', base],
+    ['cache', cached],
+    ...callerLayers(settings, cached, wijkteam)
+      .slice(1)
+      .map((l): [string, Engine] => [l.name, l.engine]),
+  ];
+  it.each(layers)('the %s layer defines every Engine method itself, and definitions and graph', (_name, engine) => {
+    for (const m of METHODS) {
+      expect(Object.prototype.hasOwnProperty.call(engine, m), m).toBe(true);
+      expect(typeof (engine as unknown as Record<string, unknown>)[m], m).toBe('function');
+    }
+    expect(Object.getPrototypeOf(engine)).toBe(Object.prototype);
+    expect(Object.prototype.hasOwnProperty.call(engine, 'definitions')).toBe(true);
+    expect(Object.prototype.hasOwnProperty.call(engine, 'graph')).toBe(true);
+  });
+
+  it('classify at the top carries the unchecked plan’s sensitivity and the row rule of the caller', () => {
+    const top = callerLayers(settings, cached, wijkteam).at(-1)!.engine;
+    const personal = top.classify({ metrics: [' BENEFIT_Cases_Started '], groupBy: ['metric_time__year'] });
+    expect(personal).toMatchObject({ metrics: ['benefit_cases_started'], sensitivity: 'personal' });
+    expect(personal.rowFilters).toEqual(["{{ Dimension('district__district_name') }} = 'Molenwijk'"]);
+    // Without metrics: classified by the models read.
+    expect(top.classify({ groupBy: ['benefit_case__age_band'] }).sensitivity).toBe('personal');
+    expect(top.classify({ groupBy: ['district__district_name'] }).sensitivity).toBe('public');
+    // A metric this caller may not use is still classified by what it is.
+    const anonymous = callerLayers(settings, cached, { id: 'anonymous', kind: 'anonymous', roles: [] }).at(-1)!.engine;
+    expect(anonymous.classify({ metrics: ['benefit_cases_ended'] })).toMatchObject({ sensitivity: 'personal', rowFilters: [] });
+  });
+});
