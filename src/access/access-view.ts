@@ -108,6 +108,7 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
   return {
     definitions,
     graph,
+    restricted: true,
     access,
     compile,
     /**

@@ -148,6 +148,7 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
   return {
     definitions: inner.definitions,
     graph: inner.graph,
+    restricted: inner.restricted,
     // Compiling reads no data: nothing to record.
     compile: (input) => inner.compile(input),
     run,

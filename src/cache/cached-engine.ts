@@ -97,6 +97,7 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
   return {
     definitions: inner.definitions,
     graph: inner.graph,
+    restricted: inner.restricted,
     compile: (query) => inner.compile(query),
     // What a query reads does not depend on where its answer comes from.
     classify: (query) => inner.classify(query),

@@ -109,6 +109,7 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     definitions,
     graph,
+    restricted: false,
     compile,
     stream,
     // No result cache below the cache layer: every answer comes from `run`.

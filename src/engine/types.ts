@@ -102,6 +102,8 @@ export interface QueryClassification {
 export interface Engine {
   readonly definitions: Definitions;
   readonly graph: SemanticGraph;
+  /** True when `graph` and `definitions` are narrowed to one caller's grants (the access layer and those above it). */
+  readonly restricted: boolean;
   compile(query: MetricQueryInput): CompiledQuery;
   run(query: MetricQueryInput, options?: RunOptions): Promise<QueryResult>;
   /**

@@ -84,6 +84,7 @@ export function createLimitedEngine(inner: Engine, limits: QueryLimits): Engine 
   return {
     definitions: inner.definitions,
     graph: inner.graph,
+    restricted: inner.restricted,
     compile,
     run,
     stream,

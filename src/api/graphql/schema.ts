@@ -83,7 +83,7 @@ function queryFields(engine: Engine | undefined, opts: GraphqlSchemaOptions): Gr
       extensions: LIST,
       resolve: (_root, _args, ctx) => {
         const engine = ctx.engine();
-        if (!('access' in engine)) return listEntities(engine.definitions);
+        if (!engine.restricted) return listEntities(engine.definitions);
         // Under an access policy: only entities the caller may use as group-by items.
         const visible = new Set(engine.graph.groupByItemsFor([]).filter((i) => i.kind === 'entity').map((i) => i.element));
         return listEntities(engine.definitions).filter((e) => visible.has(e.name));

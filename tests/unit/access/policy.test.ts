@@ -154,6 +154,7 @@ describe('grants and scope', () => {
     const engine: Engine = {
       definitions: graph.definitions,
       graph,
+      restricted: false,
       compile: () => ({ sql: '', params: [], columns: [], models: [] }),
       run: async (query, options) => {
         seen.push({ query, ...(options ? { options } : {}) });

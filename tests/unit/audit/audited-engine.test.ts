@@ -17,6 +17,7 @@ function fakeEngine(run: (q: { metrics?: string[] }) => Promise<QueryResult>): E
   return {
     definitions: {} as Engine['definitions'],
     graph: {} as Engine['graph'],
+    restricted: false,
     compile: () => ({}) as ReturnType<Engine['compile']>,
     run: (q) => run(q as { metrics?: string[] }),
     stream: async () => undefined,

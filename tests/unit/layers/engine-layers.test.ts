@@ -52,7 +52,7 @@ describe('engine layers', () => {
       .slice(1)
       .map((l): [string, Engine] => [l.name, l.engine]),
   ];
-  it.each(layers)('the %s layer defines every Engine method itself, and definitions and graph', (_name, engine) => {
+  it.each(layers)('the %s layer defines every Engine method itself, and definitions and graph', (name, engine) => {
     for (const m of METHODS) {
       expect(Object.prototype.hasOwnProperty.call(engine, m), m).toBe(true);
       expect(typeof (engine as unknown as Record<string, unknown>)[m], m).toBe('function');
@@ -60,6 +60,7 @@ describe('engine layers', () => {
     expect(Object.getPrototypeOf(engine)).toBe(Object.prototype);
     expect(Object.prototype.hasOwnProperty.call(engine, 'definitions')).toBe(true);
     expect(Object.prototype.hasOwnProperty.call(engine, 'graph')).toBe(true);
+    expect(engine.restricted).toBe(name !== 'engine' && name !== 'cache');
   });
 
   it('classify at the top carries the unchecked plan’s sensitivity and the row rule of the caller', () => {
