@@ -81,7 +81,7 @@ describe.each(ENGINES)('CSV formula injection on %s (reproduction 9)', (engineNa
 
   it('streamed and buffered REST CSV (GET, POST, saved query) neutralise formula cells; numbers untouched', async () => {
     const streamed = await app({});
-    const buffered = await app({ engine: { ...engine, stream: undefined } });
+    const buffered = await app({ engine: { ...engine, stream: async () => undefined } });
     const want = await expected(true);
     expect(want.slice(1).map((r) => r[2])).toEqual(AMOUNTS.map(String));
     for (const a of [streamed, buffered]) {
@@ -100,7 +100,7 @@ describe.each(ENGINES)('CSV formula injection on %s (reproduction 9)', (engineNa
 
   it('MAATSTAF_CSV_FORMULA_ESCAPE=false writes the text as it is (streamed and buffered)', async () => {
     const want = await expected(false);
-    for (const a of [await app({ csvFormulaEscape: false }), await app({ csvFormulaEscape: false, engine: { ...engine, stream: undefined } })]) {
+    for (const a of [await app({ csvFormulaEscape: false }), await app({ csvFormulaEscape: false, engine: { ...engine, stream: async () => undefined } })]) {
       const res = await supertest(a.server).post('/v1/query?format=csv').send(QUERY).expect(200);
       expect(parseCsv(res.text)).toEqual(want);
     }

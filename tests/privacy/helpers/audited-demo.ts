@@ -11,7 +11,7 @@ import { createAuditLog, type QueuedAuditLog } from '../../../src/audit/audit-lo
 import { createSqlAuditStore, migrateAuditStore, type AuditStore } from '../../../src/audit/store.js';
 import { createSpeedLayer, DEFAULT_SPEED_LAYER } from '../../../src/cache/speed-layer.js';
 import { buildApp } from '../../../src/server/app.js';
-import type { ServerState } from '../../../src/server/state.js';
+import type { ServerState } from '../../../src/http/state.js';
 import { demoDefinitionsWith, engineFor, openDemoWarehouse } from '../../api/helpers/demo-app.js';
 import type { EngineName, TestWarehouse } from '../../helpers/warehouses.js';
 
