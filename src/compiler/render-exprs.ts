@@ -105,6 +105,8 @@ export function aggregateSql(a: AggregateColumn): Sql {
       return sql`AVG(${x})`;
     case 'count_distinct':
       return sql`COUNT(DISTINCT ${x})`;
+    case 'sum_distinct':
+      return sql`SUM(DISTINCT ${x})`;
     case 'percentile': {
       const fn = a.discretePercentile ? sql.raw('PERCENTILE_DISC') : sql.raw('PERCENTILE_CONT');
       return sql`${fn}(${sql.lit(a.percentile ?? 0.5)}) WITHIN GROUP (ORDER BY ${x})`;

@@ -61,8 +61,11 @@ export interface DimensionDef {
   readonly loc: SourceLocation;
 }
 
-/** Aggregations after normalisation. */
-export type Aggregation = 'sum' | 'min' | 'max' | 'average' | 'count_distinct' | 'percentile';
+/**
+ * Aggregations after normalisation. `sum_distinct` is internal: only the privacy layer's hidden
+ * cell-key metrics use it (src/privacy/cell-key.ts); definition files cannot.
+ */
+export type Aggregation = 'sum' | 'min' | 'max' | 'average' | 'count_distinct' | 'percentile' | 'sum_distinct';
 /** Aggregations as written in the YAML (kept for the catalogue). */
 export type SourceAggregation = Aggregation | 'count' | 'sum_boolean' | 'median';
 

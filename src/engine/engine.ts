@@ -10,6 +10,7 @@ import { canonicalName, canonicalQuery, MetricQuerySchema, type CompiledQuery, t
 import { compileQuery } from '../compiler/index.js';
 import { classifyData } from '../definitions/governance/data-sensitivity.js';
 import { protectedCompiler } from '../privacy/index.js';
+import { cellKeySecretFromEnv } from '../privacy/cell-key.js';
 import { suppressRows } from '../privacy/suppress.js';
 import type { Definitions } from '../definitions/model.js';
 import type { SemanticGraph } from '../semantic-graph/index.js';
@@ -24,6 +25,8 @@ export interface EngineDeps {
   readonly warehouse: Warehouse;
   /** Called with the original warehouse error and SQL when a query fails (server log only). */
   readonly onWarehouseError?: (err: unknown, compiled: CompiledQuery) => void;
+  /** Secret of the cell-key method (src/privacy/cell-key.ts); default from MAATSTAF_CELL_KEY_SECRET. */
+  readonly cellKeySecret?: string;
 }
 
 const parsedInputs = createIdentityMemo<MetricQuery>();
@@ -72,7 +75,8 @@ export function createEngine(deps: EngineDeps): Engine {
   const definitions: Definitions = graph.definitions;
 
   // Small-cell suppression (src/privacy): protected metrics compile with hidden subject-count columns.
-  const compileProtected = protectedCompiler(graph);
+  const cellKeySecret = 'cellKeySecret' in deps ? deps.cellKeySecret : cellKeySecretFromEnv(process.env);
+  const compileProtected = protectedCompiler(graph, cellKeySecret !== undefined ? { cellKeySecret } : {});
   const compile = (input: MetricQueryInput): CompiledQuery => compileProtected(parseQuery(input)).compiled;
 
   // Classification by the semantic models the UNCHECKED plan reads (the caller's grants play no part).
@@ -122,7 +126,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const started = performance.now();
       let rows: Record<string, unknown>[];
       try {
-        rows = (await warehouse.query(compiled.sql, compiled.params, signal ? { signal } : undefined)).rows;
+        rows = (await warehouse.query(compiled.sql, plan.runParams ?? compiled.params, signal ? { signal } : undefined)).rows;
       } catch (e) {
         // The client left and its query was cancelled: not a warehouse failure, nothing to log.
         if (signal?.aborted || isQueryCancelled(e)) throw isQueryCancelled(e) ? e : queryCancelledError(e);

@@ -16,12 +16,13 @@ import { MaatstafError } from '../core/errors.js';
 import type { CompiledQuery, MetricQuery } from '../core/query.js';
 import { compileQuery } from '../compiler/index.js';
 import { classifyData, type DataSensitivity } from '../definitions/governance/data-sensitivity.js';
-import { effectiveMinGroupSizes, ownRoundTo } from '../definitions/governance/subject.js';
+import { effectiveMinGroupSizes, ownRoundTo, usesCellKey } from '../definitions/governance/subject.js';
 import { parseFilter } from '../planner/filter-api.js';
 import { buildSemanticGraph, type SemanticGraph } from '../semantic-graph/index.js';
 import { dimensionOnlyThresholds, type RowThreshold } from './model-subjects.js';
 import { refuseUnprovableShapes } from './provable-shapes.js';
-import { maskedMetricName, subjectMetricName, withSubjectMetrics } from './subject-metrics.js';
+import { bindSecret, checkSecret } from './cell-key.js';
+import { cellKeyMetricName, maskedMetricName, subjectMetricName, withSubjectMetrics } from './subject-metrics.js';
 
 /** A protected metric column: its k and the hidden column with its subject count. */
 export interface ProtectedColumn {
@@ -36,6 +37,12 @@ export interface ProtectedQuery {
   readonly protectedColumns: readonly ProtectedColumn[];
   /** Metric columns whose shown values are rounded to a base (`meta.round_to`). */
   readonly rounding: readonly { readonly column: string; readonly base: number }[];
+  /** Metric columns perturbed by the cell-key method, each with its hidden cell-key column. */
+  readonly perturbed: readonly { readonly column: string; readonly cellKey: string }[];
+  /** Ratio columns recomputed from the perturbed values of their cell-key inputs (hidden columns). */
+  readonly ratios: readonly PerturbedRatio[];
+  /** The parameters to run `compiled.sql` with, when they differ from the shown ones (the cell-key secret). */
+  readonly runParams?: readonly unknown[];
   /** The group-by columns (everything but metrics): the keys complementary suppression works on. */
   readonly keyColumns: readonly string[];
   /** The query's limit, when the engine applies it after suppression (the SQL then has none). */
@@ -80,7 +87,37 @@ function refuseProtectedMetricFilters(query: MetricQuery, ks: ReadonlyMap<string
   });
 }
 
-export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
+/** A ratio of two cell-key counts, published as perturbed numerator / perturbed denominator. */
+export interface PerturbedRatio {
+  readonly column: string;
+  readonly numerator: string;
+  readonly denominator: string;
+  readonly numeratorKey: string;
+  readonly denominatorKey: string;
+}
+
+/**
+ * A ratio computed from TRUE counts would give the true numerator and denominator back (their
+ * perturbed values are only ±2 away), and with them the exact differences the cell-key method
+ * hides. A ratio of two cell-key metrics (plain inputs, no filter or offset) is therefore
+ * published as the ratio of their perturbed values.
+ */
+function perturbedRatio(graph: SemanticGraph, column: string): PerturbedRatio[] {
+  const def = graph.metric(column);
+  if (def?.type !== 'ratio') return [];
+  const plain = (i: { name: string; filters: readonly string[]; offsetWindow?: unknown; offsetToGrain?: unknown }) =>
+    i.filters.length === 0 && i.offsetWindow === undefined && i.offsetToGrain === undefined && usesCellKey(graph.metric(i.name)!);
+  if (!plain(def.numerator) || !plain(def.denominator)) return [];
+  const [numerator, denominator] = [def.numerator.name, def.denominator.name];
+  return [{ column, numerator, denominator, numeratorKey: cellKeyMetricName(numerator), denominatorKey: cellKeyMetricName(denominator) }];
+}
+
+export interface ProtectOptions {
+  /** The cell-key secret (cell-key.ts); undefined: queries of cell-key metrics are refused. */
+  readonly cellKeySecret?: string;
+}
+
+export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions = {}): ProtectedCompiler {
   const ks = effectiveMinGroupSizes(graph.definitions);
   const data = classifyData(graph.definitions);
   let subjectGraph: SemanticGraph | undefined;
@@ -96,7 +133,7 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
     const sensitivity = data.classify(base.models, metrics);
     if (metrics.length === 0) {
       const rowThresholds = dimensionOnlyThresholds(query, base.models, graph.definitions, data);
-      if (!rowThresholds) return { compiled: base, protectedColumns: [], rounding: [], keyColumns, sensitivity, rowThresholds: [] };
+      if (!rowThresholds) return { compiled: base, protectedColumns: [], rounding: [], perturbed: [], ratios: [], keyColumns, sensitivity, rowThresholds: [] };
       // The same group-by, filters and order, counted per subject in the same statement; the limit after dropping.
       const { limit, ...unlimited } = query;
       let full: CompiledQuery;
@@ -112,7 +149,7 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
         );
       }
       const compiled = { sql: full.sql, params: full.params, columns: base.columns, models: full.models };
-      return { compiled, protectedColumns: [], rounding: [], keyColumns, sensitivity, rowThresholds, ...(limit !== undefined ? { limit } : {}) };
+      return { compiled, protectedColumns: [], rounding: [], perturbed: [], ratios: [], keyColumns, sensitivity, rowThresholds, ...(limit !== undefined ? { limit } : {}) };
     }
     const rounding = metrics.flatMap((column) => {
       const def = graph.metric(column);
@@ -125,7 +162,7 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
     });
     refuseUnprovableShapes(graph, protectedColumns.map((p) => p.column), base.columns);
     const rowThresholds: RowThreshold[] = [];
-    if (protectedColumns.length === 0) return { compiled: base, protectedColumns, rounding, keyColumns, sensitivity, rowThresholds };
+    if (protectedColumns.length === 0) return { compiled: base, protectedColumns, rounding, perturbed: [], ratios: [], keyColumns, sensitivity, rowThresholds };
     // Ordered by a protected metric: sort on its sort key (withheld cells last) instead of the true value.
     const sortKeys: string[] = [];
     const orderBy = query.orderBy.map((o) => {
@@ -139,8 +176,26 @@ export function protectedCompiler(graph: SemanticGraph): ProtectedCompiler {
     // The limit is applied after suppression: complementary suppression must see every row of a line,
     // or `limit` would show a cell that the same query without limit withholds.
     const { limit, ...unlimited } = query;
-    const full = compileQuery(withSubjects(), { ...unlimited, metrics: [...metrics, ...protectedColumns.map((p) => p.subjects), ...sortKeys], orderBy });
-    const compiled = { sql: full.sql, params: full.params, columns: base.columns, models: full.models };
-    return { compiled, protectedColumns, rounding, keyColumns, sensitivity, rowThresholds, ...(limit !== undefined ? { limit } : {}) };
+    const perturbed = protectedColumns.flatMap((p) => (usesCellKey(graph.metric(p.column)!) ? [{ column: p.column, cellKey: cellKeyMetricName(p.column) }] : []));
+    const ratios = protectedColumns.flatMap((p) => perturbedRatio(graph, p.column));
+    const inputs = [...new Set(ratios.flatMap((r) => [r.numerator, r.denominator]))].filter((m) => !metrics.includes(m));
+    const keys = [...new Set([...perturbed.map((p) => p.cellKey), ...ratios.flatMap((r) => [r.numeratorKey, r.denominatorKey])])];
+    const hidden = [...protectedColumns.map((p) => p.subjects), ...inputs, ...keys, ...sortKeys];
+    const full = compileQuery(withSubjects(), { ...unlimited, metrics: [...metrics, ...hidden], orderBy });
+    // The cell-key secret becomes one more bound parameter; what /v1/compile shows has it redacted.
+    const bound = keys.length ? bindSecret(full.sql, full.params, checkSecret(options.cellKeySecret)) : undefined;
+    const compiled = { sql: bound?.sql ?? full.sql, params: bound?.shown ?? full.params, columns: base.columns, models: full.models };
+    return {
+      compiled,
+      protectedColumns,
+      rounding,
+      perturbed,
+      ratios,
+      keyColumns,
+      sensitivity,
+      rowThresholds,
+      ...(bound ? { runParams: bound.run } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    };
   };
 }

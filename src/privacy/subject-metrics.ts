@@ -26,7 +26,8 @@
  */
 import { createHash } from 'node:crypto';
 import { classifyData } from '../definitions/governance/data-sensitivity.js';
-import { effectiveMinGroupSizes, metricInputNames, subjectOf } from '../definitions/governance/subject.js';
+import { COUNTING_AGGREGATIONS, effectiveMinGroupSizes, metricInputNames, subjectOf, usesCellKey } from '../definitions/governance/subject.js';
+import { recordKeySql } from './cell-key.js';
 import type { Definitions, ElementExpr, MetricDef, MetricInputDef, SimpleMetricDef } from '../definitions/model.js';
 import { modelRowsMetrics } from './model-subjects.js';
 
@@ -65,6 +66,32 @@ function subjectCount(defs: Definitions, def: SimpleMetricDef): SimpleMetricDef 
   };
 }
 
+export const CELL_KEY_PREFIX = '__cellkey__';
+
+/** Output column name of the cell key of `metric` (cell-key.ts). */
+export function cellKeyMetricName(metric: string): string {
+  const name = `${CELL_KEY_PREFIX}${metric}`;
+  return name.length <= MAX_NAME ? name : `${CELL_KEY_PREFIX}${createHash('sha256').update(metric).digest('hex').slice(0, 24)}`;
+}
+
+/**
+ * The cell key of a counting metric: the sum of the record keys of the distinct subjects that
+ * contribute to the cell, in the same statement (same filters, group-by and time range).
+ */
+function cellKeyMetric(defs: Definitions, def: SimpleMetricDef): SimpleMetricDef {
+  const counted = subjectCount(defs, def);
+  const s = subjectOf(defs, def);
+  if ('problem' in s) throw new Error(`subject of ${def.name}: ${s.problem}`);
+  const agg = def.aggregation;
+  const value = sqlOf(agg.expr);
+  const contributes = agg.agg === 'sum' ? `${value} <> 0` : `${value} IS NOT NULL`;
+  return {
+    ...counted,
+    name: cellKeyMetricName(def.name),
+    aggregation: { ...counted.aggregation, agg: 'sum_distinct', expr: { sql: `CASE WHEN ${contributes} THEN ${recordKeySql(sqlOf(s.entity.expr))} END` } },
+  };
+}
+
 /** What every hidden subject-count companion takes from the metric it counts for. */
 function companionOf(def: MetricDef) {
   return {
@@ -94,15 +121,13 @@ function minimumOver(def: MetricDef, inputs: readonly MetricInputDef[], ownValue
 /** Name of the hidden window part of a cumulative metric's subject count. */
 const windowSubjectsName = (metric: string): string => subjectMetricName(`window__${metric}`);
 
-/** Aggregations whose values count rows or subjects. */
-const COUNTING = new Set(['count', 'sum_boolean', 'count_distinct']);
 
 /** Whether every simple metric under `def` counts (through derived and cumulative; a ratio is no count). */
 export function isCountMetric(byName: ReadonlyMap<string, MetricDef>, def: MetricDef | undefined, seen: readonly string[] = []): boolean {
   if (!def || seen.includes(def.name)) return false;
   switch (def.type) {
     case 'simple':
-      return COUNTING.has(def.aggregation.sourceAgg);
+      return COUNTING_AGGREGATIONS.has(def.aggregation.sourceAgg);
     case 'cumulative':
       return isCountMetric(byName, byName.get(def.input.name), [...seen, def.name]);
     case 'derived':
@@ -194,9 +219,10 @@ export function withSubjectMetrics(defs: Definitions): Definitions {
     for (const input of metricInputNames(def)) visit(input);
   };
   for (const name of ks.keys()) visit(name);
+  const cellKeys = defs.metrics.flatMap((m) => (m.type === 'simple' && usesCellKey(m) && ks.has(m.name) ? [cellKeyMetric(defs, m)] : []));
   const masked = [...ks].flatMap(([name, k]) => {
     const def = byName.get(name);
     return def ? [maskedMetric(def, k, false), maskedMetric(def, k, true)] : [];
   });
-  return { ...defs, metrics: [...defs.metrics, ...[...added.values()].flat(), ...masked, ...modelRowsMetrics(defs, classifyData(defs))] };
+  return { ...defs, metrics: [...defs.metrics, ...[...added.values()].flat(), ...masked, ...cellKeys, ...modelRowsMetrics(defs, classifyData(defs))] };
 }

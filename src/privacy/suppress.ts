@@ -14,12 +14,15 @@
  *    (the margins you get by dropping one group-by column). It does not see other queries with
  *    different filters (differencing two filtered queries can still reveal a small group);
  *    rounding (`round_to`) blurs such differences.
- * 3. Rounding: non-null values of metrics with `meta.round_to` are rounded to that base.
+ * 3. Perturbation and rounding of the shown values: metrics with `disclosure_control: cell_key` get
+ *    the noise of the published table for their cell key (cell-key.ts); metrics with
+ *    `meta.round_to` are rounded to that base. Both after 1–2, which decide on the true counts.
  * 4. Rows below a row threshold (a query without metrics over a personal model: a combination of
  *    fewer than k subjects) are dropped — not nulled, and not counted anywhere in the answer.
  * 5. The query's limit, when it has protected metrics, is applied here, after 1–4 saw every row.
  */
-import type { ProtectedColumn, ProtectedQuery } from './protect-query.js';
+import { perturb } from './cell-key.js';
+import type { PerturbedRatio, ProtectedColumn, ProtectedQuery } from './protect-query.js';
 
 export type SuppressionReason = 'min_group_size' | 'complementary';
 
@@ -80,6 +83,14 @@ function markColumn(formatted: readonly Record<string, unknown>[], raw: readonly
   return marks;
 }
 
+/** A shown ratio recomputed from its inputs' perturbed counts (null stays null: withheld or no data). */
+function perturbedRatio(shown: unknown, raw: Readonly<Record<string, unknown>> | undefined, r: PerturbedRatio): unknown {
+  if (typeof shown !== 'number' || !raw) return shown;
+  const numerator = perturb(Number(raw[r.numerator] ?? 0), raw[r.numeratorKey]) as number;
+  const denominator = perturb(Number(raw[r.denominator] ?? 0), raw[r.denominatorKey]) as number;
+  return denominator === 0 ? null : numerator / denominator;
+}
+
 function roundTo(v: unknown, base: number): unknown {
   return typeof v === 'number' && Number.isFinite(v) ? Math.round(v / base) * base : v;
 }
@@ -91,7 +102,7 @@ function roundTo(v: unknown, base: number): unknown {
 export function suppressRows(
   formatted: readonly Record<string, unknown>[],
   raw: readonly Record<string, unknown>[],
-  plan: Pick<ProtectedQuery, 'protectedColumns' | 'rounding' | 'keyColumns' | 'limit'> & Partial<Pick<ProtectedQuery, 'rowThresholds'>>,
+  plan: Pick<ProtectedQuery, 'protectedColumns' | 'rounding' | 'keyColumns' | 'limit'> & Partial<Pick<ProtectedQuery, 'rowThresholds' | 'perturbed' | 'ratios'>>,
 ): SuppressionResult {
   const rows = formatted.map((r) => ({ ...r }));
   const byRow = new Map<string, { row: number; columns: string[]; reason: SuppressionReason; k: number }>();
@@ -104,6 +115,8 @@ export function suppressRows(
       byRow.set(id, entry);
     }
   }
+  for (const { column, cellKey } of plan.perturbed ?? []) rows.forEach((row, i) => (row[column] = perturb(row[column], raw[i]?.[cellKey])));
+  for (const r of plan.ratios ?? []) rows.forEach((row, i) => (row[r.column] = perturbedRatio(row[r.column], raw[i], r)));
   for (const { column, base } of plan.rounding) for (const row of rows) row[column] = roundTo(row[column], base);
   const order = (r: SuppressionReason) => (r === 'min_group_size' ? 0 : 1);
   const sorted = [...byRow.values()].sort((a, b) => a.row - b.row || order(a.reason) - order(b.reason) || a.k - b.k);

@@ -5,6 +5,7 @@
  * the withheld cells' subject counts are checked against hand-written SQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishedCountSql } from '../helpers/cell-key-sql.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
 import { parseCsv } from './helpers/csv-parse.js';
 import { openDemoWarehouse, type TestApp } from './helpers/demo-app.js';
@@ -35,7 +36,8 @@ describe.each(ENGINES)('small-cell suppression over the API on %s', (engine) => 
     wh = await openDemoWarehouse(engine);
     demo = await speedApp(wh);
     hand = (
-      await wh.query<Row>(`SELECT d.district_name, b.age_band, COUNT(*)::int AS n, COUNT(DISTINCT b.client_pseudonym)::int AS s
+      // n: the count as published (cell-key perturbation, README "Privacy"); s: distinct clients.
+      await wh.query<Row>(`SELECT d.district_name, b.age_band, ${publishedCountSql('COUNT(*)', 'b.client_pseudonym')}::int AS n, COUNT(DISTINCT b.client_pseudonym)::int AS s
         FROM benefit_cases b JOIN districts d ON d.district_id = b.district_id GROUP BY 1, 2 ORDER BY 1, 2`)
     ).rows;
   });

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { useDemoEngine } from '../helpers/demo-engine.js';
+import { publishedCountSql } from '../helpers/cell-key-sql.js';
 import { ENGINES } from '../helpers/warehouses.js';
 
 describe.each(ENGINES)('demo catalog numbers on %s', (engineName) => {
@@ -83,7 +84,7 @@ describe.each(ENGINES)('demo catalog numbers on %s', (engineName) => {
       { metrics: ['reports_received', 'document_applications', 'absence_reports'], groupBy: ['metric_time__month'] },
       `with a as (select date_trunc('month', received_at at time zone $1)::date m, count(*) n from public_space_reports group by 1),
             b as (select date_trunc('month', applied_at at time zone $1)::date m, count(*) n from document_applications group by 1),
-            c as (select date_trunc('month', report_date)::date m, count(*) n from school_absence_reports group by 1)
+            c as (select date_trunc('month', report_date)::date m, ${publishedCountSql('count(*)', 'pupil_pseudonym')} n from school_absence_reports group by 1)
        select coalesce(a.m, b.m, c.m) as metric_time__month, a.n as reports_received, b.n as document_applications, c.n as absence_reports
        from a full join b on a.m = b.m full join c on coalesce(a.m, b.m) = c.m`,
       ['metric_time__month', 'reports_received', 'document_applications', 'absence_reports'],
@@ -100,7 +101,9 @@ describe.each(ENGINES)('demo catalog numbers on %s', (engineName) => {
         timeRange: { start: '2020-01-01', end: '2024-12-31' },
       },
       `select d.district_name as district__district_name,
-              sum(case when c.end_reason = 'work' then 1 else 0 end)::float8 / nullif(count(*), 0)::float8 as outflow_to_work_share
+              -- a ratio of two cell-key counts is published from the perturbed counts (README "Privacy")
+              ${publishedCountSql(`sum(case when c.end_reason = 'work' then 1 else 0 end)`, `case when c.end_reason = 'work' then c.client_pseudonym end`)}::float8
+                / nullif(${publishedCountSql('count(*)', 'c.client_pseudonym')}, 0)::float8 as outflow_to_work_share
        from benefit_cases c left join districts d on d.district_id = c.district_id
        where c.end_date between '2020-01-01' and '2024-12-31' and $1::text is not null
        group by 1`,

@@ -7,6 +7,8 @@
 export const GOVERNANCE_STATUSES = ['draft', 'certified', 'deprecated'] as const;
 export const GOVERNANCE_SENSITIVITIES = ['public', 'internal', 'personal'] as const;
 export const GOVERNANCE_DIRECTIONS = ['higher_is_better', 'lower_is_better'] as const;
+/** How shown values of a protected metric are blurred against differencing (src/privacy, README "Privacy"). */
+export const DISCLOSURE_CONTROLS = ['cell_key', 'round'] as const;
 
 /** One problem in a metric's meta. `key` undefined → about the meta as a whole (e.g. a missing owner). */
 export interface MetaProblem {
@@ -91,6 +93,13 @@ export function checkMetricMeta(meta: Readonly<Record<string, unknown>>, ctx: Me
   const base = meta.round_to;
   if (has('round_to') && !(typeof base === 'number' && Number.isInteger(base) && base > 1)) {
     error('round_to', `round_to must be an integer above 1 (e.g. 5), got ${show(base)}`);
+  }
+  const control = meta.disclosure_control;
+  if (has('disclosure_control')) {
+    if (!(DISCLOSURE_CONTROLS as readonly unknown[]).includes(control)) error('disclosure_control', `disclosure_control must be one of ${list(DISCLOSURE_CONTROLS)}, got ${show(control)}`);
+    else if (!has('min_group_size')) error('disclosure_control', 'disclosure_control needs meta.min_group_size (the smallest group that may be shown)');
+    else if (control === 'round' && !has('round_to')) error('disclosure_control', 'disclosure_control round needs meta.round_to (the rounding base, e.g. 5)');
+    else if (control === 'cell_key' && has('round_to')) error('round_to', 'round_to cannot be combined with disclosure_control cell_key (choose one)');
   }
   if (has('subject') && !isText(meta.subject)) error('subject', `subject must name an entity, got ${show(meta.subject)}`);
   if (meta.sensitivity === 'personal' && !has('min_group_size')) {

@@ -26,6 +26,12 @@ export function ownRoundTo(def: MetricDef): number | undefined {
   return typeof base === 'number' && Number.isInteger(base) && base > 1 ? base : undefined;
 }
 
+/** `meta.disclosure_control: cell_key` (validated at load: counting simple metrics only). */
+export const usesCellKey = (def: MetricDef): boolean => def.meta.disclosure_control === 'cell_key';
+
+/** Aggregations (as written) whose values count rows or subjects: the only ones cell-key perturbation applies to. */
+export const COUNTING_AGGREGATIONS: ReadonlySet<string> = new Set(['count', 'sum_boolean', 'count_distinct']);
+
 /** Metric names a metric reads directly (inputs of ratio, derived, cumulative, conversion). */
 export function metricInputNames(def: MetricDef): string[] {
   switch (def.type) {
@@ -113,6 +119,9 @@ export function checkSubjects(defs: Definitions): SubjectProblem[] {
     if (def.type === 'conversion') {
       out.push({ loc: protectedBy.loc, sub: 'config.meta.min_group_size', message: `min_group_size is not supported on conversion metrics (metric '${def.name}')` });
       return;
+    }
+    if (usesCellKey(def) && !(def.type === 'simple' && COUNTING_AGGREGATIONS.has(def.aggregation.sourceAgg))) {
+      out.push({ loc: def.loc, sub: 'config.meta.disclosure_control', message: `disclosure_control cell_key perturbs counts: metric '${def.name}' must be a simple metric with agg count, sum_boolean or count_distinct (use round for others)` });
     }
     if (def.type === 'simple') {
       const s = subjectOf(defs, def);

@@ -62,6 +62,7 @@ function rewrite(src: AggregationSource): Rewritten {
     case 'max':
     case 'average':
     case 'count_distinct':
+    case 'sum_distinct': // internal (privacy cell keys); never from a definition file
       return { agg: src.agg, expr: src.expr, useDiscretePercentile: false };
   }
 }
