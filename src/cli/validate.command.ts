@@ -13,7 +13,7 @@ interface ValidateFlags extends CommonFlags {
 export function registerValidateCommand(program: Command): void {
   withWarehouseFlags(program.command('validate').description('check the definitions, and check them against the warehouse'))
     .addOption(new Option('--json', 'machine-readable report {ok, errors, warnings, checks}'))
-    .addOption(new Option('--data', 'also run the data tests declared in config.meta.data_tests (reads data)'))
+    .addOption(new Option('--data', 'also check the data: tests declared in config.meta.data_tests, primary/unique keys unique, SCD validity ranges not overlapping'))
     .action(async (flags: ValidateFlags) => {
       const config = configFrom(flags);
       const report = withFolder(

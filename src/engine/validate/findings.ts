@@ -13,7 +13,9 @@ export type FindingCode =
   | 'METRIC_COMPILE'
   | 'METRIC_EXPLAIN'
   | 'DATA_TEST_FAILED'
-  | 'DATA_TEST_INVALID';
+  | 'DATA_TEST_INVALID'
+  | 'KEY_NOT_UNIQUE'
+  | 'VALIDITY_OVERLAP';
 
 export interface Finding {
   readonly file: string;

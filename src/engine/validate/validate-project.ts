@@ -1,7 +1,8 @@
 /**
  * `maatstaf validate` as a function: the loader's schema and semantic checks, then the
  * definitions against the warehouse (relations, expressions, aggregation types, every metric
- * compiles and passes EXPLAIN), and optionally the declared data tests.
+ * compiles and passes EXPLAIN), and optionally the data: declared data tests, unique keys and
+ * non-overlapping SCD validity ranges.
  */
 import { loadDefinitions } from '../../definitions/index.js';
 import { buildSemanticGraph } from '../../semantic-graph/index.js';
@@ -10,11 +11,12 @@ import { createEngine } from '../engine.js';
 import { introspectTimeTypes } from '../introspect-time-types.js';
 import { validateAggregations, validateRelations } from '../validate-warehouse.js';
 import { runDataTests } from './data-tests.js';
+import { runKeyChecks } from './key-checks.js';
 import { buildReport, findingOfIssue, statusOf, type PhaseResult, type ValidationReport } from './findings.js';
 import { validateMetrics } from './validate-metrics.js';
 
 export interface ValidateOptions {
-  /** Also run the data tests declared in `config.meta.data_tests` (reads data). */
+  /** Also check the data (reads it): the tests declared in `config.meta.data_tests`, key uniqueness, SCD ranges. */
   readonly data?: boolean;
 }
 
@@ -36,6 +38,6 @@ export async function validateProject(metricsDir: string, wh: Warehouse, opts: V
   const types = await introspectTimeTypes(defs, wh);
   const engine = createEngine({ graph: buildSemanticGraph(defs, { timeColumnTypes: types.lookup }), warehouse: wh });
   phases.push(await validateMetrics(engine, wh));
-  if (opts.data) phases.push(await runDataTests(defs.semanticModels, wh, readable));
+  if (opts.data) phases.push(await runDataTests(defs.semanticModels, wh, readable), await runKeyChecks(defs.semanticModels, wh, readable));
   return buildReport(phases);
 }
