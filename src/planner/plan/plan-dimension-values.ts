@@ -10,8 +10,8 @@ import type { SemanticGraph } from '../../semantic-graph/graph.js';
 import { specKey } from '../../semantic-graph/item-spec.js';
 import type { ModelNode } from '../../semantic-graph/model-node.js';
 import type { ResolvedItem, ResolvedQuery } from '../resolve/resolved-query.js';
-import type { PlanBuilder } from './plan-builder.js';
-import { bindFilter, uniqueItems } from './plan-metric-context.js';
+import { joinMetricRefs } from './plan-input-rows.js';
+import { bindFilter, uniqueItems, type MetricPlanContext } from './plan-metric-context.js';
 import type { NodeId } from './plan-nodes.js';
 import { planRows } from './plan-rows.js';
 import { planTimeSpine } from './plan-time-spine.js';
@@ -43,7 +43,8 @@ export function chooseLeftModel(graph: SemanticGraph, items: readonly ResolvedIt
 }
 
 /** Plans a dimension-values query; returns the node whose columns include every group-by item. */
-export function planDimensionValues(b: PlanBuilder, graph: SemanticGraph, q: ResolvedQuery): NodeId {
+export function planDimensionValues(ctx: MetricPlanContext, q: ResolvedQuery): NodeId {
+  const { b, graph } = ctx;
   const keys = q.groupBy.map((g) => g.item);
   const items = uniqueItems([...keys, ...q.where.flatMap((f) => f.items)]);
   const timeItems = items.filter((i) => i.spec.kind === 'metric_time');
@@ -62,6 +63,8 @@ export function planDimensionValues(b: PlanBuilder, graph: SemanticGraph, q: Res
     node = planRows(b, graph, { model, items: others, extra: [], joinType: 'full', ...(spine ? { crossJoin: spine.node } : {}) });
   } else node = spine!.node;
   const baseColumn = spine?.baseColumn;
+  // Metric() filters: the metric per entity, LEFT OUTER JOINed to the values (as for metric rows).
+  node = joinMetricRefs(ctx, node, b.columnsOf(node), q.where) ?? node;
   const columns = b.columnsOf(node);
   if (q.where.length) node = b.add({ kind: 'filter', input: node, filters: q.where.map(bindFilter), columns });
   if (q.timeRange && baseColumn) {

@@ -54,7 +54,7 @@ export function simpleModel(ctx: MetricPlanContext, metric: ResolvedSimpleMetric
  * Metric() filter references (spec 3.7): each metric planned per entity without the outer filters,
  * LEFT OUTER JOINed on the entity and exposed as `<entity>__<metric>` for the filter.
  */
-function joinMetricRefs(ctx: MetricPlanContext, rows: NodeId, columns: readonly string[], filters: readonly ResolvedFilter[]): NodeId | undefined {
+export function joinMetricRefs(ctx: MetricPlanContext, rows: NodeId, columns: readonly string[], filters: readonly ResolvedFilter[]): NodeId | undefined {
   const refs = new Map<string, { readonly ref: ResolvedMetricRef; readonly outer: ResolvedItem }>();
   for (const f of filters) f.metricRefs?.forEach((ref, i) => ref && !refs.has(ref.column) && refs.set(ref.column, { ref, outer: f.items[i]! }));
   if (refs.size === 0) return undefined;

@@ -11,7 +11,7 @@ export function planQuery(graph: SemanticGraph, q: ResolvedQuery): QueryPlan {
   const b = new PlanBuilder();
   const ctx: MetricPlanContext = { b, graph, planMetric, keys: q.groupBy.map((g) => g.item), ...(q.timeRange ? { timeRange: q.timeRange } : {}) };
   let body: NodeId;
-  if (q.metrics.length === 0) body = planDimensionValues(b, graph, q);
+  if (q.metrics.length === 0) body = planDimensionValues(ctx, q);
   else {
     const planned = planSharing(ctx, q.metrics, q.where, () => true);
     body = combine(

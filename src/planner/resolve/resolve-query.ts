@@ -85,8 +85,8 @@ export function resolveQuery(graph: SemanticGraph, query: QueryInput): ResolvedQ
   const skipItems = someUnknown && names.length === 0;
   const groupBy = skipItems ? [] : resolveGroupBy(query.groupBy, scope, names, issues);
   const whereTexts = query.where === undefined ? [] : typeof query.where === 'string' ? [query.where] : query.where;
-  // Metric() references plan a sub-query per metric; dimension-only queries have no rows to join it to.
-  const resolveRef: MetricRefResolver | undefined = names.length ? (name, path) => resolveMetricNode({ graph, issues, path }, name) : undefined;
+  // Metric() references plan a sub-query per metric, joined to the rows (also of dimension-only queries).
+  const resolveRef: MetricRefResolver = (name, path) => resolveMetricNode({ graph, issues, path }, name);
   const where = skipItems ? [] : resolveFilters(whereTexts, (i) => ({ path: `where[${i}]`, origin: `where[${i}]`, level: 'query' }), scope, issues, resolveRef);
 
   const metricPaths: string[] = [];

@@ -24,7 +24,8 @@ describe('metric resolution', () => {
     const [f] = resolve(graph, { metrics: ['item_quantity'], where: "{{ Metric('visits', group_by=['order__customer']) }} > 1" }).where;
     expect(f!.items.map((i) => i.name)).toEqual(['order__customer']);
     expect(f!.metricRefs?.[0]).toMatchObject({ column: 'order__customer__visits', entity: { name: 'customer' }, metric: { kind: 'simple', name: 'visits' } });
-    expect(resolveError(graph, { groupBy: ['customer'], where: "{{ Metric('visits', group_by=['customer']) }} > 1" }).code).toBe('UNSUPPORTED_QUERY');
+    // Dimension-values queries take Metric() filters too (MetricFlow does).
+    expect(resolve(graph, { groupBy: ['customer'], where: "{{ Metric('visits', group_by=['customer']) }} > 1" }).where[0]!.metricRefs?.[0]).toMatchObject({ column: 'customer__visits' });
     expect(resolveError(graph, { metrics: ['revenue'], where: "{{ Metric('visitz', group_by=['customer']) }} > 1" }).details.suggestions).toContain('visits');
   });
 
