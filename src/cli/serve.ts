@@ -62,7 +62,8 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
 
   speed.attach(state);
   state.csvFormulaEscape = config.csvFormulaEscape;
-  state.queryLimits = { maxMetrics: config.maxQueryMetrics, maxGroupBy: config.maxQueryGroupBy, maxRows: config.maxQueryRows, maxExportRows: config.maxExportRows };
+  state.queryLimits = { maxMetrics: config.maxQueryMetrics, maxGroupBy: config.maxQueryGroupBy, maxRows: config.maxQueryRows, maxExportRows: config.maxExportRows,
+    anonymousMaxRows: config.anonymousExportMaxRows, dimensionOnlyMaxRows: config.dimensionOnlyMaxRows };
   // Audit log on the raw warehouse (not through the query limiter) or its own database.
   const auditSetup = config.audit
     ? await setupAuditLog(warehouse, { auditDatabaseUrl: config.auditDatabaseUrl, auditSchema: config.auditSchema, log: log.child({ component: 'audit' }, { level: auditLogLevel(config.logLevel) }) })

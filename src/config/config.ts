@@ -69,6 +69,12 @@ export const ConfigSchema = z.object({
   maxQueryMetrics: intFrom(1, 50).default(20).describe('Most metrics in one query (QUERY_LIMIT_EXCEEDED).'),
   maxQueryGroupBy: intFrom(1, 20).default(10).describe('Most group-by items in one query (QUERY_LIMIT_EXCEEDED).'),
   maxQueryRows: intFrom(1, 10_000_000).default(100_000).describe('Most rows one query may return as JSON, GraphQL or buffered CSV (QUERY_LIMIT_EXCEEDED).'),
+  anonymousExportMaxRows: intFrom(0, 2_000_000_000)
+    .default(100_000)
+    .describe('Most rows of any answer to an anonymous caller, CSV exports included (QUERY_LIMIT_EXCEEDED); 0 = no bound.'),
+  dimensionOnlyMaxRows: intFrom(0, 2_000_000_000)
+    .default(100_000)
+    .describe('Most rows of a query without metrics, for every caller and format (QUERY_LIMIT_EXCEEDED); 0 = no bound.'),
   csvFormulaEscape: z
     .enum(['true', 'false', '1', '0'])
     .default('true')
@@ -156,6 +162,8 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   maxQueryRows: 'MAATSTAF_MAX_QUERY_ROWS',
   maxExportRows: 'MAATSTAF_MAX_EXPORT_ROWS',
   csvFormulaEscape: 'MAATSTAF_CSV_FORMULA_ESCAPE',
+  anonymousExportMaxRows: 'MAATSTAF_ANONYMOUS_EXPORT_MAX_ROWS',
+  dimensionOnlyMaxRows: 'MAATSTAF_DIMENSION_ONLY_MAX_ROWS',
   demo: 'MAATSTAF_DEMO',
   apiKeysFile: 'MAATSTAF_API_KEYS_FILE',
   apiKeys: 'MAATSTAF_API_KEYS',

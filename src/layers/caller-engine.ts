@@ -39,15 +39,18 @@ export interface EngineLayer {
   readonly engine: Engine;
 }
 
-const limitedViews = new WeakMap<Engine, { readonly limits: QueryLimits; readonly engine: Engine }>();
+/** Per view: the limits the engines were built with, and the engines for named and anonymous callers. */
+const limitedViews = new WeakMap<Engine, { readonly limits: QueryLimits; named?: Engine; anonymous?: Engine }>();
 
-/** The limits around `view`, built once per view and limits (not on every request: a hot path). */
-function limitedView(view: Engine, limits: QueryLimits): Engine {
-  const found = limitedViews.get(view);
-  if (found?.limits === limits) return found.engine;
-  const engine = createLimitedEngine(view, limits);
-  limitedViews.set(view, { limits, engine });
-  return engine;
+/**
+ * The limits around `view`, built once per view, limits and kind of caller (not on every request: a
+ * hot path). Anonymous callers get their own engine: their answers have a row bound (src/limits/row-bounds.ts).
+ */
+function limitedView(view: Engine, limits: QueryLimits, anonymous: boolean): Engine {
+  let found = limitedViews.get(view);
+  if (found?.limits !== limits) limitedViews.set(view, (found = { limits }));
+  const kind = anonymous ? 'anonymous' : 'named';
+  return (found[kind] ??= createLimitedEngine(view, limits, { anonymous }));
 }
 
 /**
@@ -59,7 +62,7 @@ export function callerLayers(settings: LayerSettings, loaded: Engine, caller: Ca
   const layers: EngineLayer[] = [{ name: 'engine', engine: loaded }];
   const top = () => layers[layers.length - 1]!.engine;
   if (settings.access) layers.push({ name: 'access', engine: accessViewFor(loaded, settings.access, caller) });
-  if (settings.queryLimits) layers.push({ name: 'limits', engine: limitedView(top(), settings.queryLimits) });
+  if (settings.queryLimits) layers.push({ name: 'limits', engine: limitedView(top(), settings.queryLimits, caller.kind === 'anonymous') });
   if (settings.audit) layers.push({ name: 'audit', engine: createAuditedEngine(top(), settings.audit, caller, meta) });
   return layers;
 }

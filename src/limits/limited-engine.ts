@@ -4,8 +4,14 @@
  * operator's tighter limits. Exceeding one answers 400 QUERY_LIMIT_EXCEEDED naming the limit.
  * The row limit is for answers held in memory (JSON, GraphQL, buffered CSV); a streamed CSV export
  * (Engine.stream) is bounded by the separate, optional `maxExportRows` instead.
+ *
+ * Bounded answers (row-bounds.ts): anonymous callers and queries without metrics get at most
+ * `anonymousMaxRows` / `dimensionOnlyMaxRows` rows in every format. Such a query runs with a SQL
+ * LIMIT of the bound + 1 (the warehouse never produces more) and is answered whole, never streamed,
+ * so going over the bound is a 400 before any row is sent rather than a cut-off download.
  */
 import { MaatstafError } from '../core/errors.js';
+import { rowBoundOf, withRowBound, type RowBound } from './row-bounds.js';
 import type { MetricQueryInput } from '../core/query.js';
 import type { Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 
@@ -15,6 +21,10 @@ export interface QueryLimits {
   readonly maxRows: number;
   /** MAATSTAF_MAX_EXPORT_ROWS: most rows of a streamed CSV export; 0 or absent = no limit. */
   readonly maxExportRows?: number;
+  /** MAATSTAF_ANONYMOUS_EXPORT_MAX_ROWS: most rows of any answer to an anonymous caller; 0 or absent = no bound. */
+  readonly anonymousMaxRows?: number;
+  /** MAATSTAF_DIMENSION_ONLY_MAX_ROWS: most rows of a query without metrics, for every caller; 0 or absent = no bound. */
+  readonly dimensionOnlyMaxRows?: number;
 }
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxMetrics: 20, maxGroupBy: 10, maxRows: 100_000 };
@@ -51,11 +61,22 @@ export function checkRowCount(result: QueryResult, limits: QueryLimits): void {
   }
 }
 
-/** The engine with the limits applied to every run (compile is checked for shape only). */
-export function createLimitedEngine(inner: Engine, limits: QueryLimits): Engine {
+/** Throws QUERY_LIMIT_EXCEEDED when a bounded answer (see row-bounds.ts) has more rows than its bound. */
+function checkRowBound(result: QueryResult, bound: RowBound): void {
+  if (result.rows.length > bound.maxRows) throw bound.exceeded();
+}
+
+/**
+ * The engine with the limits applied to every run (compile is checked for shape only). `anonymous`:
+ * the engine of the anonymous caller, whose answers are bounded by `anonymousMaxRows`.
+ */
+export function createLimitedEngine(inner: Engine, limits: QueryLimits, opts: { readonly anonymous?: boolean } = {}): Engine {
+  const boundOf = (input: MetricQueryInput) => rowBoundOf(input, limits, opts.anonymous === true);
   const run = async (input: MetricQueryInput, options?: RunOptions): Promise<QueryResult> => {
     checkQueryShape(input, limits);
-    const result = await inner.run(input, options);
+    const bound = boundOf(input);
+    const result = await inner.run(bound ? withRowBound(input, bound) : input, options);
+    if (bound) checkRowBound(result, bound);
     checkRowCount(result, limits);
     return result;
   };
@@ -65,6 +86,8 @@ export function createLimitedEngine(inner: Engine, limits: QueryLimits): Engine 
   };
   const stream = async (input: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined> => {
     checkQueryShape(input, limits);
+    // Bounded answers are never streamed: `run` answers them whole (or refuses them) within the bound.
+    if (boundOf(input)) return undefined;
     const found = await inner.stream(input, options);
     const max = limits.maxExportRows ?? 0;
     if (!found || max <= 0) return found;
@@ -77,9 +100,12 @@ export function createLimitedEngine(inner: Engine, limits: QueryLimits): Engine 
     } catch {
       return undefined; // run answers QUERY_LIMIT_EXCEEDED
     }
+    const bound = boundOf(input);
+    const maxRows = Math.min(bound?.maxRows ?? Infinity, limits.maxRows);
     // Told to the cached engine, so an answer run will refuse is not counted as a hit first.
-    const result = inner.peek(input, options ? { ...options, maxRows: Math.min(options.maxRows ?? Infinity, limits.maxRows) } : withMaxRows);
-    return result && result.rows.length <= limits.maxRows ? result : undefined;
+    const peekOptions = options || bound ? { ...options, maxRows: Math.min(options?.maxRows ?? Infinity, maxRows) } : withMaxRows;
+    const result = inner.peek(bound ? withRowBound(input, bound) : input, peekOptions);
+    return result && result.rows.length <= maxRows ? result : undefined;
   };
   return {
     definitions: inner.definitions,
