@@ -52,7 +52,8 @@ export function planOffsetInput(ctx: MetricPlanContext, input: ResolvedMetricInp
   const timeKeys = ctx.keys.filter(isTime);
   const grains = timeKeys.flatMap((k) => (k.time?.kind === 'grain' ? [k.time.grain] : []));
   if (timeKeys.length === 0) unsupported(input, 'needs metric_time in the group-by');
-  if (timeKeys.some((k) => k.time?.kind === 'date_part')) unsupported(input, 'cannot be grouped by date parts');
+  // Date parts of the output time are read off the shifted spine rows, before aggregation (MetricFlow).
+  const datePart = timeKeys.some((k) => k.time?.kind === 'date_part');
   // A custom grain in the group-by always shifts rows before aggregation (spec 5.6), like MetricFlow.
   const custom = timeKeys.flatMap((k) => (k.time?.kind === 'custom' ? [graph.customGranularities.get(k.time.name)!] : []));
   const q = finestGrain(grains);
@@ -63,7 +64,7 @@ export function planOffsetInput(ctx: MetricPlanContext, input: ResolvedMetricInp
   const otherNames = others.map((k) => k.name);
   const condition = conditionOf(offset);
 
-  if (q !== undefined && custom.length === 0 && compareGrains(q, offset.grain) <= 0 && !(q === 'week' && offset.kind === 'to-grain')) {
+  if (q !== undefined && custom.length === 0 && !datePart && compareGrains(q, offset.grain) <= 0 && !(q === 'week' && offset.kind === 'to-grain')) {
     const at = metricTimeItem(q);
     const range = sourceRange(ctx.timeRange, offset, q);
     const inner = planMetric({ b, graph, planMetric, keys: [...others, at], ...(range ? { timeRange: range } : {}) }, input.metric, inputFilters);
@@ -78,7 +79,7 @@ export function planOffsetInput(ctx: MetricPlanContext, input: ResolvedMetricInp
   const metric = input.metric;
   if (metric.kind !== 'simple') unsupported(input, `of a ${metric.kind} metric cannot be queried at a grain coarser than its offset`);
   if (metric.def.aggregation.nonAdditiveDimension) unsupported(input, `of a semi-additive metric cannot be queried at a grain coarser than its offset`);
-  if (offset.kind === 'to-grain') unsupported(input, `with offset_to_grain ${offset.grain} cannot be queried at grain ${q ?? custom[0]!.name}`);
+  if (offset.kind === 'to-grain') unsupported(input, `with offset_to_grain ${offset.grain} cannot be queried ${datePart ? 'by date parts' : `at grain ${q ?? custom[0]!.name}`}`);
   const agg = metric.def.aggregation;
   const { model, baseGrain } = simpleModel(ctx, metric);
   const tooFine = custom.find((c) => compareGrains(baseGrain, c.spine.grain) < 0);
