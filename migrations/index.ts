@@ -9,6 +9,7 @@ import * as m0003 from './0003_public_space.js';
 import * as m0004 from './0004_civil_affairs.js';
 import * as m0005 from './0005_social_domain.js';
 import * as m0006 from './0006_population.js';
+import * as m0007 from './0007_lookup_indexes.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_geography': m0001,
@@ -17,4 +18,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_civil_affairs': m0004,
   '0005_social_domain': m0005,
   '0006_population': m0006,
+  '0007_lookup_indexes': m0007,
 };

@@ -5,6 +5,9 @@
  * Warehouse: BENCH_DATABASE_URL (or DATABASE_URL) for real PostgreSQL — the demo is migrated and
  * seeded into schema `maatstaf_bench` at --scale (default 10) when absent; otherwise an in-memory
  * PGlite seeded at scale 1.
+ *
+ * `--only spine` runs only the time-spine section (every metric by day × one dimension, on the demo
+ * seeded at scale 1 into schema `maatstaf_bench_demo`) and replaces just that section of the file.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -17,6 +20,7 @@ import { benchCompile, benchPlanParity, type BenchSection } from './engine.bench
 import { benchCoalescing } from './cache.bench.js';
 import { benchCachedHttp, benchUncachedLatency } from './http.bench.js';
 import { benchReplicas } from './replicas.bench.js';
+import { benchSpine, SPINE_SECTION_TITLE } from './spine.bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,29 +31,56 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     /** Cached requests for the memory check. */
     'memory-requests': { type: 'string', default: '1000000' },
+    /** `spine`: only the time-spine section. */
+    only: { type: 'string' },
+    /** Runs per query in the time-spine section. */
+    'spine-runs': { type: 'string', default: '5' },
   },
 });
+
+const SPINE_SCHEMA = 'maatstaf_bench_demo';
+
+/** Opens the warehouse, migrated and seeded (at `scale`) when it is not yet. */
+async function seededWarehouse(url: string | undefined, schema: string, scale: number) {
+  const wh = await openWarehouse(url ? { databaseUrl: url, schema, createSchema: true } : {});
+  await migrateWarehouse(wh);
+  if (!(await isSeeded(wh))) {
+    process.stderr.write(`bench: seeding the demo at scale ${scale}${url ? ` into schema ${schema}` : ''}\n`);
+    await seedDemo(wh, {
+      scale,
+      onProgress: (p) => {
+        if (p.done === p.total && p.total > 0) process.stderr.write(`bench: seeded ${p.table} (${p.total} rows)\n`);
+      },
+    });
+  }
+  return wh;
+}
+
+/** The time-spine section, on the demo at scale 1 (its own schema on PostgreSQL). */
+async function spineSection(url: string | undefined): Promise<BenchSection> {
+  const wh = await seededWarehouse(url, SPINE_SCHEMA, 1);
+  try {
+    const loaded = await loadEngine(values.metrics!, wh);
+    if (!loaded.engine) throw new Error(loaded.error);
+    const reportRows = (await wh.query<{ n: number }>('select count(*)::int as n from public_space_reports')).rows[0]!.n;
+    return await benchSpine(wh, loaded.engine, { label: url ? 'PostgreSQL' : 'PGlite', runs: Number(values['spine-runs']), reportRows });
+  } finally {
+    await wh.close();
+  }
+}
 
 async function main(): Promise<number> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   const scale = url ? Number(values.scale) : 1;
   const sections: BenchSection[] = [];
   const loadAtStart = loadavg();
+  if (values.only !== undefined && values.only !== 'spine') throw new Error(`--only: unknown section '${values.only}' (known: spine)`);
+  if (values.only === 'spine') return finishSpineOnly(await spineSection(url), loadAtStart);
   process.stderr.write('bench: compile time\n');
   sections.push(await benchCompile(values.metrics!));
 
-  const wh = await openWarehouse(url ? { databaseUrl: url, schema: 'maatstaf_bench', createSchema: true } : {});
+  const wh = await seededWarehouse(url, 'maatstaf_bench', scale);
   try {
-    await migrateWarehouse(wh);
-    if (!(await isSeeded(wh))) {
-      process.stderr.write(`bench: seeding the demo at scale ${scale}\n`);
-      await seedDemo(wh, {
-        scale,
-        onProgress: (p) => {
-          if (p.done === p.total && p.total > 0) process.stderr.write(`bench: seeded ${p.table} (${p.total} rows)\n`);
-        },
-      });
-    }
     const loaded = await loadEngine(values.metrics!, wh);
     if (!loaded.engine) throw new Error(loaded.error);
     process.stderr.write('bench: plan parity\n');
@@ -72,6 +103,8 @@ async function main(): Promise<number> {
   } finally {
     await wh.close();
   }
+  process.stderr.write('bench: time spine, every metric by day × one dimension\n');
+  sections.push(await spineSection(url));
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [
@@ -91,6 +124,31 @@ async function main(): Promise<number> {
   const failures = sections.flatMap((s) => s.failures);
   for (const f of failures) process.stderr.write(`bench: WRONG RESULT: ${f}\n`);
   return failures.length ? 1 : 0;
+}
+
+/** Writes the time-spine section into the file in place of its previous version (or appends it); other sections stay. */
+function finishSpineOnly(section: BenchSection, loadAtStart: number[]): number {
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+  const lines = [
+    `## ${section.title}`,
+    '',
+    `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\`${url ? ' with `BENCH_DATABASE_URL` set to the local PostgreSQL' : ''}.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
+      `load average (1 min) at start ${loadAtStart[0]!.toFixed(2)}, at end ${loadavg()[0]!.toFixed(2)}.`,
+    '',
+    ...section.lines,
+    '',
+  ];
+  const text = existsSync(values.out!) ? readFileSync(values.out!, 'utf8') : '# Benchmarks\n';
+  const heading = `\n## ${SPINE_SECTION_TITLE}\n`;
+  const at = text.indexOf(heading);
+  let next = at < 0 ? -1 : text.indexOf('\n## ', at + heading.length);
+  if (at >= 0 && next < 0) next = text.length;
+  const updated = at < 0 ? `${text.trimEnd()}\n\n${lines.join('\n')}` : `${text.slice(0, at + 1)}${lines.join('\n')}${text.slice(next)}`;
+  writeFileSync(values.out!, updated.endsWith('\n') ? updated : `${updated}\n`);
+  process.stdout.write(lines.join('\n'));
+  for (const f of section.failures) process.stderr.write(`bench: WRONG RESULT: ${f}\n`);
+  return section.failures.length ? 1 : 0;
 }
 
 /** Sections this bench does not measure (the web UI's, measured in a browser) survive a re-run. */

@@ -154,6 +154,11 @@ export function renderNode(n: PlanNode, ctx: RenderContext): Sql {
       return renderTimeJoin(n);
     case 'time-bounds':
       return renderTimeBounds(n);
+    case 'time-floor': {
+      const floor = sql`GREATEST(${ident(n.column)}, CAST(${n.start} AS ${sql.raw(n.date ? 'DATE' : 'TIMESTAMP')}))`;
+      const cols = n.columns.map((c) => (c === n.column ? as(floor, c) : ident(c)));
+      return sql`SELECT${NL}  ${list(cols)}${NL}FROM ${ident(n.input)}`;
+    }
     case 'custom-periods':
       return renderCustomPeriods(n);
     case 'custom-offset':

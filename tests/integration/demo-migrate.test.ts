@@ -25,7 +25,7 @@ describe.each(ENGINES)('demo migrations on %s', (engine) => {
 
   it('applies every migration in order, creating the tables and the bookkeeping in the warehouse schema', async () => {
     expect(await migrateWarehouse(wh)).toEqual({ applied: Object.keys(MIGRATIONS) });
-    expect(Object.keys(MIGRATIONS)).toEqual(['0001_geography', '0002_calendar', '0003_public_space', '0004_civil_affairs', '0005_social_domain', '0006_population']);
+    expect(Object.keys(MIGRATIONS)).toEqual(['0001_geography', '0002_calendar', '0003_public_space', '0004_civil_affairs', '0005_social_domain', '0006_population', '0007_lookup_indexes']);
     expect(await tablesInSchema()).toEqual([...DEMO_TABLES, 'kysely_migration', 'kysely_migration_lock'].sort());
     const done = await wh.query<{ name: string }>(`SELECT name FROM "${wh.schema}".kysely_migration ORDER BY name`);
     expect(done.rows.map((r) => r.name)).toEqual(Object.keys(MIGRATIONS));

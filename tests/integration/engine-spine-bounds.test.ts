@@ -97,6 +97,14 @@ describe.each(ENGINES)('time spines bounded by the query on %s', (engine) => {
        FROM days JOIN p ON p.t::date <= days.d WHERE days.d BETWEEN '2024-10-25' AND '2024-11-02' GROUP BY days.d`,
     );
     expect(rows).toHaveLength(9);
+    // Rows before the range are reduced to one per zone at its start (time-floor): same numbers.
+    await check(
+      { metrics: ['pickups_all_time'], groupBy: ['metric_time__day', 'pickup__zone'], timeRange: { start: '2024-10-27', end: '2024-10-28' } },
+      `WITH ${BASE} SELECT to_char(days.d, 'YYYY-MM-DD') AS metric_time__day, p.zone AS pickup__zone, COUNT(*)::int AS pickups_all_time
+       FROM days JOIN p ON p.t::date <= days.d WHERE days.d BETWEEN '2024-10-27' AND '2024-10-28' GROUP BY days.d, p.zone`,
+    );
+    const { sql } = compileQuery(graph, MetricQuerySchema.parse({ metrics: ['pickups_all_time'], groupBy: ['metric_time__day'], timeRange: { start: '2024-10-27', end: '2024-10-28' } }));
+    expect(sql).toMatch(/GREATEST\("metric_time__day", CAST\(\$\d+ AS DATE\)\) AS "metric_time__day"/);
   });
 
   it('offsets by a day at hourly grain: output hours are the data hours shifted, with and without a range', async () => {

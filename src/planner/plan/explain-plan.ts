@@ -62,6 +62,8 @@ function explainNode(n: PlanNode): string[] {
       return [`${n.id}: source ${n.model} (${relation(n.relation)})`, ...selectLines(n.select)];
     case 'time-spine':
       return [`${n.id}: time-spine ${spine(n.spine)}${n.bounds ? ` within ${n.bounds.node}${n.bounds.hasEnd ? '' : ' (start only)'}` : ''}`, ...selectLines(n.select)];
+    case 'time-floor':
+      return [`${n.id}: time-floor ${n.input} ${n.column} = greatest(${n.column}, ${n.start})`];
     case 'time-bounds': {
       const w = (x: { count: number; grain: string }) => `${x.count} ${x.grain}`;
       const start = `min(${n.column})${n.startShift ? ` + ${w(n.startShift)}` : ''}`;

@@ -71,6 +71,18 @@ function preAggregate(ctx: MetricPlanContext, agg: SimpleAggregationDef, rows: N
   return ctx.b.add({ kind: 'aggregate', input: rows, groupBy: by, aggregations: [{ input: value, as: value, agg: agg.agg }], columns: [...by, value] });
 }
 
+/**
+ * All-time windows over a range starting at `start`: output times are at or after `start` (the
+ * spine is constrained to the range), so `r <= s` holds for every row before it; moving those rows
+ * to `start` (at `grain`) before preAggregate leaves one row per key for all of history.
+ */
+function floorAllTime(ctx: MetricPlanContext, condition: TimeJoinCondition, agg: SimpleAggregationDef, rows: NodeId, column: string, grain: TimeGrain): NodeId {
+  const start = ctx.timeRange?.start;
+  if (condition.kind !== 'all-time' || start === undefined || !REAGGREGATED.has(agg.agg) && agg.agg !== 'count_distinct') return rows;
+  const floor = formatNaiveTime(periodStart(parseNaiveTime(start)!, grain));
+  return ctx.b.add({ kind: 'time-floor', input: rows, column, start: floor, date: compareGrains(grain, 'day') >= 0, columns: ctx.b.columnsOf(rows) });
+}
+
 /** True when every `inner` period lies inside one `outer` period (days in months; not weeks in months). */
 function nests(inner: TimeGrain, outer: TimeGrain): boolean {
   if (compareGrains(inner, outer) > 0) return false;
@@ -131,7 +143,7 @@ export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativ
     // One join per output period instead of per base time (see periodJoinGrain).
     const at: ResolvedItem = { ...metricTimeItem(period), baseGrain };
     const rows = planInputRows(ctx, { metric: input, filters: rowFilters, items: [...otherKeys, base, at], ...constraint });
-    const perPeriod = preAggregate(ctx, agg, rows.node, [...others, at.name], rows.value);
+    const perPeriod = preAggregate(ctx, agg, floorAllTime(ctx, condition, agg, rows.node, at.name, period), [...others, at.name], rows.value);
     const bounds = planJoinBounds(b, rows.node, base.name, condition);
     const spine = planOutputSpine(ctx, timeKeys, base, [], { at, ...(bounds ? { bounds } : {}) });
     const take = [...others, rows.value];
@@ -151,7 +163,7 @@ export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativ
     spine: spine.node,
     spineTime: base.name,
     keep: spine.keep,
-    rows: preAggregate(ctx, agg, rows.node, [...others, base.name], rows.value),
+    rows: preAggregate(ctx, agg, floorAllTime(ctx, condition, agg, rows.node, base.name, baseGrain), [...others, base.name], rows.value),
     rowTime: base.name,
     take,
     condition,

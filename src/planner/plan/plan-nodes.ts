@@ -58,6 +58,19 @@ export interface TimeSpineNode extends NodeBase {
   readonly bounds?: SpineBounds;
 }
 
+/**
+ * Moves times before `start` to `start`, other columns unchanged: for an all-time window over a
+ * range, every row before the range counts for every output time alike, so those rows can be
+ * reduced to one time per key before the window join. `date`: the column holds DATE values.
+ */
+export interface TimeFloorNode extends NodeBase {
+  readonly kind: 'time-floor';
+  readonly input: NodeId;
+  readonly column: string;
+  readonly start: string;
+  readonly date: boolean;
+}
+
 /** Column names of a time-bounds node. */
 export const BOUNDS_START = '__lo';
 export const BOUNDS_END = '__hi';
@@ -308,6 +321,7 @@ export type PlanNode =
   | SourceNode
   | TimeSpineNode
   | TimeBoundsNode
+  | TimeFloorNode
   | JoinNode
   | FilterNode
   | TimeConstraintNode
