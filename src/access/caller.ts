@@ -3,9 +3,10 @@
  * to the access layer, the audit log reads it. Anonymous until a credential proves otherwise.
  */
 export interface Caller {
-  /** Stable id for logs and the audit trail: the API key's name, the token's `sub`, or `anonymous`. */
+  /** Stable id for logs and the audit trail: the API key's name, the token's `sub`, `anonymous`, or `cli:<os user>`. */
   readonly id: string;
-  readonly kind: 'anonymous' | 'api-key' | 'bearer';
+  /** `cli`: the operator's `maatstaf query` (src/cli), which reads with the warehouse's own credentials. */
+  readonly kind: 'anonymous' | 'api-key' | 'bearer' | 'cli';
   /** Roles from the key's configuration or the token's role claim. */
   readonly roles: readonly string[];
 }

@@ -1,6 +1,7 @@
 /** `maatstaf compile` (prints SQL and parameters) and `maatstaf query` (runs and prints the result). */
 import { Option, type Command } from 'commander';
 import type { CompiledQuery } from '../core/query.js';
+import { withCliAudit } from './cli-audit.js';
 import { loadCliEngine, withEngineErrors, withInterrupt } from './cli-engine.js';
 import { configFrom, withWarehouseFlags, type CommonFlags } from './flags.js';
 import { queryFromFlags, withQueryFlags, type QueryFlags } from './query-flags.js';
@@ -40,8 +41,8 @@ export function registerQueryCommands(program: Command): void {
       const config = configFrom({ ...flags, metrics: undefined }); // --metrics names metrics here
       const query = queryFromFlags(flags);
       const result = await withReadWarehouse(config, async (wh) => {
-        const engine = await loadCliEngine(config.metricsDir, wh);
-        return withInterrupt((signal) => withEngineErrors(() => engine.run(query, { signal })));
+        const loaded = await loadCliEngine(config.metricsDir, wh);
+        return withCliAudit(config, wh, loaded, (engine) => withInterrupt((signal) => withEngineErrors(() => engine.run(query, { signal }))));
       });
       process.stdout.write(formatResult(result, flags.format ?? 'table', { formulaEscape: config.csvFormulaEscape }));
     });

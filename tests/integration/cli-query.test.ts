@@ -80,7 +80,23 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('maatstaf query (real CLI, Postg
       await client.end();
     }
   };
-  afterAll(() => admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+  const auditSchema = `${schema}_audit`;
+  afterAll(async () => {
+    await admin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin(`DROP SCHEMA IF EXISTS "${auditSchema}" CASCADE`);
+  });
+  const auditRows = async () => {
+    const pg = await import('pg');
+    const client = new pg.default.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query<{ interface: string; caller_kind: string; metrics: string[]; outcome: string; row_count: number }>(
+        `SELECT interface, caller_kind, metrics, outcome, row_count FROM "${auditSchema}".query_log ORDER BY id`,
+      )).rows;
+    } finally {
+      await client.end();
+    }
+  };
 
   it('runs a query and prints the same table shape', async () => {
     await admin(`CREATE SCHEMA "${schema}"`);
@@ -91,5 +107,17 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('maatstaf query (real CLI, Postg
     const bad = await runCli(['compile', '--metrics', 'reports_received', '--where', "{{ Dimension('report__colour') }} = 'x'"], env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^maatstaf: [A-Z_]+: /);
+  }, 300_000);
+
+  it('records each read of personal data in the audit log (interface cli), in any spelling; public reads and MAATSTAF_AUDIT=false are not', async () => {
+    const audited = { ...env, MAATSTAF_AUDIT_SCHEMA: auditSchema };
+    const personal = await runCli(['query', '--metrics', ' BENEFIT_CASES_STARTED ', '--group-by', 'district__district_name', '--format', 'json'], audited);
+    expect(personal.code, personal.stderr).toBe(0);
+    const rows = (JSON.parse(personal.stdout) as { rows: unknown[] }).rows;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(await auditRows()).toEqual([{ interface: 'cli', caller_kind: 'cli', metrics: ['benefit_cases_started'], outcome: 'ok', row_count: rows.length }]);
+    expect((await runCli(['query', '--metrics', 'reports_received'], audited)).code).toBe(0);
+    expect((await runCli(['query', '--metrics', 'benefit_cases_started'], { ...audited, MAATSTAF_AUDIT: 'false' })).code).toBe(0);
+    expect(await auditRows()).toHaveLength(1);
   }, 300_000);
 });
