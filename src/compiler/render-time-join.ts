@@ -42,6 +42,10 @@ function conditionSql(c: TimeJoinCondition, s: Sql, r: Sql): Sql {
     case 'offset-window':
       return sql`${r} = ${st} - ${intervalSql(c.window)}`;
     case 'offset-to-grain':
+      if (c.periodStarts?.length) {
+        const starts = sql.join(c.periodStarts.map((g) => sql`${st} = DATE_TRUNC(${sql.lit(g)}, ${st})`), sql` OR `);
+        return sql`${r} = DATE_TRUNC(${sql.lit(c.grain)}, ${st}) AND (${starts})`;
+      }
       return sql`${r} = DATE_TRUNC(${sql.lit(c.grain)}, ${st})`;
     case 'offset-custom':
       return sql`${r} = ${qualified('s', c.column)}`;

@@ -180,7 +180,12 @@ export type TimeJoinCondition =
   | { readonly kind: 'grain-to-date'; readonly grain: TimeGrain }
   | { readonly kind: 'all-time' }
   | { readonly kind: 'offset-window'; readonly window: GrainWindow }
-  | { readonly kind: 'offset-to-grain'; readonly grain: TimeGrain }
+  /**
+   * `r = DATE_TRUNC(grain, s)`; with `periodStarts`, only spine times that start a period of one of
+   * those grains join (a week or year takes the value at the start of the offset grain's period
+   * containing its first day, as MetricFlow computes offset_to_grain at another grain).
+   */
+  | { readonly kind: 'offset-to-grain'; readonly grain: TimeGrain; readonly periodStarts?: readonly TimeGrain[] }
   /** `r = s.<column>`: the shifted time (or custom period) a custom-offset node put on the spine row. */
   | { readonly kind: 'offset-custom'; readonly column: string };
 

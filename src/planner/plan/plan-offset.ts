@@ -79,7 +79,9 @@ export function planOffsetInput(ctx: MetricPlanContext, input: ResolvedMetricInp
   const metric = input.metric;
   if (metric.kind !== 'simple') unsupported(input, `of a ${metric.kind} metric cannot be queried at a grain coarser than its offset`);
   if (metric.def.aggregation.nonAdditiveDimension) unsupported(input, `of a semi-additive metric cannot be queried at a grain coarser than its offset`);
-  if (offset.kind === 'to-grain') unsupported(input, `with offset_to_grain ${offset.grain} cannot be queried ${datePart ? 'by date parts' : `at grain ${q ?? custom[0]!.name}`}`);
+  if (offset.kind === 'to-grain' && (datePart || custom.length > 0 || q === undefined)) {
+    unsupported(input, `with offset_to_grain ${offset.grain} cannot be queried ${datePart ? 'by date parts' : `at grain ${q ?? custom[0]!.name}`}`);
+  }
   const agg = metric.def.aggregation;
   const { model, baseGrain } = simpleModel(ctx, metric);
   const tooFine = custom.find((c) => compareGrains(baseGrain, c.spine.grain) < 0);
@@ -95,7 +97,10 @@ export function planOffsetInput(ctx: MetricPlanContext, input: ResolvedMetricInp
   const bounds = planJoinBounds(b, rows.node, base.name, condition);
   const spine = planOutputSpine(ctx, timeKeys, base, spineFilters, bounds ? { bounds } : {});
   const take = [...otherNames, rows.value];
-  const joined = b.add({ kind: 'time-join', spine: spine.node, spineTime: base.name, keep: spine.keep, rows: rows.node, rowTime: base.name, take, condition, columns: [...spine.keep, ...take] }, input.column);
+  // offset_to_grain at a week or a coarser grain: each output period takes the value at its first
+  // base time (with several grains, at the start of any of their periods, as MetricFlow does).
+  const shift = condition.kind === 'offset-to-grain' ? { ...condition, periodStarts: [...new Set(grains)].sort(compareGrains) } : condition;
+  const joined = b.add({ kind: 'time-join', spine: spine.node, spineTime: base.name, keep: spine.keep, rows: rows.node, rowTime: base.name, take, condition: shift, columns: [...spine.keep, ...take] }, input.column);
   const keys = keyNames(ctx);
   const node = b.add({ kind: 'aggregate', input: joined, groupBy: keys, aggregations: [aggregationOf(agg, rows.value, metric.name)], columns: [...keys, metric.name] }, metric.name);
   return finishAggregated(ctx, agg, { node, column: metric.name, model, filters: [...inputFilters, ...metric.filters] });
