@@ -16,6 +16,7 @@ import { offlineWarehouse } from '../../src/warehouse/offline.js';
 import { configFrom, type CommonFlags } from '../../src/cli/flags.js';
 import { buildApp } from '../../src/server/app.js';
 import { openTestAuditLog, type TestAuditLog } from '../api/helpers/audit-log.js';
+import { cliEnv, freePort, startCli, waitForExit, waitForStatus } from '../helpers/cli.js';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
 
 let wh: TestWarehouse;
@@ -89,4 +90,22 @@ describe('demo keys (reproduction 7)', () => {
       await app.close();
     }
   });
+
+  // The real `maatstaf serve` process: asked for the demo under NODE_ENV=production it starts, says
+  // why the demo keys are not active, and refuses them. (On a PostgreSQL URL, so nothing is seeded.)
+  it.runIf(process.env.TEST_DATABASE_URL !== undefined)('maatstaf serve --demo under NODE_ENV=production warns and refuses demo-auditor', async () => {
+    const port = await freePort();
+    const env = cliEnv({ NODE_ENV: 'production', LOG_LEVEL: 'info', MAATSTAF_AUDIT: 'false', DATABASE_URL: process.env.TEST_DATABASE_URL! });
+    const server = startCli(['serve', '--demo', '--port', String(port), '--metrics', 'tests/fixtures/definitions/export'], env);
+    try {
+      expect(await waitForStatus(`http://127.0.0.1:${port}/healthz`, 200, 60_000)).toBe(200);
+      const res = await fetch(`http://127.0.0.1:${port}/v1/audit`, { headers: { 'x-api-key': 'demo-auditor' } });
+      expect(res.status).toBe(401);
+      expect(server.output().stdout).toContain('demo API keys are NOT active: NODE_ENV=production');
+      expect(server.output().stdout).not.toContain('demo API keys are active');
+    } finally {
+      server.kill('SIGTERM');
+      await waitForExit(server).catch(() => server.kill('SIGKILL'));
+    }
+  }, 90_000);
 });
