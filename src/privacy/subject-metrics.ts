@@ -43,13 +43,18 @@ export function subjectMetricName(metric: string): string {
 
 const sqlOf = (e: ElementExpr): string => (e.column !== undefined ? `"${e.column.replace(/"/g, '""')}"` : `(${e.sql})`);
 
+/** The condition under which a row contributes to a simple metric's value: non-zero for sums, non-NULL otherwise. */
+function contributionSql(def: SimpleMetricDef): string {
+  const value = sqlOf(def.aggregation.expr);
+  return def.aggregation.agg === 'sum' ? `${value} <> 0` : `${value} IS NOT NULL`;
+}
+
 function subjectCount(defs: Definitions, def: SimpleMetricDef): SimpleMetricDef {
   const s = subjectOf(defs, def);
   // checkSubjects rejected these definitions at load; reaching this is a programming error.
   if ('problem' in s) throw new Error(`subject of ${def.name}: ${s.problem}`);
   const agg = def.aggregation;
-  const value = sqlOf(agg.expr);
-  const contributes = agg.agg === 'sum' ? `${value} <> 0` : `${value} IS NOT NULL`;
+  const contributes = contributionSql(def);
   return {
     type: 'simple',
     ...companionOf(def),
@@ -82,9 +87,7 @@ function cellKeyMetric(defs: Definitions, def: SimpleMetricDef): SimpleMetricDef
   const counted = subjectCount(defs, def);
   const s = subjectOf(defs, def);
   if ('problem' in s) throw new Error(`subject of ${def.name}: ${s.problem}`);
-  const agg = def.aggregation;
-  const value = sqlOf(agg.expr);
-  const contributes = agg.agg === 'sum' ? `${value} <> 0` : `${value} IS NOT NULL`;
+  const contributes = contributionSql(def);
   return {
     ...counted,
     name: cellKeyMetricName(def.name),
