@@ -19,8 +19,10 @@ type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
 export interface PolicyHolder {
   access?: AccessPolicy | undefined;
   readonly engine: Engine | undefined;
-  onReload?: ((engine: Engine) => void | Promise<void>)[];
 }
+
+/** Re-reads the policy file against a newly loaded engine (the composition root calls it after a reload). */
+export type PolicyReloader = (engine: Engine) => Promise<void>;
 
 export interface PolicySettings {
   /** Explicit policy file; must exist. */
@@ -37,10 +39,11 @@ export async function policyPath(settings: PolicySettings): Promise<string | und
 }
 
 /**
- * Sets `state.access` before the app is built (the GraphQL schema depends on it) and registers the
- * reload hook. Throws INVALID_CONFIG (every error with file:line) when the policy does not load.
+ * Sets `state.access` before the app is built (the GraphQL schema depends on it) and returns how to
+ * re-read it after a reload (undefined without a policy file). Throws INVALID_CONFIG (every error
+ * with file:line) when the policy does not load.
  */
-export async function setupAccessPolicy(state: PolicyHolder, settings: PolicySettings, log: Log): Promise<void> {
+export async function setupAccessPolicy(state: PolicyHolder, settings: PolicySettings, log: Log): Promise<PolicyReloader | undefined> {
   const file = await policyPath(settings);
   if (!file) {
     if (settings.production) {
@@ -49,13 +52,13 @@ export async function setupAccessPolicy(state: PolicyHolder, settings: PolicySet
     } else {
       log.warn('no access policy: every caller may use every metric (development; production serves public metrics only)');
     }
-    return;
+    return undefined;
   }
   const loaded = await loadAccessPolicy(file, state.engine?.graph);
   for (const w of loaded.warnings) log.warn(`access policy: ${w}`);
   state.access = loaded.policy;
   log.info({ file, roles: Object.keys(loaded.policy.spec.roles) }, 'access policy loaded');
-  (state.onReload ??= []).push(async (engine) => {
+  return async (engine) => {
     try {
       const next = await loadAccessPolicy(file, engine.graph);
       for (const w of next.warnings) log.warn(`access policy: ${w}`);
@@ -65,5 +68,5 @@ export async function setupAccessPolicy(state: PolicyHolder, settings: PolicySet
       if (!isMaatstafError(e)) throw e;
       log.error({ file }, `access policy not reloaded (the last valid one stays in force):\n${e.message}`);
     }
-  });
+  };
 }

@@ -3,7 +3,6 @@
  * engine the server builds (reloads included), and one concurrency limiter per warehouse.
  */
 import type { Engine } from '../engine/types.js';
-import type { ServerState } from '../http/state.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { createCachedEngine, type Answer, type CacheOutcome } from './cached-engine.js';
 import { createCoalescer } from './coalesce.js';
@@ -48,14 +47,10 @@ export interface SpeedLayer {
   protectWarehouse(warehouse: Warehouse): Warehouse;
   /**
    * The engine behind the result cache and coalescing. With `warehouse`, semantic models'
-   * `meta.refresh_key` SQL runs on it to notice new data.
+   * `meta.refresh_key` SQL runs on it to notice new data. After a reload, clear `cache` first
+   * (the composition root does: src/server/create-server.ts).
    */
   wrapEngine(engine: Engine, warehouse?: Warehouse): Engine;
-  /**
-   * Wraps `state.engine` now and after every reload (clearing the cache: definitions changed).
-   * Call after the engine is loaded and before requests arrive.
-   */
-  attach(state: ServerState): void;
 }
 
 export function createSpeedLayer(settings: SpeedLayerSettings = DEFAULT_SPEED_LAYER, events: SpeedLayerEvents = {}, shared?: SharedTier): SpeedLayer {
@@ -79,14 +74,5 @@ export function createSpeedLayer(settings: SpeedLayerSettings = DEFAULT_SPEED_LA
     limiter,
     protectWarehouse: (warehouse) => limitWarehouse(warehouse, limiter, events),
     wrapEngine,
-    attach(state) {
-      if (state.engine) state.engine = wrapEngine(state.engine, state.warehouse);
-      state.onReload ??= [];
-      // First hook: reloadDefinitions assigns the raw engine and runs hooks in the same tick.
-      state.onReload.unshift((engine) => {
-        cache.clear();
-        state.engine = wrapEngine(engine, state.warehouse);
-      });
-    },
   };
 }

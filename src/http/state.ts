@@ -4,9 +4,6 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import type { AuditLog } from '../audit/types.js';
 import type { QueryLimits } from '../limits/limited-engine.js';
 
-/** Called after the definitions were reloaded into a new engine (e.g. to rebuild the GraphQL schema). */
-export type ReloadHook = (engine: Engine) => void | Promise<void>;
-
 /** What the HTTP layer needs at run time. `engine` is absent while definitions do not load. */
 export interface ServerState {
   readonly warehouse: Warehouse;
@@ -17,8 +14,6 @@ export interface ServerState {
    * last valid set is still served. Shown on /readyz; cleared by the next successful reload.
    */
   definitionsWarnings?: readonly string[] | undefined;
-  /** Run in order after each successful reload (`maatstaf serve --watch`). */
-  onReload?: ReloadHook[];
   /**
    * Access policy (src/access): who may use which metrics. Absent = every caller may use everything
    * (tests, development without metrics/access.yml). Replaced when the policy file is reloaded.

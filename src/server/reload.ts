@@ -6,6 +6,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from 'pino';
 import { loadEngine } from '../engine/load-engine.js';
+import type { Engine } from '../engine/types.js';
 import type { ServerState } from '../http/state.js';
 
 export type ReloadOutcome =
@@ -14,8 +15,21 @@ export type ReloadOutcome =
 
 type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
 
-/** Loads the folder into a new engine; on success swaps it in and runs the reload hooks. */
-export async function reloadDefinitions(state: ServerState, metricsDir: string, log: Log): Promise<ReloadOutcome> {
+/**
+ * Puts a newly loaded engine in service. The composition root (create-server.ts) passes its own:
+ * clear the cache, wrap the engine in it, re-read the access policy, rebuild the GraphQL schema.
+ */
+export type PutInService = (engine: Engine) => void | Promise<void>;
+
+/** Loads the folder into a new engine; when it loads, puts it in service (by default: as it is). */
+export async function reloadDefinitions(
+  state: ServerState,
+  metricsDir: string,
+  log: Log,
+  putInService: PutInService = (engine) => {
+    state.engine = engine;
+  },
+): Promise<ReloadOutcome> {
   let loaded: Awaited<ReturnType<typeof loadEngine>>;
   try {
     loaded = await loadEngine(metricsDir, state.warehouse);
@@ -34,15 +48,12 @@ export async function reloadDefinitions(state: ServerState, metricsDir: string, 
     return { kind: 'rejected', errors };
   }
   const engine = loaded.engine;
-  state.engine = engine;
   state.definitionsError = undefined;
   state.definitionsWarnings = undefined;
-  for (const hook of state.onReload ?? []) {
-    try {
-      await hook(engine);
-    } catch (e) {
-      log.error({ err: e }, 'a reload hook failed');
-    }
+  try {
+    await putInService(engine);
+  } catch (e) {
+    log.error({ err: e }, 'putting the reloaded definitions in service failed');
   }
   log.info({ metricsDir, version: engine.definitions.version, warnings: loaded.warnings.length }, 'definitions reloaded');
   return { kind: 'reloaded', version: engine.definitions.version };
@@ -56,10 +67,10 @@ export interface DefinitionsWatcher {
 const isDefinitionFile = (name: string | null) => name === null || /\.(ya?ml|json)$/i.test(name);
 
 /**
- * Watches `metricsDir` recursively; reloads `debounceMs` after the last change. Reloads never
+ * Watches `metricsDir` recursively; calls `reload` `debounceMs` after the last change. Reloads never
  * overlap: a change during a reload schedules one more.
  */
-export function watchDefinitions(state: ServerState, metricsDir: string, log: Log, opts: { debounceMs?: number } = {}): DefinitionsWatcher {
+export function watchDefinitions(reload: () => Promise<unknown>, metricsDir: string, log: Log, opts: { debounceMs?: number } = {}): DefinitionsWatcher {
   const debounceMs = opts.debounceMs ?? 300;
   let timer: NodeJS.Timeout | undefined;
   let running = false;
@@ -75,7 +86,7 @@ export function watchDefinitions(state: ServerState, metricsDir: string, log: Lo
     try {
       do {
         again = false;
-        await reloadDefinitions(state, metricsDir, log);
+        await reload();
       } while (again && !closed);
     } finally {
       running = false;

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSpeedLayer, DEFAULT_SPEED_LAYER } from '../../src/cache/speed-layer.js';
 import type { Engine } from '../../src/engine/types.js';
-import type { ServerState } from '../../src/http/state.js';
 import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import { engineFor, openDemoWarehouse } from '../api/helpers/demo-app.js';
+import { testServer } from '../helpers/server.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
 
 /** Counts queries and can be made to fail like a lost connection. */
@@ -128,17 +128,22 @@ describe.each(ENGINES)('speed layer on %s', (engineName) => {
     expect(counted.state.queries).toBe(3);
   });
 
-  it('a definitions reload swaps in a wrapped engine and empties the cache', async () => {
-    const layer = fresh();
-    const state: ServerState = { warehouse: counted.wh, engine: raw, definitionsError: undefined, onReload: [] };
-    layer.attach(state);
-    expect((await state.engine!.run(Q)).meta.cache).toBe('miss');
-    expect((await state.engine!.run(Q)).meta.cache).toBe('hit');
-    expect(layer.cache.stats().entries).toBe(1);
-    state.engine = raw; // what reloadDefinitions does before running the hooks
-    for (const hook of state.onReload!) await hook(raw);
-    expect(layer.cache.stats().entries).toBe(0);
-    expect((await state.engine.run(Q)).meta.cache).toBe('miss');
+  it('a definitions reload (createServer) swaps in a new engine behind the cache and empties it', async () => {
+    fresh();
+    const server = await testServer(counted.wh, { config: { metricsDir: 'metrics' } });
+    try {
+      const before = server.state.engine!;
+      expect((await before.run(Q)).meta.cache).toBe('miss');
+      expect((await before.run(Q)).meta.cache).toBe('hit');
+      expect(server.speed.cache.stats().entries).toBe(1);
+      expect(await server.reload()).toMatchObject({ kind: 'reloaded' });
+      expect(server.speed.cache.stats().entries).toBe(0);
+      expect(server.state.engine).not.toBe(before);
+      expect((await server.state.engine!.run(Q)).meta.cache).toBe('miss');
+      expect((await server.state.engine!.run(Q)).meta.cache).toBe('hit');
+    } finally {
+      await server.close();
+    }
   });
 
   it('serves the last good answer marked stale while the warehouse is down, then recovers', async () => {

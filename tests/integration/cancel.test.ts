@@ -13,11 +13,9 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSpeedLayer, DEFAULT_SPEED_LAYER, type SpeedLayer, type SpeedLayerSettings } from '../../src/cache/speed-layer.js';
-import { buildApp } from '../../src/server/app.js';
-import type { ServerState } from '../../src/http/state.js';
-import { engineFor } from '../api/helpers/demo-app.js';
+import type { SpeedLayer, SpeedLayerSettings } from '../../src/cache/speed-layer.js';
 import { cliEnv, startCli } from '../helpers/cli.js';
+import { testServer } from '../helpers/server.js';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
 
 const SLOW_DEFINITIONS = 'tests/fixtures/definitions/slow';
@@ -60,10 +58,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('client disconnect cancels the P
   };
 
   async function server(settings: Partial<SpeedLayerSettings> = {}): Promise<Server> {
-    const speed = createSpeedLayer({ ...DEFAULT_SPEED_LAYER, ...settings });
-    const warehouse = speed.protectWarehouse(wh);
-    const state: ServerState = { warehouse, engine: await engineFor(SLOW_DEFINITIONS, warehouse), definitionsError: undefined, onReload: [] };
-    speed.attach(state);
     const log: Server['log'] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -71,7 +65,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('client disconnect cancels the P
         done();
       },
     });
-    const app = await buildApp({ state, logger: pino({ level: 'info' }, sink) });
+    const { app, speed } = await testServer(wh, { config: { metricsDir: SLOW_DEFINITIONS, ...settings }, logger: pino({ level: 'info' }, sink) });
+    // Only what requests log is checked: not the start-up warnings (no audit log, no access policy).
+    log.splice(0);
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const s = { app, speed, base: address, log };
     servers.push(s);

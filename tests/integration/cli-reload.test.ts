@@ -42,16 +42,20 @@ describe('reloadDefinitions / watchDefinitions', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('swaps the engine and runs hooks on success; keeps the last valid set on errors', async () => {
+  it('puts the new engine in service on success; keeps the last valid set on errors', async () => {
     const hooked: Engine[] = [];
-    const state: ServerState = { warehouse: wh, engine: undefined, definitionsError: 'not yet', onReload: [(e) => void hooked.push(e)] };
-    expect(await reloadDefinitions(state, dir, silent)).toMatchObject({ kind: 'reloaded' });
+    const state: ServerState = { warehouse: wh, engine: undefined, definitionsError: 'not yet' };
+    const putInService = (e: Engine) => {
+      hooked.push(e);
+      state.engine = e;
+    };
+    expect(await reloadDefinitions(state, dir, silent, putInService)).toMatchObject({ kind: 'reloaded' });
     const first = state.engine!;
     expect(state.definitionsError).toBeUndefined();
     expect(hooked).toEqual([first]);
 
     writeFileSync(join(dir, 'kcc/satisfaction.yml'), readFileSync(join(dir, 'kcc/satisfaction.yml'), 'utf8').replace('measure: satisfaction_score', 'measure: satisfaction_scor'));
-    const rejected = await reloadDefinitions(state, dir, silent);
+    const rejected = await reloadDefinitions(state, dir, silent, putInService);
     expect(rejected.kind).toBe('rejected');
     expect(state.engine).toBe(first);
     expect(hooked).toHaveLength(1);
@@ -59,15 +63,19 @@ describe('reloadDefinitions / watchDefinitions', () => {
     expect(state.definitionsWarnings?.join('\n')).toMatch(/^kcc\/satisfaction\.yml:\d+ metrics\[0\]\.type_params\.measure: unknown measure 'satisfaction_scor'/m);
 
     cpSync(join(METRICS, 'kcc/satisfaction.yml'), join(dir, 'kcc/satisfaction.yml'));
-    expect(await reloadDefinitions(state, dir, silent)).toEqual({ kind: 'reloaded', version: first.definitions.version });
+    expect(await reloadDefinitions(state, dir, silent, putInService)).toEqual({ kind: 'reloaded', version: first.definitions.version });
     expect(state.definitionsWarnings).toBeUndefined();
     expect(hooked).toHaveLength(2);
   });
 
   it('reloads once after a burst of edits settles', async () => {
     let reloads = 0;
-    const state: ServerState = { warehouse: wh, engine: undefined, definitionsError: undefined, onReload: [() => void reloads++] };
-    const watcher = watchDefinitions(state, dir, silent, { debounceMs: 200 });
+    const state: ServerState = { warehouse: wh, engine: undefined, definitionsError: undefined };
+    const reload = () => {
+      reloads++;
+      return reloadDefinitions(state, dir, silent);
+    };
+    const watcher = watchDefinitions(reload, dir, silent, { debounceMs: 200 });
     try {
       const file = join(dir, 'extra.yml');
       writeFileSync(file, 'metrics:');

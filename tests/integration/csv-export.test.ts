@@ -18,13 +18,13 @@ import { parseAccessPolicy } from '../../src/access/load-policy.js';
 import { toCsv } from '../../src/api/rest/formats/csv.js';
 import { createAuditLog, type QueuedAuditLog } from '../../src/audit/audit-log.js';
 import { createSqlAuditStore, migrateAuditStore } from '../../src/audit/store.js';
-import { createSpeedLayer, DEFAULT_SPEED_LAYER } from '../../src/cache/speed-layer.js';
 import type { Engine } from '../../src/engine/types.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import type { QueryLimits } from '../../src/limits/limited-engine.js';
 import type { ServerState } from '../../src/http/state.js';
 import { parseCsv } from '../api/helpers/csv-parse.js';
 import { engineFor } from '../api/helpers/demo-app.js';
+import { testServer } from '../helpers/server.js';
 import { ENGINES, type TestWarehouse, openTestWarehouse } from '../helpers/warehouses.js';
 
 const DEFINITIONS = 'tests/fixtures/definitions/export';
@@ -230,10 +230,7 @@ roles:
   }, 60_000);
 
   it('serves an answer the result cache holds from the cache (buffered, with ETag) and streams the rest uncached', async () => {
-    const speed = createSpeedLayer(DEFAULT_SPEED_LAYER);
-    const state: ServerState = { warehouse: speed.protectWarehouse(wh), engine: await engineFor(DEFINITIONS, speed.protectWarehouse(wh)), definitionsError: undefined };
-    speed.attach(state);
-    const a = await buildApp({ state, logger: false });
+    const a = (await testServer(wh, { config: { metricsDir: DEFINITIONS } })).app;
     apps.push(a);
     await a.ready();
     const small = { metrics: ['amount_total'], groupBy: ['fact__kind'], orderBy: ['fact__kind'] };
@@ -256,10 +253,7 @@ roles:
           : `SELECT count(*)::int AS n FROM pg_cursors WHERE name LIKE 'maatstaf_export%'`;
       return (await wh.query<{ n: number }>(sql)).rows[0]!.n;
     };
-    const speed = createSpeedLayer({ ...DEFAULT_SPEED_LAYER, maxConcurrentQueries: 2 });
-    const state: ServerState = { warehouse: speed.protectWarehouse(wh), engine: await engineFor(DEFINITIONS, speed.protectWarehouse(wh)), definitionsError: undefined };
-    speed.attach(state);
-    const a = await buildApp({ state, logger: false });
+    const { app: a, speed } = await testServer(wh, { config: { metricsDir: DEFINITIONS, maxConcurrentQueries: 2 } });
     apps.push(a);
     const base = await a.listen({ port: 0, host: '127.0.0.1' });
 

@@ -227,15 +227,17 @@ describe('maatstaf serve: which policy', () => {
     warehouse: undefined as never,
     engine: { definitions: graph.definitions, graph } as Engine,
     definitionsError: undefined,
-    onReload: [],
   });
   const emptyDir = () => mkdtempSync(join(tmpdir(), 'maatstaf-nopolicy-'));
 
   it('uses <metrics>/access.yml when present and re-reads it after a reload', async () => {
     const state = stateWith();
-    await setupAccessPolicy(state, { metricsDir: 'metrics', production: true }, quiet);
+    const reload = await setupAccessPolicy(state, { metricsDir: 'metrics', production: true }, quiet);
     expect(state.access?.source).toBe(join('metrics', 'access.yml'));
-    expect(state.onReload).toHaveLength(1);
+    const first = state.access;
+    await reload!(state.engine!);
+    expect(state.access).not.toBe(first);
+    expect(state.access?.spec).toEqual(first?.spec);
   });
 
   it('without a policy: open in development, public metrics only in production', async () => {

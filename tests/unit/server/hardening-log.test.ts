@@ -2,7 +2,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { auditLogLevel } from '../../../src/cli/serve.js';
+import { auditLogLevel } from '../../../src/server/create-server.js';
 import { scrubSecrets, secretSafeLogOptions } from '../../../src/server/hardening-log.js';
 
 function capture(level = 'info') {
