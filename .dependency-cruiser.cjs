@@ -56,6 +56,8 @@ module.exports = {
   allowed: [
     // Packages, Node built-ins and files outside src/ (migrations/).
     { from: {}, to: { pathNot: '^src/' } },
+    // A migration of the audit schema recomputes stored rows with the audit layer's own code.
+    { from: { path: '^migrations/audit/' }, to: { path: '^src/(core|audit)/' } },
     ...LAYERS.map(({ folder, may }) => ({ from: { path: `^src/${folder}/` }, to: { path: either([folder, ...may]) } })),
   ],
   allowedSeverity: 'error',
