@@ -63,15 +63,15 @@ export function localElements(m: ModelNode): ReachableElement[] {
 
 /**
  * Models the rows of `from` can be joined to through its entity `entity`, excluding `exclude`.
- * SCD models (validity windows) are joined only as the first hop, where the left rows carry the
- * metric time the validity condition compares (spec 6.3).
+ * SCD models (validity windows) may be joined at any hop: the validity condition compares the
+ * left rows' metric time (spec 6.3), as MetricFlow does (`listing__lux_listing__is_confirmed_lux`).
  */
-export function joinTargets(lookup: ModelLookup, from: ModelNode, entity: string, exclude: readonly string[], firstHop = true): ModelNode[] {
+export function joinTargets(lookup: ModelLookup, from: ModelNode, entity: string, exclude: readonly string[]): ModelNode[] {
   const left = from.entities.get(entity);
   if (!left) return [];
   return lookup
     .modelsWithEntity(entity)
-    .filter((n) => !exclude.includes(n.name) && (firstHop || !n.validity) && canJoin(left.type, n.entities.get(entity)!.type, !!n.validity, !!from.validity));
+    .filter((n) => !exclude.includes(n.name) && canJoin(left.type, n.entities.get(entity)!.type, !!n.validity, !!from.validity));
 }
 
 /**
@@ -88,7 +88,7 @@ export function reachableElements(lookup: ModelLookup, m: ModelNode): ReachableE
       out.push(...elementsOf(n, [e.name], [hop1]));
       for (const f of n.def.entities) {
         if (f.name === e.name) continue;
-        for (const p of joinTargets(lookup, n, f.name, [m.name, n.name], false)) {
+        for (const p of joinTargets(lookup, n, f.name, [m.name, n.name])) {
           twoHop.push(...elementsOf(p, [e.name, f.name], [hop1, { entity: f.name, model: p.name }]));
         }
       }

@@ -111,8 +111,13 @@ function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType:
   const computed = level.direct.flatMap((c) => ('expr' in c ? [c] : []));
   const customs = level.direct.flatMap((c) => ('custom' in c ? [c] : []));
   const targetModels = targets.map((t) => graph.model(t.model)!);
-  const scdTargets = targetModels.some((m) => m.validity);
-  if (scdTargets && (joinType === 'full' || !level.scdTime)) {
+  const childNeeds = targets.map((t) => t.needs.filter((n) => !ownedAt(n, depth + 1)));
+  // SCD models joined in one hop further down: their validity is checked on this level's join (spec 6.3).
+  const deepScd = targetModels.map((child, i) => assignJoinTargets(graph, childNeeds[i]!, depth + 1).some((t) => graph.model(t.model)!.validity));
+  const scdTargets = targetModels.some((m) => m.validity) || deepScd.some(Boolean);
+  // Below the first hop, an SCD model's window goes up to the level holding the metric time.
+  const passValidityUp = level.parent !== undefined;
+  if (scdTargets && (joinType === 'full' || (!level.scdTime && !passValidityUp) || (passValidityUp && targetModels.filter((m) => m.validity).length > 1))) {
     throw new MaatstafError('UNSUPPORTED_QUERY', `Dimensions of SCD type II models can only be queried with metrics (${targetModels.filter((m) => m.validity).map((m) => m.name).join(', ')}).`);
   }
   // An SCD model's validity window, raw (spec 5.2), for the join condition on the level above.
@@ -125,7 +130,6 @@ function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType:
       : [];
   const keep = uniqueByName([...viaKey, ...computed, ...parentPartitions, ...validity, ...(scdTargets && level.scdTime ? [level.scdTime] : [])]);
   const joinKeys = targets.map((t) => ({ name: t.entity, expr: elementExpr(graph, model, t.entity) }));
-  const childNeeds = targets.map((t) => t.needs.filter((n) => !ownedAt(n, depth + 1)));
   const childSubtrees = targetModels.map((child, i) => subtreePartitions(graph, child, childNeeds[i]!, depth + 1));
   const shared = childSubtrees.map((sub) => [...model.partitions.keys()].filter((p) => sub.has(p)).sort());
   const childPartitions = shared.flatMap((names, i) => names.map((p) => partitionSelect(graph, model, childSubtrees[i]!.get(p)!, p)));
@@ -165,8 +169,9 @@ function planLevel(b: PlanBuilder, graph: SemanticGraph, level: Level, joinType:
       take: [
         ...t.needs.map((n) => ({ from: nameAtDepth(n.item, depth + 1), as: nameAtDepth(n.item, depth) })),
         ...passedUp.map((e) => ({ from: partitionColumn(e.name), as: partitionColumn(e.name) })),
+        ...(child.validity && passValidityUp ? [VALID_FROM, VALID_TO].map((c) => ({ from: c, as: c })) : []),
       ],
-      ...(child.validity ? { validity: { leftTime: SCD_TIME, start: VALID_FROM, end: VALID_TO } } : {}),
+      ...((child.validity && !passValidityUp) || deepScd[i] ? { validity: { leftTime: SCD_TIME, start: VALID_FROM, end: VALID_TO } } : {}),
     };
   });
   const keepNames = keep.map((c) => c.name);
