@@ -103,6 +103,15 @@ describe.each(ENGINES)('time spines bounded by the query on %s', (engine) => {
       `WITH ${BASE} SELECT to_char(days.d, 'YYYY-MM-DD') AS metric_time__day, p.zone AS pickup__zone, COUNT(*)::int AS pickups_all_time
        FROM days JOIN p ON p.t::date <= days.d WHERE days.d BETWEEN '2024-10-27' AND '2024-10-28' GROUP BY days.d, p.zone`,
     );
+    // Distinct customers over all time: each counts from its first pickup on (a NULL customer never).
+    const customers = (range: string) => `WITH ${BASE}, c AS (SELECT (picked_up_at AT TIME ZONE ${AMS}) AS t, zone, customer_id FROM fct_pickups)
+       SELECT to_char(days.d, 'YYYY-MM-DD') AS metric_time__day, c.zone AS pickup__zone, COUNT(DISTINCT c.customer_id) AS pickup_customers_all_time
+       FROM days JOIN c ON c.t::date <= days.d WHERE ${range} GROUP BY days.d, c.zone`;
+    await check({ metrics: ['pickup_customers_all_time'], groupBy: ['metric_time__day', 'pickup__zone'], timeRange: { start: '2024-03-31', end: '2024-10-28' } }, customers(`days.d BETWEEN '2024-03-31' AND '2024-10-28'`));
+    await check({ metrics: ['pickup_customers_all_time'], groupBy: ['metric_time__month'] },
+      `WITH ${BASE}, c AS (SELECT (picked_up_at AT TIME ZONE ${AMS}) AS t, customer_id FROM fct_pickups)
+       SELECT to_char(m, 'YYYY-MM-DD') AS metric_time__month, (SELECT COUNT(DISTINCT customer_id) FROM c WHERE c.t < m + interval '1 month') AS pickup_customers_all_time
+       FROM generate_series(timestamp '2024-03-01', timestamp '2040-12-01', interval '1 month') AS m`);
     const { sql } = compileQuery(graph, MetricQuerySchema.parse({ metrics: ['pickups_all_time'], groupBy: ['metric_time__day'], timeRange: { start: '2024-10-27', end: '2024-10-28' } }));
     expect(sql).toMatch(/GREATEST\("metric_time__day", CAST\(\$\d+ AS DATE\)\) AS "metric_time__day"/);
   });

@@ -17,7 +17,7 @@ import { formatNaiveTime, parseNaiveTime, periodStart, timeBefore } from '../res
 import { aggregationOf, finishAggregated, keyNames } from './plan-finish.js';
 import { metricTimeItem, planInputRows, simpleModel } from './plan-input-rows.js';
 import type { MetricOutput, MetricPlanContext } from './plan-metric-context.js';
-import type { NodeId, TimeJoinCondition } from './plan-nodes.js';
+import type { AggregateColumn, NodeId, TimeJoinCondition } from './plan-nodes.js';
 import { planOutputSpine } from './plan-output-spine.js';
 import { planJoinBounds } from './plan-spine-bounds.js';
 import { isGeneratedSpine } from './plan-time-spine.js';
@@ -59,16 +59,32 @@ function lastTimeSuffices(condition: TimeJoinCondition, timeKeys: readonly Resol
 /** Aggregations whose value over a window equals the same aggregation over per-group partial results. */
 const REAGGREGATED = new Set<Aggregation>(['sum', 'min', 'max']);
 
+/** Rows reduced for the window join, and the aggregation that gives the metric from them. */
+interface Reduced {
+  readonly node: NodeId;
+  readonly final: (as: string) => AggregateColumn;
+}
+
 /**
  * The input rows reduced per time and key before the window join, which pairs every spine time
- * with every row in its window: sum/min/max of partial sums/minima/maxima, and distinct values
- * for count_distinct, give the same numbers from far fewer rows. Other aggregations (average,
- * percentile) need every row.
+ * with every row in its window: sum/min/max of partial sums/minima/maxima give the same numbers
+ * from far fewer rows. count_distinct keeps distinct values per time; over an all-time window a
+ * value counts from its first time on, so it becomes a sum of first appearances per time (one row
+ * per time and key instead of one per value — the distinct subjects of small-cell suppression).
+ * Other aggregations (average, percentile) need every row.
  */
-function preAggregate(ctx: MetricPlanContext, agg: SimpleAggregationDef, rows: NodeId, by: readonly string[], value: string): NodeId {
-  if (agg.agg === 'count_distinct') return ctx.b.add({ kind: 'distinct', input: rows, columns: [...by, value] });
-  if (!REAGGREGATED.has(agg.agg)) return rows;
-  return ctx.b.add({ kind: 'aggregate', input: rows, groupBy: by, aggregations: [{ input: value, as: value, agg: agg.agg }], columns: [...by, value] });
+function preAggregate(ctx: MetricPlanContext, agg: SimpleAggregationDef, condition: TimeJoinCondition, rows: NodeId, others: readonly string[], time: string, value: string): Reduced {
+  const { b } = ctx;
+  const same = (as: string) => aggregationOf(agg, value, as);
+  const by = [...others, time];
+  if (agg.agg === 'count_distinct' && condition.kind === 'all-time') {
+    const first = b.add({ kind: 'aggregate', input: rows, groupBy: [...others, value], aggregations: [{ input: time, as: time, agg: 'min' }], columns: [...others, value, time] });
+    const node = b.add({ kind: 'aggregate', input: first, groupBy: by, aggregations: [{ input: value, as: value, agg: 'count_distinct' }], columns: [...by, value] });
+    return { node, final: (as) => ({ input: value, as, agg: 'sum' }) };
+  }
+  if (agg.agg === 'count_distinct') return { node: b.add({ kind: 'distinct', input: rows, columns: [...by, value] }), final: same };
+  if (!REAGGREGATED.has(agg.agg)) return { node: rows, final: same };
+  return { node: b.add({ kind: 'aggregate', input: rows, groupBy: by, aggregations: [{ input: value, as: value, agg: agg.agg }], columns: [...by, value] }), final: same };
 }
 
 /**
@@ -143,12 +159,12 @@ export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativ
     // One join per output period instead of per base time (see periodJoinGrain).
     const at: ResolvedItem = { ...metricTimeItem(period), baseGrain };
     const rows = planInputRows(ctx, { metric: input, filters: rowFilters, items: [...otherKeys, base, at], ...constraint });
-    const perPeriod = preAggregate(ctx, agg, floorAllTime(ctx, condition, agg, rows.node, at.name, period), [...others, at.name], rows.value);
+    const perPeriod = preAggregate(ctx, agg, condition, floorAllTime(ctx, condition, agg, rows.node, at.name, period), others, at.name, rows.value);
     const bounds = planJoinBounds(b, rows.node, base.name, condition);
     const spine = planOutputSpine(ctx, timeKeys, base, [], { at, ...(bounds ? { bounds } : {}) });
     const take = [...others, rows.value];
-    const joined = b.add({ kind: 'time-join', spine: spine.node, spineTime: at.name, keep: spine.keep, rows: perPeriod, rowTime: at.name, take, condition, columns: [...spine.keep, ...take] });
-    const node = b.add({ kind: 'aggregate', input: joined, groupBy: keys, aggregations: [aggregationOf(agg, rows.value, metric.name)], columns: [...keys, metric.name] }, metric.name);
+    const joined = b.add({ kind: 'time-join', spine: spine.node, spineTime: at.name, keep: spine.keep, rows: perPeriod.node, rowTime: at.name, take, condition, columns: [...spine.keep, ...take] });
+    const node = b.add({ kind: 'aggregate', input: joined, groupBy: keys, aggregations: [perPeriod.final(metric.name)], columns: [...keys, metric.name] }, metric.name);
     return finishAggregated(ctx, agg, { node, column: metric.name, model, filters });
   }
 
@@ -158,12 +174,13 @@ export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativ
   const take = [...others, rows.value];
   const periods = spine.keep.filter((c) => c !== base.name);
   const lastPerGroup = lastOnly && periods.length > 0;
+  const reduced = preAggregate(ctx, agg, condition, floorAllTime(ctx, condition, agg, rows.node, base.name, baseGrain), others, base.name, rows.value);
   let node = b.add({
     kind: 'time-join',
     spine: spine.node,
     spineTime: base.name,
     keep: spine.keep,
-    rows: preAggregate(ctx, agg, floorAllTime(ctx, condition, agg, rows.node, base.name, baseGrain), [...others, base.name], rows.value),
+    rows: reduced.node,
     rowTime: base.name,
     take,
     condition,
@@ -172,7 +189,7 @@ export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativ
   });
   const groupBy = [...new Set([...keys, base.name])];
   node = b.add(
-    { kind: 'aggregate', input: node, groupBy, aggregations: [aggregationOf(agg, rows.value, metric.name)], columns: [...groupBy, metric.name] },
+    { kind: 'aggregate', input: node, groupBy, aggregations: [reduced.final(metric.name)], columns: [...groupBy, metric.name] },
     metric.name,
   );
   if (!keys.includes(base.name)) {
