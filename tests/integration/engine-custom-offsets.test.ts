@@ -84,6 +84,15 @@ describe.each(ENGINES)('custom-granularity offsets on %s', (engine) => {
     ]);
   });
 
+  it('by a date part (month of year) alongside the fiscal quarter, as MetricFlow allows: each day shifted, then grouped', async () => {
+    await check(
+      { metrics: ['payments_prev_fq'], groupBy: ['metric_time__extract_month', 'metric_time__fiscal_quarter'] },
+      `WITH ${BASE} SELECT EXTRACT(month FROM shifted.out_d) AS metric_time__extract_month, o.fq AS metric_time__fiscal_quarter, SUM(pd.v) AS payments_prev_fq
+       FROM shifted JOIN pd ON pd.d = shifted.src_d JOIN sp o ON o.d = shifted.out_d
+       GROUP BY 1, 2`,
+    );
+  });
+
   it('by fiscal quarter: each quarter takes the whole previous quarter, combined with the current value', async () => {
     const rows = await check(
       { metrics: ['payments_fq_change', 'payments_prev_fq', 'payments'], groupBy: ['metric_time__fiscal_quarter'] },

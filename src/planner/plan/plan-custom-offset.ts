@@ -5,7 +5,7 @@
  * - Grouped only by that custom granularity (MetricFlow's matching-grain case): the input is
  *   aggregated per custom period, and each output period takes the whole value of the period n
  *   earlier (after aggregation; any metric kind, nested offsets included).
- * - Otherwise (standard grains, or other grains alongside): each base-grain spine time takes the
+ * - Otherwise (standard grains, date parts, or other grains alongside): each base-grain spine time takes the
  *   input rows of the time at the same position (1st day, 2nd day, …) of the period n earlier, then
  *   rows are aggregated to the query keys (simple inputs only). Choices, documented in the README:
  *   positions are matched by row number within the period, which equals MetricFlow's
@@ -53,7 +53,6 @@ export function planCustomOffsetInput(ctx: MetricPlanContext, input: ResolvedMet
   const isTime = (i: ResolvedItem) => isMetricTimeLike(graph, i, input.metric);
   const timeKeys = ctx.keys.filter(isTime);
   if (timeKeys.length === 0) unsupported(input, 'needs metric_time in the group-by');
-  if (timeKeys.some((k) => k.time?.kind === 'date_part')) unsupported(input, 'cannot be grouped by date parts');
   const filters = [...inherited, ...input.filters];
   const spineFilters = filters.filter((f) => f.items.length > 0 && f.items.every(isTime));
   const inputFilters = filters.filter((f) => !spineFilters.includes(f));
