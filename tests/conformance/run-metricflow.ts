@@ -4,9 +4,10 @@
  * POST /v1/query — on MetricFlow's table snapshots and semantic manifests, loaded unchanged from a
  * local copy of github.com/dbt-labs/metricflow, and compares the rows with each case's check_query.
  *
- *   npm run conformance -- /path/to/metricflow [--only <text>] [--verbose]
+ *   npm run conformance -- /path/to/metricflow [--only <text>] [--verbose] [--json]
  *   METRICFLOW_REPO=/path/to/metricflow npm run conformance
  *
+ * `--json` loads each manifest as the semantic_manifest.json dbt would compile from it (manifest-json.ts).
  * The snapshots go into a scratch schema of CONFORMANCE_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test), dropped at the end. Not part of `npm test`: CI has no
  * copy of MetricFlow. Cases MetricFlow skips on PostgreSQL (approximate percentiles) are skipped.
@@ -30,6 +31,7 @@ import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import { checkQueryContext } from './check-query-helpers.js';
 import { compareRows, type Row } from './compare-rows.js';
 import { renderTemplate } from './jinja-lite.js';
+import { writeManifestJson } from './manifest-json.js';
 import { loadSnapshots } from './snapshots.js';
 
 interface TestCase {
@@ -75,23 +77,26 @@ interface Args {
   readonly repo: string;
   readonly only?: string;
   readonly verbose: boolean;
+  readonly json: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let repo = process.env.METRICFLOW_REPO;
   let only: string | undefined;
   let verbose = false;
+  let json = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--only') only = argv[++i];
     else if (a === '--verbose' || a === '-v') verbose = true;
+    else if (a === '--json') json = true;
     else repo = a;
   }
   if (!repo) {
     console.error('usage: npm run conformance -- <path to a metricflow checkout> [--only <text>] [--verbose]  (or set METRICFLOW_REPO)');
     process.exit(2);
   }
-  return { repo, verbose, ...(only !== undefined ? { only } : {}) };
+  return { repo, verbose, json, ...(only !== undefined ? { only } : {}) };
 }
 
 async function readCases(dir: string): Promise<TestCase[]> {
@@ -138,8 +143,9 @@ function buildQuery(c: TestCase, engine: Engine, ctx: ReturnType<typeof checkQue
   };
 }
 
-async function buildEngine(dir: string, warehouse: Warehouse, schema: string): Promise<Engine | string> {
-  const loaded = await loadDefinitions(dir, { vars: { source_schema: schema } });
+async function buildEngine(dir: string, warehouse: Warehouse, schema: string, json: boolean): Promise<Engine | string> {
+  const vars = { source_schema: schema };
+  const loaded = json ? await loadDefinitions(await writeManifestJson(dir, vars)) : await loadDefinitions(dir, { vars });
   if (!loaded.definitions) return loaded.issues.filter((i) => i.severity === 'error').map(formatIssue).join('\n');
   const types = await introspectTimeTypes(loaded.definitions, warehouse);
   const graph = buildSemanticGraph(loaded.definitions, { timeColumnTypes: types.lookup });
@@ -205,12 +211,12 @@ async function main(): Promise<void> {
     await client.query(`SET statement_timeout = 120000`);
     warehouse = await openPostgresWarehouse({ url, schema, poolSize: 2, statementTimeoutMs: 120_000 });
     const cases = (await readCases(caseDir)).filter((c) => !args.only || `${c.file}/${c.name}`.includes(args.only));
-    console.log(`MetricFlow conformance: ${cases.length} cases, ${tables} tables in schema ${schema}`);
+    console.log(`MetricFlow conformance: ${cases.length} cases, ${tables} tables in schema ${schema}${args.json ? ', manifests as semantic_manifest.json' : ''}`);
     const counts = { pass: 0, fail: 0, error: 0, skip: 0 };
     for (const c of cases) {
       const folder = MANIFESTS[c.model];
       if (!folder) throw new Error(`unknown test model ${c.model} in ${c.file}/${c.name}`);
-      if (!engines.has(folder)) engines.set(folder, await buildEngine(join(manifestRoot, folder), warehouse, schema));
+      if (!engines.has(folder)) engines.set(folder, await buildEngine(join(manifestRoot, folder), warehouse, schema, args.json));
       const outcome = await runCase(c, engines.get(folder)!, client, schema);
       counts[outcome.status]++;
       const label = { pass: 'PASS ', fail: 'FAIL ', error: 'ERROR', skip: 'SKIP ' }[outcome.status];
