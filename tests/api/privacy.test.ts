@@ -36,8 +36,10 @@ describe.each(ENGINES)('small-cell suppression over the API on %s', (engine) => 
     wh = await openDemoWarehouse(engine);
     demo = await speedApp(wh);
     hand = (
-      // n: the count as published (cell-key perturbation, README "Privacy"); s: distinct clients.
-      await wh.query<Row>(`SELECT d.district_name, b.age_band, ${publishedCountSql('COUNT(*)', 'b.client_pseudonym')}::int AS n, COUNT(DISTINCT b.client_pseudonym)::int AS s
+      // n: the count as published (cell-key perturbation, README "Privacy"); s: distinct clients;
+      // ps: the distinct clients perturbed with the same cell key — what the threshold is decided on.
+      await wh.query<Row>(`SELECT d.district_name, b.age_band, ${publishedCountSql('COUNT(*)', 'b.client_pseudonym')}::int AS n, COUNT(DISTINCT b.client_pseudonym)::int AS s,
+          ${publishedCountSql('COUNT(DISTINCT b.client_pseudonym)', 'b.client_pseudonym')}::int AS ps
         FROM benefit_cases b JOIN districts d ON d.district_id = b.district_id GROUP BY 1, 2 ORDER BY 1, 2`)
     ).rows;
   });
@@ -51,7 +53,7 @@ describe.each(ENGINES)('small-cell suppression over the API on %s', (engine) => 
     const rows = res.body.rows as Row[];
     const suppressed = res.body.meta.suppressed as Suppressed[];
     expect(rows).toHaveLength(hand.length);
-    const small = hand.flatMap((h, i) => ((h.s as number) < K ? [i] : []));
+    const small = hand.flatMap((h, i) => ((h.ps as number) < K ? [i] : []));
     expect(small.length).toBeGreaterThan(0);
     expect(suppressed.filter((s) => s.reason === 'min_group_size').map((s) => s.row)).toEqual(small);
     expect(suppressed.every((s) => s.k === K && s.columns.join() === 'benefit_cases_started')).toBe(true);
@@ -59,7 +61,7 @@ describe.each(ENGINES)('small-cell suppression over the API on %s', (engine) => 
     rows.forEach((row, i) => {
       expect([row.district__district_name, row.benefit_case__age_band]).toEqual([hand[i]!.district_name, hand[i]!.age_band]);
       expect(row.benefit_cases_started).toBe(withheld.has(i) ? null : hand[i]!.n);
-      if (!withheld.has(i)) expect(hand[i]!.s as number).toBeGreaterThanOrEqual(K);
+      if (!withheld.has(i)) expect(hand[i]!.ps as number).toBeGreaterThanOrEqual(K);
     });
     // Complementary: no district has exactly one withheld age band while another could be withheld.
     for (const district of new Set(hand.map((h) => h.district_name))) {
@@ -88,10 +90,10 @@ describe.each(ENGINES)('small-cell suppression over the API on %s', (engine) => 
     expect(gql.body.data.query.meta.suppressed).toEqual(first.body.meta.suppressed);
   });
 
-  it('a filter narrowing a personal metric to fewer than k clients returns null, not the count', async () => {
+  it('a filter narrowing a personal metric to fewer than k clients (perturbed) returns null, not the count', async () => {
     const [few] = (
       await wh.query<Row>(`SELECT d.district_name, b.age_band FROM benefit_cases b JOIN districts d ON d.district_id = b.district_id
-        GROUP BY 1, 2 HAVING COUNT(DISTINCT b.client_pseudonym) < ${K} ORDER BY 1, 2 LIMIT 1`)
+        GROUP BY 1, 2 HAVING ${publishedCountSql('COUNT(DISTINCT b.client_pseudonym)', 'b.client_pseudonym')} < ${K} ORDER BY 1, 2 LIMIT 1`)
     ).rows;
     const where = [`{{ Dimension('district__district_name') }} = '${few!.district_name}'`, `{{ Dimension('benefit_case__age_band') }} = '${few!.age_band}'`];
     const res = await demo.http().post('/v1/query').send({ metrics: ['benefit_cases_started'], where }).expect(200);
@@ -110,5 +112,37 @@ describe.each(ENGINES)('small-cell suppression over the API on %s', (engine) => 
     for (const row of mixed.body.rows as Row[]) expect(row.reports_received).toBe(byName.get(row.district__district_name) ?? null);
     const res = await demo.http().post('/v1/query').send({ metrics: ['reports_received'] }).expect(200);
     expect(res.body.meta).not.toHaveProperty('suppressed');
+  });
+});
+
+describe.each(ENGINES)('the shown/withheld boundary does not give away exact counts on %s', (engine) => {
+  let wh: TestWarehouse;
+  let demo: TestApp;
+  beforeAll(async () => {
+    wh = await openDemoWarehouse(engine);
+    demo = await speedApp(wh);
+  });
+  afterAll(async () => {
+    await demo?.close();
+    await wh?.dispose();
+  });
+
+  // Attack (issue 17 review): widen a filter one person at a time and watch a cell flip from null to
+  // shown: on the exact count that flip happens at exactly k persons. Decided on the perturbed count,
+  // the flip happens where the published (noisy) count crosses k, as hand-written SQL computes it.
+  it('a cell is shown exactly when its perturbed client count reaches k, not its true count', async () => {
+    const cells = (
+      await wh.query<Row>(`SELECT d.district_name, b.age_band, COUNT(DISTINCT b.client_pseudonym)::int AS s,
+          ${publishedCountSql('COUNT(DISTINCT b.client_pseudonym)', 'b.client_pseudonym')}::int AS ps
+        FROM benefit_cases b JOIN districts d ON d.district_id = b.district_id GROUP BY 1, 2 ORDER BY 1, 2`)
+    ).rows;
+    const res = await demo.http().post('/v1/query').send(FINE).expect(200);
+    const rows = res.body.rows as Row[];
+    expect(rows).toHaveLength(cells.length);
+    const primary = (res.body.meta.suppressed as Suppressed[]).filter((x) => x.reason === 'min_group_size').map((x) => x.row);
+    expect(primary).toEqual(cells.flatMap((c, i) => ((c.ps as number) < K ? [i] : [])));
+    // The data has cells where the two rules disagree, so the exact-count rule would fail this test.
+    expect(cells.some((c) => ((c.s as number) < K) !== ((c.ps as number) < K))).toBe(true);
+    expect(rows.length).toBe(cells.length);
   });
 });

@@ -148,3 +148,24 @@ describe('suppressedCellCount', () => {
     expect(suppressedCellCount([])).toBe(0);
   });
 });
+
+describe('cell-key metrics: the threshold applies to the perturbed subject count', () => {
+  // Slot = floor(key × 10 / 2^28): key 0 is noise −2, key 2^28 − 1 is noise +2 (PERTURBATION_SLOTS).
+  const MINUS_TWO = 0;
+  const PLUS_TWO = 2 ** 28 - 1;
+  const plan = { protectedColumns: [col('n', 10)], rounding: [], keyColumns: [], perturbed: [{ column: 'n', cellKey: '__key__n' }] };
+  const rows = (n: number, key: number) => ({ raw: [{ n, __subjects__n: n, __key__n: key }], formatted: [{ n }] });
+
+  it('a true 9 whose noise is +2 is shown (perturbed), a true 10 whose noise is −2 is withheld', () => {
+    const nine = rows(9, PLUS_TWO);
+    expect(suppressRows(nine.formatted, nine.raw, plan).rows).toEqual([{ n: 11 }]);
+    const ten = rows(10, MINUS_TWO);
+    expect(suppressRows(ten.formatted, ten.raw, plan).rows).toEqual([{ n: null }]);
+  });
+
+  it('without a cell key the true count decides (9 withheld, 10 shown)', () => {
+    const exact = { protectedColumns: [col('n', 10)], rounding: [], keyColumns: [] };
+    expect(suppressRows([{ n: 9 }], [{ n: 9, __subjects__n: 9 }], exact).rows).toEqual([{ n: null }]);
+    expect(suppressRows([{ n: 10 }], [{ n: 10, __subjects__n: 10 }], exact).rows).toEqual([{ n: 10 }]);
+  });
+});
