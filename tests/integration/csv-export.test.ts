@@ -230,7 +230,8 @@ roles:
   }, 60_000);
 
   it('serves an answer the result cache holds from the cache (buffered, with ETag) and streams the rest uncached', async () => {
-    const a = (await testServer(wh, { config: { metricsDir: DEFINITIONS } })).app;
+    // Anonymous exports are bounded and buffered by default (MAATSTAF_ANONYMOUS_EXPORT_MAX_ROWS); this test is about streaming.
+    const a = (await testServer(wh, { config: { metricsDir: DEFINITIONS, anonymousExportMaxRows: 0 } })).app;
     apps.push(a);
     await a.ready();
     const small = { metrics: ['amount_total'], groupBy: ['fact__kind'], orderBy: ['fact__kind'] };
@@ -253,7 +254,7 @@ roles:
           : `SELECT count(*)::int AS n FROM pg_cursors WHERE name LIKE 'maatstaf_export%'`;
       return (await wh.query<{ n: number }>(sql)).rows[0]!.n;
     };
-    const { app: a, speed } = await testServer(wh, { config: { metricsDir: DEFINITIONS, maxConcurrentQueries: 2 } });
+    const { app: a, speed } = await testServer(wh, { config: { metricsDir: DEFINITIONS, maxConcurrentQueries: 2, anonymousExportMaxRows: 0 } });
     apps.push(a);
     const base = await a.listen({ port: 0, host: '127.0.0.1' });
 
