@@ -18,7 +18,9 @@ import { compileQuery } from '../compiler/index.js';
 import { classifyData, type DataSensitivity } from '../definitions/governance/data-sensitivity.js';
 import { effectiveMinGroupSizes, ownRoundTo, usesCellKey } from '../definitions/governance/subject.js';
 import { parseFilter } from '../planner/filter-api.js';
+import type { MetricDef } from '../definitions/model.js';
 import { buildSemanticGraph, type SemanticGraph } from '../semantic-graph/index.js';
+import { metricClosure } from '../semantic-graph/metric-tree.js';
 import { dimensionOnlyThresholds, type RowThreshold } from './model-subjects.js';
 import { refuseUnprovableShapes } from './provable-shapes.js';
 import { bindSecret, checkSecret } from './cell-key.js';
@@ -39,6 +41,11 @@ export interface ProtectedQuery {
   readonly rounding: readonly { readonly column: string; readonly base: number }[];
   /** Metric columns perturbed by the cell-key method, each with its hidden cell-key column. */
   readonly perturbed: readonly { readonly column: string; readonly cellKey: string }[];
+  /**
+   * Whether the answer's rows exist only because of data (no cumulative metric, no join to the time
+   * spine): then a grouped row whose every value is withheld, one for its own size, is dropped.
+   */
+  readonly dropEmptyRows?: boolean;
   /** Ratio columns recomputed from the perturbed values of their cell-key inputs (hidden columns). */
   readonly ratios: readonly PerturbedRatio[];
   /** The parameters to run `compiled.sql` with, when they differ from the shown ones (the cell-key secret). */
@@ -111,6 +118,10 @@ function perturbedRatio(graph: SemanticGraph, column: string): PerturbedRatio[] 
   const [numerator, denominator] = [def.numerator.name, def.denominator.name];
   return [{ column, numerator, denominator, numeratorKey: cellKeyMetricName(numerator), denominatorKey: cellKeyMetricName(denominator) }];
 }
+
+/** A metric whose rows exist only where its data does (no cumulative window, no time-spine join). */
+const fromDataOnly = (d: MetricDef): boolean =>
+  d.type !== 'cumulative' && !(d.type === 'simple' && (d.aggregation.joinToTimespine || d.aggregation.fillNullsWith !== undefined));
 
 export interface ProtectOptions {
   /** The cell-key secret (cell-key.ts); undefined: queries of cell-key metrics are refused. */
@@ -191,6 +202,7 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
       rounding,
       perturbed,
       ratios,
+      dropEmptyRows: metrics.every((m) => metricClosure((n) => graph.metric(n), m).every(fromDataOnly)),
       keyColumns,
       sensitivity,
       rowThresholds,

@@ -19,7 +19,10 @@
  *    `meta.round_to` are rounded to that base. Both after 1–2; for cell-key metrics step 1 decides
  *    on the perturbed subject count, for all others on the true count.
  * 4. Rows below a row threshold (a query without metrics over a personal model: a combination of
- *    fewer than k subjects) are dropped — not nulled, and not counted anywhere in the answer.
+ *    fewer than k subjects) are dropped — not nulled, and not counted anywhere in the answer. So is
+ *    a grouped row of a data-driven answer (`dropEmptyRows`: no time-spine rows) whose every value
+ *    is withheld, one for its own size: its mere existence would name a small group. (A withheld
+ *    complementary cell's row stays: it covers k or more.)
  * 5. The query's limit, when it has protected metrics, is applied here, after 1–4 saw every row.
  */
 import { perturb } from './cell-key.js';
@@ -115,7 +118,7 @@ function roundTo(v: unknown, base: number): unknown {
 export function suppressRows(
   formatted: readonly Record<string, unknown>[],
   raw: readonly Record<string, unknown>[],
-  plan: Pick<ProtectedQuery, 'protectedColumns' | 'rounding' | 'keyColumns' | 'limit'> & Partial<Pick<ProtectedQuery, 'rowThresholds' | 'perturbed' | 'ratios'>>,
+  plan: Pick<ProtectedQuery, 'protectedColumns' | 'rounding' | 'keyColumns' | 'limit'> & Partial<Pick<ProtectedQuery, 'rowThresholds' | 'perturbed' | 'ratios' | 'dropEmptyRows'>>,
 ): SuppressionResult {
   const rows = formatted.map((r) => ({ ...r }));
   const byRow = new Map<string, { row: number; columns: string[]; reason: SuppressionReason; k: number }>();
@@ -134,29 +137,29 @@ export function suppressRows(
   for (const { column, base } of plan.rounding) for (const row of rows) row[column] = roundTo(row[column], base);
   const order = (r: SuppressionReason) => (r === 'min_group_size' ? 0 : 1);
   const sorted = [...byRow.values()].sort((a, b) => a.row - b.row || order(a.reason) - order(b.reason) || a.k - b.k);
-  const { rows: kept, suppressed } = dropBelowThresholds(rows, raw, sorted, plan.rowThresholds ?? []);
+  const thresholds = plan.rowThresholds ?? [];
+  const small = new Set(sorted.filter((e) => e.reason === 'min_group_size').map((e) => e.row));
+  const empty = (row: Record<string, unknown>) => Object.keys(row).every((c) => plan.keyColumns.includes(c) || row[c] === null || row[c] === undefined);
+  const drop = (row: Record<string, unknown>, i: number): boolean =>
+    thresholds.some((t) => !(Number(raw[i]?.[t.subjects] ?? 0) >= t.k)) ||
+    // A data-driven row whose every value is withheld, one for its own size, would still say that
+    // someone with these attributes exists: it is dropped like a small combination.
+    (plan.dropEmptyRows === true && plan.keyColumns.length > 0 && small.has(i) && empty(row));
+  const { rows: kept, suppressed } = dropRows(rows, sorted, drop);
   if (plan.limit === undefined) return { rows: kept, suppressed };
   return { rows: kept.slice(0, plan.limit), suppressed: suppressed.filter((s) => s.row < plan.limit!) };
 }
 
-/** Drops the rows whose hidden count is below its threshold; withheld-cell entries follow their rows' new positions. */
-function dropBelowThresholds(
-  rows: Record<string, unknown>[],
-  raw: readonly Record<string, unknown>[],
-  suppressed: SuppressedCells[],
-  thresholds: NonNullable<ProtectedQuery['rowThresholds']>,
-): SuppressionResult {
-  if (thresholds.length === 0) return { rows, suppressed };
+/** Drops rows; withheld-cell entries follow their rows' new positions. */
+function dropRows(rows: Record<string, unknown>[], suppressed: SuppressedCells[], drop: (row: Record<string, unknown>, i: number) => boolean): SuppressionResult {
   const position: number[] = [];
   const kept: Record<string, unknown>[] = [];
   rows.forEach((row, i) => {
-    const ok = thresholds.every((t) => {
-      const n = Number(raw[i]?.[t.subjects] ?? 0);
-      return Number.isFinite(n) && n >= t.k;
-    });
+    const ok = !drop(row, i);
     position.push(ok ? kept.length : -1);
     if (ok) kept.push(row);
   });
+  if (kept.length === rows.length) return { rows, suppressed };
   return { rows: kept, suppressed: suppressed.filter((s) => position[s.row]! >= 0).map((s) => ({ ...s, row: position[s.row]! })) };
 }
 

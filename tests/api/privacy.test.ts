@@ -52,21 +52,18 @@ describe.each(ENGINES)('small-cell suppression over the API on %s', (engine) => 
     const res = await demo.http().post('/v1/query').send(FINE).expect(200);
     const rows = res.body.rows as Row[];
     const suppressed = res.body.meta.suppressed as Suppressed[];
-    expect(rows).toHaveLength(hand.length);
-    const small = hand.flatMap((h, i) => ((h.ps as number) < K ? [i] : []));
-    expect(small.length).toBeGreaterThan(0);
-    expect(suppressed.filter((s) => s.reason === 'min_group_size').map((s) => s.row)).toEqual(small);
-    expect(suppressed.every((s) => s.k === K && s.columns.join() === 'benefit_cases_started')).toBe(true);
+    // Cells of fewer than k clients: their rows are dropped (every value withheld for its own size).
+    const big = hand.filter((h) => (h.ps as number) >= K);
+    expect(big.length).toBeLessThan(hand.length);
+    expect(rows.map((r) => [r.district__district_name, r.benefit_case__age_band])).toEqual(big.map((h) => [h.district_name, h.age_band]));
+    expect(suppressed.every((s) => s.k === K && s.reason === 'complementary' && s.columns.join() === 'benefit_cases_started')).toBe(true);
     const withheld = new Set(suppressed.map((s) => s.row));
-    rows.forEach((row, i) => {
-      expect([row.district__district_name, row.benefit_case__age_band]).toEqual([hand[i]!.district_name, hand[i]!.age_band]);
-      expect(row.benefit_cases_started).toBe(withheld.has(i) ? null : hand[i]!.n);
-      if (!withheld.has(i)) expect(hand[i]!.ps as number).toBeGreaterThanOrEqual(K);
-    });
+    rows.forEach((row, i) => expect(row.benefit_cases_started).toBe(withheld.has(i) ? null : big[i]!.n));
     // Complementary: no district has exactly one withheld age band while another could be withheld.
     for (const district of new Set(hand.map((h) => h.district_name))) {
       const line = rows.flatMap((r, i) => (r.district__district_name === district ? [i] : []));
-      const n = line.filter((i) => withheld.has(i)).length;
+      const dropped = hand.filter((h) => h.district_name === district && (h.ps as number) < K).length;
+      const n = line.filter((i) => withheld.has(i)).length + dropped;
       if (n === 1) expect(line.every((i) => withheld.has(i) || rows[i]!.benefit_cases_started === null)).toBe(true);
     }
   });
@@ -138,11 +135,26 @@ describe.each(ENGINES)('the shown/withheld boundary does not give away exact cou
     ).rows;
     const res = await demo.http().post('/v1/query').send(FINE).expect(200);
     const rows = res.body.rows as Row[];
-    expect(rows).toHaveLength(cells.length);
-    const primary = (res.body.meta.suppressed as Suppressed[]).filter((x) => x.reason === 'min_group_size').map((x) => x.row);
-    expect(primary).toEqual(cells.flatMap((c, i) => ((c.ps as number) < K ? [i] : [])));
+    // Rows of cells below k are dropped (L1: their existence would name a small group); the rows kept
+    // are exactly the cells whose perturbed client count reaches k.
+    const shown = cells.filter((c) => (c.ps as number) >= K).map((c) => [c.district_name, c.age_band]);
+    expect(rows.map((r) => [r.district__district_name, r.benefit_case__age_band])).toEqual(shown);
     // The data has cells where the two rules disagree, so the exact-count rule would fail this test.
     expect(cells.some((c) => ((c.s as number) < K) !== ((c.ps as number) < K))).toBe(true);
-    expect(rows.length).toBe(cells.length);
+  });
+
+  // Issue 17 reproduction 1 with a metric added (attack review): the six-item grouping used to list
+  // one row per person with null values, showing that each combination exists.
+  it('a grouping fine enough to list persons gives no row of fewer than k persons, also with a metric', async () => {
+    const groupBy = ['benefit_case__start_date__day', 'benefit_case__end_date__day', 'district__district_name', 'benefit_case__age_band', 'benefit_case__household_type', 'benefit_case__end_reason'];
+    const combos = (await wh.query<Row>(`SELECT count(*)::int AS n FROM (SELECT DISTINCT start_date, end_date, district_id, age_band, household_type, end_reason FROM benefit_cases) c`)).rows[0]!.n as number;
+    expect(combos).toBeGreaterThan(100);
+    const res = await demo.http().post('/v1/query').send({ metrics: ['benefit_cases_started'], groupBy }).expect(200);
+    const suppressed = res.body.meta.suppressed as Suppressed[];
+    expect(suppressed.filter((x) => x.reason === 'min_group_size')).toEqual([]);
+    expect((res.body.rows as Row[]).every((r) => r.benefit_cases_started !== null || suppressed.some((x) => x.reason === 'complementary'))).toBe(true);
+    expect((res.body.rows as Row[]).length).toBeLessThan(combos / 10);
+    const gql = await demo.http().post('/graphql').send({ query: GQL, variables: { input: { metrics: ['BENEFIT_CASES_STARTED'], groupBy } } }).expect(200);
+    expect(gql.body.data.query.rows).toEqual(res.body.rows);
   });
 });

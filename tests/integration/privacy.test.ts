@@ -62,18 +62,15 @@ describe.each(ENGINES)('small-cell suppression on %s', (engineName) => {
     const r = await engine.run({ metrics: ['care_requests', 'care_clients'], groupBy: ['request__district'], orderBy: ['request__district'] });
     const hand = await sql(`SELECT district, COUNT(*)::int AS n, COUNT(DISTINCT client_id)::int AS s FROM care_requests GROUP BY district ORDER BY district`);
     expect(hand.map((h) => [h.district, h.n, h.s])).toEqual([['Noord', 23, 15], ['Oost', 6, 2], ['West', 15, 10], ['Zuid', 10, 7]]);
-    // Oost: 6 requests but 2 clients → withheld; it alone would follow from the total, so the
-    // district with the fewest clients among the rest (Zuid, 7) goes too.
+    // Oost: 6 requests but 2 clients → withheld, and as every value of its row is withheld for its
+    // own size, the row is dropped (its existence would name a small group). It alone would follow
+    // from the total, so the district with the fewest clients among the rest (Zuid, 7) is withheld too.
     expect(r.rows).toEqual([
       { request__district: 'Noord', care_requests: 23, care_clients: 15 },
-      { request__district: 'Oost', care_requests: null, care_clients: null },
       { request__district: 'West', care_requests: 15, care_clients: 10 },
       { request__district: 'Zuid', care_requests: null, care_clients: null },
     ]);
-    expect(r.meta.suppressed).toEqual([
-      { row: 1, columns: ['care_requests', 'care_clients'], reason: 'min_group_size', k: K },
-      { row: 3, columns: ['care_requests', 'care_clients'], reason: 'complementary', k: K },
-    ]);
+    expect(r.meta.suppressed).toEqual([{ row: 2, columns: ['care_requests', 'care_clients'], reason: 'complementary', k: K }]);
     expect(r.columns.map((c) => c.name)).toEqual(['request__district', 'care_requests', 'care_clients']);
     expect(Object.keys(r.rows[0]!).some((k) => k.startsWith('__subjects'))).toBe(false);
   });
@@ -90,10 +87,8 @@ describe.each(ENGINES)('small-cell suppression on %s', (engineName) => {
 
   it('ordering by a protected metric sorts withheld cells last, and limit cuts after suppression', async () => {
     const desc = await engine.run({ metrics: ['care_requests'], groupBy: ['request__district'], orderBy: ['-care_requests'] });
-    expect(desc.rows.map((r) => [r.request__district, r.care_requests])).toEqual([['Noord', 23], ['West', 15], ['Zuid', null], ['Oost', null]]);
-    const asc = await engine.run({ metrics: ['care_requests'], groupBy: ['request__district'], orderBy: ['care_requests'] });
-    // Oost (2 clients) sorts past every shown cell, not first by its true value 6.
-    expect(asc.rows.map((r) => r.request__district).at(-1)).toBe('Oost');
+    // Oost (2 clients, dropped) would sort past every shown cell, not first by its true value 6.
+    expect(desc.rows.map((r) => [r.request__district, r.care_requests])).toEqual([['Noord', 23], ['West', 15], ['Zuid', null]]);
     // With a limit the complementary cell (Zuid) is still withheld: the same cells as without limit.
     const top = await engine.run({ metrics: ['care_requests'], groupBy: ['request__district'], orderBy: ['care_requests'], limit: 2 });
     expect(top.rows).toEqual([{ request__district: 'Zuid', care_requests: null }, { request__district: 'West', care_requests: 15 }]);
@@ -121,16 +116,21 @@ describe.each(ENGINES)('small-cell suppression on %s', (engineName) => {
   it('rounds requested_amount to its base of 10 (shown cells only)', async () => {
     const r = await engine.run({ metrics: ['requested_amount'], groupBy: ['request__district'], orderBy: ['request__district'] });
     const hand = await sql(`SELECT district, SUM(amount)::float8 AS a FROM care_requests GROUP BY district ORDER BY district`);
-    expect(r.rows.map((x) => x.requested_amount)).toEqual([Math.round((hand[0]!.a as number) / 10) * 10, null, Math.round((hand[2]!.a as number) / 10) * 10, null]);
+    // Oost's row is dropped (withheld for its own size); Zuid is its complement.
+    expect(r.rows.map((x) => x.requested_amount)).toEqual([Math.round((hand[0]!.a as number) / 10) * 10, Math.round((hand[2]!.a as number) / 10) * 10, null]);
   });
 
   it('complementary suppression in two dimensions keeps every line at zero or at least two withheld cells', async () => {
     const r = await engine.run({ metrics: ['care_requests'], groupBy: ['request__district', 'request__age_band'], orderBy: ['request__district', 'request__age_band'] });
     const hand = await sql(`SELECT district, age_band, COUNT(*)::int AS n, COUNT(DISTINCT client_id)::int AS s FROM care_requests GROUP BY 1, 2 ORDER BY 1, 2`);
-    const small = hand.flatMap((h, i) => ((h.s as number) < K ? [i] : []));
-    expect(r.meta.suppressed!.filter((s) => s.reason === 'min_group_size').map((s) => s.row)).toEqual(small);
-    r.rows.forEach((row, i) => expect(row.care_requests).toBe(r.meta.suppressed!.some((s) => s.row === i) ? null : hand[i]!.n));
-    expect(withheldLinesOk(r, 'care_requests', ['request__district', 'request__age_band'])).toBe(true);
+    // Cells of fewer than k clients: their rows are dropped; the rest are shown or withheld as complements.
+    const big = hand.filter((h) => (h.s as number) >= K);
+    expect(big.length).toBeLessThan(hand.length);
+    expect(r.rows.map((x) => [x.request__district, x.request__age_band])).toEqual(big.map((h) => [h.district, h.age_band]));
+    expect(r.meta.suppressed!.every((s) => s.reason === 'complementary')).toBe(true);
+    r.rows.forEach((row, i) => expect(row.care_requests).toBe(r.meta.suppressed!.some((s) => s.row === i) ? null : big[i]!.n));
+    const all = hand.map((h) => ({ request__district: h.district, request__age_band: h.age_band }));
+    expect(withheldLinesOk(r, 'care_requests', ['request__district', 'request__age_band'], all)).toBe(true);
   });
 
   it('cumulative metrics are suppressed by their window’s and their increment’s subjects', async () => {
@@ -191,7 +191,8 @@ describe.each(ENGINES)('small-cell suppression on %s', (engineName) => {
             expect(subjects.get(keyOf(row, groupBy)) ?? 0).toBeGreaterThanOrEqual(K);
           }
           // Lines are only whole without a limit (the limit cuts after suppression).
-          if (q.limit === undefined) expect(withheldLinesOk(r, metric, groupBy)).toBe(true);
+          const all = check.map((c) => Object.fromEntries(groupBy.map((g, i) => [g, c[`g${i}`]])));
+          if (q.limit === undefined) expect(withheldLinesOk(r, metric, groupBy, all)).toBe(true);
         }
       }),
       { numRuns: 40 },
@@ -199,17 +200,21 @@ describe.each(ENGINES)('small-cell suppression on %s', (engineName) => {
   });
 });
 
-/** Every line (rows equal on all group-bys but one) has 0 or ≥ 2 withheld cells of `metric`, unless no other cell could be withheld. */
-function withheldLinesOk(r: QueryResult, metric: string, keys: readonly string[]): boolean {
+/**
+ * Every line (rows equal on all group-bys but one) has 0 or ≥ 2 withheld cells of `metric` — a row
+ * of `all` (every group with data) missing from the answer counts as withheld (dropped) — unless
+ * nothing else in the line is shown.
+ */
+function withheldLinesOk(r: QueryResult, metric: string, keys: readonly string[], all: readonly Row[] = []): boolean {
   const withheld = new Set((r.meta.suppressed ?? []).filter((s) => s.columns.includes(metric)).map((s) => s.row));
+  const present = new Set(r.rows.map((row) => keyOf(row, keys)));
+  const dropped = all.filter((row) => !present.has(keyOf(row, keys)));
   for (const g of keys) {
+    const lineOf = (row: Row) => keyOf(row, keys.filter((k) => k !== g));
     const lines = new Map<string, number[]>();
-    r.rows.forEach((row, i) => {
-      const id = keyOf(row, keys.filter((k) => k !== g));
-      lines.set(id, [...(lines.get(id) ?? []), i]);
-    });
-    for (const line of lines.values()) {
-      const n = line.filter((i) => withheld.has(i)).length;
+    r.rows.forEach((row, i) => lines.set(lineOf(row), [...(lines.get(lineOf(row)) ?? []), i]));
+    for (const [id, line] of lines) {
+      const n = line.filter((i) => withheld.has(i)).length + dropped.filter((row) => lineOf(row) === id).length;
       const others = line.filter((i) => !withheld.has(i) && r.rows[i]![metric] !== null).length;
       if (n === 1 && others > 0) return false;
     }
