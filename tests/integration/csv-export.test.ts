@@ -195,9 +195,12 @@ roles:
 
       // Not streamed: personal data (its entry is stored before any row leaves) and small-cell
       // suppression (needs every row) answer whole, so the JSON row limit applies to their CSV.
+      // By code every group is one fact, too small to show (k 2 and 3): their rows are dropped (a row
+      // whose only value is withheld for its own size would still name the group), so 2,500 codes
+      // answer with the header alone instead of exceeding the row limit.
       for (const metric of ['facts_personal', 'facts_protected']) {
-        const refused = await supertest(a.server).post('/v1/query?format=csv').send({ ...BY_CODE, metrics: [metric] }).expect(400);
-        expect(refused.body).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED' });
+        const byCode = await supertest(a.server).post('/v1/query?format=csv').send({ ...BY_CODE, metrics: [metric] }).expect(200);
+        expect(parseCsv(byCode.text)).toEqual([[...BY_CODE.groupBy, metric]]);
       }
       const smallPersonal = await supertest(a.server)
         .post('/v1/query?format=csv')
