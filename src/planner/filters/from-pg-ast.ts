@@ -70,8 +70,27 @@ class Converter {
   /** Bare group-by names, in order of first use; ref index = refCount + position. */
   readonly bareNames: string[] = [];
 
-  constructor(refCount: number) {
+  /** `sql`: the parsed text, so a bare word can be quoted back as it was written (PostgreSQL lower-cases it). */
+  constructor(refCount: number, private readonly sql = '') {
     this.uses = new Array<number>(refCount).fill(0);
+  }
+
+  /**
+   * A bare word where a value belongs (compared with a name, in an IN list, a LIKE pattern) is a text
+   * value without quotes (`= afval`): say so, rather than hint at writing it as a dimension.
+   */
+  private refuseBareValue(node: Node | undefined): void {
+    if (node === undefined || !('ColumnRef' in node)) return;
+    const parts = strings(node.ColumnRef.fields);
+    if (parts.length !== 1 || PLACEHOLDER_PATTERN.test(parts[0]!) || GROUP_BY_NAME.test(parts[0]!)) return;
+    const written = [...this.sql.matchAll(/[\p{L}_][\p{L}\p{N}_$]*/gu)].map((m) => m[0]).find((w) => w.toLowerCase() === parts[0]) ?? parts[0]!;
+    throw new FilterProblem(`text values need quotes: '${written.replaceAll("'", "''")}' instead of ${written}`, { offending: written });
+  }
+
+  private isNameRef(node: Node | undefined): boolean {
+    if (node === undefined || !('ColumnRef' in node)) return false;
+    const parts = strings(node.ColumnRef.fields);
+    return parts.length === 1 && (PLACEHOLDER_PATTERN.test(parts[0]!) || GROUP_BY_NAME.test(parts[0]!));
   }
 
   convert(node: Node, depth: number): FilterExpr {
@@ -159,6 +178,7 @@ class Converter {
     const list = () => {
       const r = e.rexpr;
       if (r === undefined || !('List' in r)) throw new FilterProblem(`unsupported ${op} expression in filter`);
+      for (const item of r.List.items ?? []) this.refuseBareValue(item);
       return (r.List.items ?? []).map((i) => this.convert(i, d));
     };
     switch (e.kind) {
@@ -166,6 +186,10 @@ class Converter {
         if (e.lexpr === undefined) {
           if (op === '-' || op === '+') return { kind: 'negate', op, operand: right() };
           throw new FilterProblem(`operator '${op}' is not allowed in filters (allowed: ${ALLOWED_OPERATORS})`, { offending: op });
+        }
+        if (Object.hasOwn(COMPARE_SQL, op)) {
+          if (this.isNameRef(e.lexpr)) this.refuseBareValue(e.rexpr);
+          if (this.isNameRef(e.rexpr)) this.refuseBareValue(e.lexpr);
         }
         if (Object.hasOwn(COMPARE_SQL, op)) return { kind: 'compare', op: op as CompareOp, left: left(), right: right() };
         if (Object.hasOwn(ARITHMETIC_SQL, op)) return { kind: 'arithmetic', op: op as keyof typeof ARITHMETIC_SQL, left: left(), right: right() };
@@ -187,6 +211,7 @@ class Converter {
       case 'AEXPR_LIKE':
       case 'AEXPR_ILIKE': {
         if (e.rexpr !== undefined && 'FuncCall' in e.rexpr) throw new FilterProblem('LIKE … ESCAPE is not supported in filters');
+        this.refuseBareValue(e.rexpr);
         const negated = op.startsWith('!');
         return { kind: 'like', op: e.kind === 'AEXPR_LIKE' ? 'like' : 'ilike', negated, operand: left(), pattern: right() };
       }
@@ -320,8 +345,8 @@ function currentValue(f: SQLValueFunction): FilterExpr {
  * The whitelisted tree of a parsed filter. Jinja calls are refs 0…refCount-1; bare group-by names
  * (`metric_time__day`) become refs after them, one per distinct name, listed in `bareNames`.
  */
-export function fromPgAst(node: Node, refCount: number): { readonly ast: FilterExpr; readonly bareNames: readonly string[] } {
-  const converter = new Converter(refCount);
+export function fromPgAst(node: Node, refCount: number, sql?: string): { readonly ast: FilterExpr; readonly bareNames: readonly string[] } {
+  const converter = new Converter(refCount, sql);
   const ast = converter.convert(node, 0);
   const misused = converter.uses.findIndex((n) => n !== 1);
   if (misused >= 0) throw new FilterProblem(`Jinja call #${misused + 1} must be used exactly once as a value in the filter`);

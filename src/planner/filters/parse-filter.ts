@@ -110,7 +110,7 @@ function parseUncached(text: string, opts: ParseFilterOptions): ParsedFilter {
     const scanned = checkSqlTokens(split.sql);
     const node = parseSingleExpression(split.sql, (i) => describeAt(text, split.originalIndex, i));
     if (!scanned) throw new FilterProblem('the filter could not be read as SQL');
-    const { ast, bareNames } = fromPgAst(node, split.refs.length);
+    const { ast, bareNames } = fromPgAst(node, split.refs.length, split.sql);
     checkCondition(ast);
     const bareRefs = bareNames.map((name): FilterRef => ({ kind: 'group_by_name', name, entityPath: [] }));
     return deepFreeze({ text, refs: [...split.refs, ...bareRefs], ast });
