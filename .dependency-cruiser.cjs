@@ -25,7 +25,7 @@ const LAYERS = [
   { folder: 'limits', may: ['core', 'engine', 'access'], why: 'per-query size limits' },
   { folder: 'audit', may: ['core', 'definitions', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'limits'], why: 'the audit log of queries' },
   // The one place the per-caller layers are put in order around the loaded engine.
-  { folder: 'layers', may: ['core', 'engine', 'access', 'limits', 'audit'], why: "a caller's engine: access, limits, audit in their order" },
+  { folder: 'layers', may: ['core', 'engine', 'cache', 'access', 'limits', 'audit'], why: "a caller's engine: cache, access, limits, audit in their order" },
   // The HTTP kernel: Fastify helpers every interface shares, and the server state they read.
   { folder: 'http', may: ['core', 'warehouse', 'engine', 'cache', 'access', 'limits', 'audit'], why: 'route info, hooks, problem+json, server state' },
   { folder: 'observability', may: ['core', 'cache', 'http'], why: 'Prometheus metrics and their route' },

@@ -4,7 +4,7 @@
  * the policy starts afresh and a request costs two map lookups.
  */
 import type { Engine } from '../engine/types.js';
-import { createAccessView, type AccessCheckedEngine } from './access-view.js';
+import { createAccessView } from './access-view.js';
 import type { Caller } from './caller.js';
 import { callerAccess, effectiveRoleNames } from './caller-access.js';
 import { compilePolicy, type CompiledPolicy } from './grants.js';
@@ -13,9 +13,9 @@ import type { AccessPolicy } from './policy-schema.js';
 interface PerEngine {
   readonly policy: CompiledPolicy;
   /** Views by effective role names (unknown roles dropped, so the map stays small). */
-  readonly views: Map<string, AccessCheckedEngine>;
+  readonly views: Map<string, Engine>;
   /** The same views by caller object (anonymous, a verified API key): no role expansion per request. */
-  readonly byCaller: WeakMap<Caller, AccessCheckedEngine>;
+  readonly byCaller: WeakMap<Caller, Engine>;
 }
 
 const compiled = new WeakMap<AccessPolicy, WeakMap<Engine, PerEngine>>();
@@ -29,7 +29,7 @@ function perEngine(policy: AccessPolicy, engine: Engine): PerEngine {
 }
 
 /** The access-checked view of `engine` for `caller` under `policy`. */
-export function accessViewFor(engine: Engine, policy: AccessPolicy, caller: Caller): AccessCheckedEngine {
+export function accessViewFor(engine: Engine, policy: AccessPolicy, caller: Caller): Engine {
   const entry = perEngine(policy, engine);
   const known = entry.byCaller.get(caller);
   if (known) return known;

@@ -19,14 +19,6 @@ import { authoriseQuery, maskRowFilterError, type AuthorisedQuery } from './auth
 import type { CallerAccess } from './caller-access.js';
 import { itemAllowed } from './grants.js';
 
-/**
- * An Engine that checks access. What it learns about a query (the row rule the caller's roles add)
- * is passed up explicitly through `classify`, which the audit layer reads.
- */
-export interface AccessCheckedEngine extends Engine {
-  readonly access: CallerAccess;
-}
-
 function restrictedGraph(graph: SemanticGraph, access: CallerAccess): SemanticGraph {
   const metric = (name: string): MetricDef | undefined => {
     const def = graph.metric(name);
@@ -60,7 +52,11 @@ function isForbidden(e: unknown): boolean {
   return isMaatstafError(e) && e.code === 'FORBIDDEN';
 }
 
-export function createAccessView(inner: Engine, access: CallerAccess): AccessCheckedEngine {
+/**
+ * `inner` as the caller with `access` may use it. What it learns about a query (the row rule the
+ * caller's roles add) is passed up explicitly through `classify`, which the audit layer reads.
+ */
+export function createAccessView(inner: Engine, access: CallerAccess): Engine {
   const graph = restrictedGraph(inner.graph, access);
   // Pure in (access, graph, query): repeated queries (dashboards, cache hits) are checked once.
   const checked = createJsonMemo<AuthorisedQuery>();
@@ -109,7 +105,6 @@ export function createAccessView(inner: Engine, access: CallerAccess): AccessChe
     definitions,
     graph,
     restricted: true,
-    access,
     compile,
     /**
      * Classified by the UNCHECKED engine below (sensitivity is a fact of the data, not of the

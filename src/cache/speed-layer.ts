@@ -40,6 +40,15 @@ export interface SpeedLayerEvents extends LimiterEvents {
   onOutcome?(outcome: CacheOutcome): void;
 }
 
+/**
+ * The result cache as an engine layer (src/layers/caller-engine.ts puts it right above the loaded
+ * engine): one cached engine per loaded engine, shared by every caller (their scopes keep their
+ * answers apart), so coalescing and the refresh-key checks are shared too.
+ */
+export interface CacheLayer {
+  wrap(engine: Engine): Engine;
+}
+
 export interface SpeedLayer {
   readonly cache: ResultCache;
   readonly limiter: Limiter;
@@ -51,6 +60,8 @@ export interface SpeedLayer {
    * (the composition root does: src/server/create-server.ts).
    */
   wrapEngine(engine: Engine, warehouse?: Warehouse): Engine;
+  /** `wrapEngine` as a layer: built once per loaded engine, refresh keys checked on `warehouse`. */
+  layer(warehouse?: Warehouse): CacheLayer;
 }
 
 export function createSpeedLayer(settings: SpeedLayerSettings = DEFAULT_SPEED_LAYER, events: SpeedLayerEvents = {}, shared?: SharedTier): SpeedLayer {
@@ -69,10 +80,23 @@ export function createSpeedLayer(settings: SpeedLayerSettings = DEFAULT_SPEED_LA
     });
   };
 
+  const layer = (warehouse?: Warehouse): CacheLayer => {
+    // Keyed by the loaded engine: a reload's new engine gets its own (the old one is not kept alive).
+    const built = new WeakMap<Engine, Engine>();
+    return {
+      wrap(engine) {
+        let cached = built.get(engine);
+        if (!cached) built.set(engine, (cached = wrapEngine(engine, warehouse)));
+        return cached;
+      },
+    };
+  };
+
   return {
     cache,
     limiter,
     protectWarehouse: (warehouse) => limitWarehouse(warehouse, limiter, events),
     wrapEngine,
+    layer,
   };
 }

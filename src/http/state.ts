@@ -2,12 +2,19 @@ import type { AccessPolicy } from '../access/policy-schema.js';
 import type { Engine } from '../engine/types.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import type { AuditLog } from '../audit/types.js';
+import type { CacheLayer } from '../cache/speed-layer.js';
 import type { QueryLimits } from '../limits/limited-engine.js';
 
-/** What the HTTP layer needs at run time. `engine` is absent while definitions do not load. */
+/**
+ * What the HTTP layer needs at run time. `engine` is the engine of the loaded definitions (absent
+ * while they do not load); interfaces get it with its layers (cache, access, limits, audit) from
+ * src/layers/caller-engine.ts.
+ */
 export interface ServerState {
   readonly warehouse: Warehouse;
   engine: Engine | undefined;
+  /** The result cache (src/cache/speed-layer.ts); absent = no cache (tests). */
+  cache?: CacheLayer | undefined;
   definitionsError: string | undefined;
   /**
    * Non-fatal: the last reload of the definitions failed (one line per problem, file:line) and the

@@ -8,8 +8,8 @@
  *   GraphQL, web) → /internal/metrics.
  *
  * A reload of the definitions (`reload()`, or `watch()` on file changes) repeats the engine steps
- * explicitly: clear the cache, wrap the new engine in it, re-read the access policy, rebuild the
- * GraphQL schema.
+ * explicitly: clear the cache, put the new engine in service (the cache layer wraps it on first
+ * use), re-read the access policy, rebuild the GraphQL schema.
  */
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -82,14 +82,13 @@ export async function createServer(config: Config, parts: ServerParts): Promise<
   const metrics = createServerMetrics({ processMetrics: parts.processMetrics ?? true });
   const shared = config.redisUrl ? createRedisTier({ url: config.redisUrl, keepMs: config.cacheTtlMs + config.staleIfErrorMs, log }) : undefined;
   const speed = createSpeedLayer(config, metrics.speedLayerEvents, shared);
-  // Every query waits for a warehouse slot; the engine answers through the result cache.
+  // Every query waits for a warehouse slot; callers' engines answer through the result cache layer.
   const warehouse = speed.protectWarehouse(parts.warehouse);
-  const inService = (engine: Engine): Engine => speed.wrapEngine(engine, warehouse);
 
-  const state: ServerState = { warehouse, engine: undefined, definitionsError: undefined };
+  const state: ServerState = { warehouse, engine: undefined, definitionsError: undefined, cache: speed.layer(warehouse) };
   const loaded = await loadEngine(config.metricsDir, warehouse);
   if (loaded.engine) {
-    state.engine = inService(loaded.engine);
+    state.engine = loaded.engine;
     log.info({ metricsDir: config.metricsDir, version: loaded.engine.definitions.version }, 'definitions loaded');
   } else {
     state.definitionsError = loaded.error;
@@ -142,7 +141,7 @@ export async function createServer(config: Config, parts: ServerParts): Promise<
   // answers were computed from the old definitions.
   const putInService = async (engine: Engine): Promise<void> => {
     speed.cache.clear();
-    state.engine = inService(engine);
+    state.engine = engine;
     await policy?.(engine);
     rebuildGraphqlSchema(app, state.engine);
   };

@@ -17,7 +17,7 @@ type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /**
  * Puts a newly loaded engine in service. The composition root (create-server.ts) passes its own:
- * clear the cache, wrap the engine in it, re-read the access policy, rebuild the GraphQL schema.
+ * clear the cache, put the new engine in service, re-read the access policy, rebuild the GraphQL schema.
  */
 export type PutInService = (engine: Engine) => void | Promise<void>;
 

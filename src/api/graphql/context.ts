@@ -34,14 +34,14 @@ export function createContext(
 ): GraphqlContext {
   const { requestId, clientRequestId } = ids;
   const loaded = state.engine;
-  const access = state.access;
-  const { audit, queryLimits } = state;
+  // The settings as the request found them (a policy reload mid-request does not mix two policies).
+  const { cache, access, audit, queryLimits } = state;
   let engine: Engine | undefined;
   const memo = new Map<string, unknown>();
   return {
     engine() {
       if (!loaded) throw new MaatstafError('NOT_READY', 'the metric definitions are not loaded; see /readyz');
-      return (engine ??= engineForLoaded({ access, audit, queryLimits }, loaded, caller, { interface: 'graphql', ...ids }));
+      return (engine ??= engineForLoaded({ cache, access, audit, queryLimits }, loaded, caller, { interface: 'graphql', ...ids }));
     },
     requestId,
     ...(clientRequestId !== undefined ? { clientRequestId } : {}),

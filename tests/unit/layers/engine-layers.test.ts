@@ -8,8 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadAccessPolicy } from '../../../src/access/load-policy.js';
 import type { Caller } from '../../../src/access/caller.js';
 import type { AuditLog } from '../../../src/audit/types.js';
-import { createCachedEngine } from '../../../src/cache/cached-engine.js';
-import { createResultCache } from '../../../src/cache/result-cache.js';
+import { createSpeedLayer, DEFAULT_SPEED_LAYER } from '../../../src/cache/speed-layer.js';
 import { loadDefinitions } from '../../../src/definitions/index.js';
 import { createEngine } from '../../../src/engine/engine.js';
 import type { Engine } from '../../../src/engine/types.js';
@@ -23,9 +22,9 @@ const { policy } = await loadAccessPolicy('metrics/access.yml', graph);
 // Nothing here reaches the warehouse: classify and compile are pure.
 const warehouse = { query: () => Promise.reject(new Error('no warehouse in this test')) } as unknown as Warehouse;
 const base = createEngine({ graph, warehouse });
-const cached = createCachedEngine(base, { cache: createResultCache({ ttlMs: 60_000, maxBytes: 1 << 20, staleIfErrorMs: 0 }) });
+const cache = createSpeedLayer(DEFAULT_SPEED_LAYER).layer();
 const audit: AuditLog = { record: async () => {}, list: async () => ({ entries: [] }), flush: async () => {}, close: async () => {} };
-const settings = { access: policy!, audit, queryLimits: { maxMetrics: 5, maxGroupBy: 5, maxRows: 100 } };
+const settings = { cache, access: policy!, audit, queryLimits: { maxMetrics: 5, maxGroupBy: 5, maxRows: 100 } };
 const wijkteam: Caller = { id: 'w', kind: 'api-key', roles: ['wijkteam_molenwijk'] };
 
 /** The Engine's methods, read off a real engine rather than listed by hand: a new method is covered at once. */
@@ -39,19 +38,16 @@ describe('engine layers', () => {
     expect(METHODS).toEqual(['classify', 'compile', 'peek', 'run', 'stream']);
   });
 
-  it('callerLayers builds the layers in the written order', () => {
-    const names = callerLayers(settings, cached, wijkteam).map((l) => l.name);
-    expect(names).toEqual(['engine', 'access', 'limits', 'audit']);
-    expect(ENGINE_LAYERS.filter((n) => n !== 'cache')).toEqual(names);
+  it('callerLayers builds the layers in the written order, the result cache included', () => {
+    const layers = callerLayers(settings, base, wijkteam);
+    expect(layers.map((l) => l.name)).toEqual([...ENGINE_LAYERS]);
+    expect(ENGINE_LAYERS).toEqual(['engine', 'cache', 'access', 'limits', 'audit']);
+    // One cache layer per loaded engine, shared by every caller (their scopes keep answers apart).
+    const other = callerLayers(settings, base, { id: 'anonymous', kind: 'anonymous', roles: [] });
+    expect(other[1]!.engine).toBe(layers[1]!.engine);
   });
 
-  const layers: [string, Engine][] = [
-    ['engine', base],
-    ['cache', cached],
-    ...callerLayers(settings, cached, wijkteam)
-      .slice(1)
-      .map((l): [string, Engine] => [l.name, l.engine]),
-  ];
+  const layers: [string, Engine][] = callerLayers(settings, base, wijkteam).map((l): [string, Engine] => [l.name, l.engine]);
   it.each(layers)('the %s layer defines every Engine method itself, and definitions and graph', (name, engine) => {
     for (const m of METHODS) {
       expect(Object.prototype.hasOwnProperty.call(engine, m), m).toBe(true);
@@ -64,7 +60,7 @@ describe('engine layers', () => {
   });
 
   it('classify at the top carries the unchecked plan’s sensitivity and the row rule of the caller', () => {
-    const top = callerLayers(settings, cached, wijkteam).at(-1)!.engine;
+    const top = callerLayers(settings, base, wijkteam).at(-1)!.engine;
     const personal = top.classify({ metrics: [' BENEFIT_Cases_Started '], groupBy: ['metric_time__year'] });
     expect(personal).toMatchObject({ metrics: ['benefit_cases_started'], sensitivity: 'personal' });
     expect(personal.rowFilters).toEqual(["{{ Dimension('district__district_name') }} = 'Molenwijk'"]);
@@ -72,7 +68,7 @@ describe('engine layers', () => {
     expect(top.classify({ groupBy: ['benefit_case__age_band'] }).sensitivity).toBe('personal');
     expect(top.classify({ groupBy: ['district__district_name'] }).sensitivity).toBe('public');
     // A metric this caller may not use is still classified by what it is.
-    const anonymous = callerLayers(settings, cached, { id: 'anonymous', kind: 'anonymous', roles: [] }).at(-1)!.engine;
+    const anonymous = callerLayers(settings, base, { id: 'anonymous', kind: 'anonymous', roles: [] }).at(-1)!.engine;
     expect(anonymous.classify({ metrics: ['benefit_cases_ended'] })).toMatchObject({ sensitivity: 'personal', rowFilters: [] });
   });
 });
