@@ -110,6 +110,8 @@ export interface DefinitionIssue {
   /** YAML path, e.g. `metrics[2].type_params.measure`. */
   readonly path: string;
   readonly message: string;
+  /** The file is not valid YAML (reported first; cross-file checks wait until every file parses). */
+  readonly syntax?: true;
 }
 
 export function formatIssue(issue: DefinitionIssue): string {

@@ -52,6 +52,9 @@ export function parseDefinitionFiles(files: readonly DefinitionFile[], settingsT
 export function finishSpecs(specs: SpecSet, sources: SourceMap, log: IssueLog, opts: LoadOptions, version: string): LoadResult {
   const locate = (file: string, path: string) => sources.loc(file, path);
   const settings = resolveSettings(specs.settings.spec, opts.settingsOverride, log);
+  // A file that did not parse defines nothing: checking references across files now would only
+  // report its measures and metrics as unknown elsewhere, with suggestions pointing the wrong way.
+  if (log.hasSyntaxErrors) return { issues: log.list() };
   const index = buildSpecIndex(specs, locate);
   validateSpecs(index, log, sources);
   if (log.hasErrors) return { issues: log.list() };

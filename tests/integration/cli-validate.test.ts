@@ -101,7 +101,7 @@ describe.each(ENGINES)('validateProject on %s', (engine) => {
         code: 'DEFINITION',
       },
     ]);
-    expect(report.checks.map((c) => c.name)).toEqual(['definitions']);
+    expect(report.checks.map((c) => c.name)).toEqual(['definitions', 'warehouse']);
   });
 });
 

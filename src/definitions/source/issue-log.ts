@@ -10,8 +10,8 @@ export class IssueLog {
 
   constructor(private readonly sources: SourceMap) {}
 
-  add(severity: DefinitionIssue['severity'], file: string, path: string, message: string, line?: number): void {
-    const issue: DefinitionIssue = { severity, file, line: line ?? this.sources.line(file, path), path, message };
+  add(severity: DefinitionIssue['severity'], file: string, path: string, message: string, line?: number, syntax = false): void {
+    const issue: DefinitionIssue = { severity, file, line: line ?? this.sources.line(file, path), path, message, ...(syntax ? { syntax: true as const } : {}) };
     const key = JSON.stringify(issue);
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -20,6 +20,11 @@ export class IssueLog {
 
   error(file: string, path: string, message: string, line?: number): void {
     this.add('error', file, path, message, line);
+  }
+
+  /** A YAML syntax error: listed before every other issue. */
+  syntaxError(file: string, message: string, line: number): void {
+    this.add('error', file, '', message, line, true);
   }
 
   warning(file: string, path: string, message: string, line?: number): void {
@@ -39,10 +44,15 @@ export class IssueLog {
     return this.items.some((i) => i.severity === 'error');
   }
 
-  /** All issues, ordered by file, line and path. */
+  /** Some file is not valid YAML: checks across files would only report what it failed to define. */
+  get hasSyntaxErrors(): boolean {
+    return this.items.some((i) => i.syntax === true);
+  }
+
+  /** All issues: YAML syntax errors first, then ordered by file, line and path. */
   list(): DefinitionIssue[] {
     return [...this.items].sort(
-      (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.path.localeCompare(b.path),
+      (a, b) => Number(b.syntax === true) - Number(a.syntax === true) || a.file.localeCompare(b.file) || a.line - b.line || a.path.localeCompare(b.path),
     );
   }
 }

@@ -17,7 +17,7 @@ export function parseYamlFile(file: string, text: string, sources: SourceMap, lo
   let failed = false;
   for (const doc of docs) {
     for (const w of doc.warnings) log.warning(file, '', firstLine(w.message), w.linePos?.[0].line ?? 1);
-    for (const e of doc.errors) log.error(file, '', `YAML syntax error: ${firstLine(e.message)}`, e.linePos?.[0].line ?? 1);
+    for (const e of doc.errors) log.syntaxError(file, `YAML syntax error: ${firstLine(e.message)}`, e.linePos?.[0].line ?? 1);
     failed ||= doc.errors.length > 0;
   }
   if (failed) return { ok: false };

@@ -6,6 +6,7 @@ import type { DefinitionIssue } from '../../core/errors.js';
 import type { SourceLocation } from '../../definitions/model.js';
 
 export type FindingCode =
+  | 'YAML_SYNTAX'
   | 'DEFINITION'
   | 'RELATION_MISSING'
   | 'EXPRESSION_INVALID'
@@ -62,7 +63,7 @@ export function findingAt(loc: SourceLocation, code: FindingCode, message: strin
 }
 
 export function findingOfIssue(issue: DefinitionIssue): Finding {
-  return { file: issue.file, line: issue.line, path: issue.path, message: issue.message, code: 'DEFINITION' };
+  return { file: issue.file, line: issue.line, path: issue.path, message: issue.message, code: issue.syntax ? 'YAML_SYNTAX' : 'DEFINITION' };
 }
 
 /** A check's status from its error and warning counts. */
@@ -70,9 +71,11 @@ export function statusOf(errors: number, warnings: number): CheckStatus {
   return errors > 0 ? 'failed' : warnings > 0 ? 'warning' : 'passed';
 }
 
-const byLocation = (a: Finding, b: Finding) => a.file.localeCompare(b.file) || a.line - b.line || a.path.localeCompare(b.path);
+/** YAML syntax errors first (nothing else in that file was checked), then by file and line. */
+const byLocation = (a: Finding, b: Finding) =>
+  Number(b.code === 'YAML_SYNTAX') - Number(a.code === 'YAML_SYNTAX') || a.file.localeCompare(b.file) || a.line - b.line || a.path.localeCompare(b.path);
 
-/** Merges phases into one report, findings ordered by file and line. */
+/** Merges phases into one report, findings ordered as byLocation. */
 export function buildReport(phases: readonly PhaseResult[]): ValidationReport {
   const errors = phases.flatMap((p) => p.errors).sort(byLocation);
   const warnings = phases.flatMap((p) => p.warnings).sort(byLocation);
