@@ -49,7 +49,7 @@ async function seededWarehouse(url: string | undefined, schema: string, scale: n
     await seedDemo(wh, {
       scale,
       onProgress: (p) => {
-        if (p.done === p.total && p.total > 0) process.stderr.write(`bench: seeded ${p.table} (${p.total} rows)\n`);
+        if (p.final) process.stderr.write(`bench: seeded ${p.table} (${p.total} rows)\n`);
       },
     });
   }

@@ -12,6 +12,7 @@ import { registerDocsCommand } from './docs.command.js';
 import { CliExit, reportAndExit } from './fail.js';
 import { configFrom, withAuthFlags, withCommonFlags, type CommonFlags } from './flags.js';
 import { registerKeysCommand } from './keys.command.js';
+import { packageVersion } from './package-version.js';
 import { createProgressReporter } from './progress.js';
 import { registerQueryCommands } from './query.command.js';
 import { serve, watchFromEnv } from './serve.js';
@@ -20,6 +21,7 @@ import { openConfiguredWarehouse } from './warehouse-from-config.js';
 
 const program = new Command('maatstaf')
   .description('Semantic layer and metrics API server')
+  .version(packageVersion(), '-V, --version', 'print the version of maatstaf')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

@@ -22,8 +22,12 @@ import { DEMO_TABLES, quoteIdent, type DemoTable } from './tables.js';
 export interface SeedProgress {
   readonly table: string;
   readonly done: number;
-  /** Exact where the volume is planned up front, else an estimate (equal to `done` once finished). */
+  /**
+   * Exact where the volume is planned up front, else an estimate that `done` may pass; 0 = unknown.
+   * Equal to `done` in the table's last event, which alone has `final`.
+   */
   readonly total: number;
+  readonly final?: true;
 }
 
 export interface SeedOptions {
@@ -64,13 +68,13 @@ export async function seedDemo(wh: Warehouse, opts: SeedOptions = {}): Promise<S
       await trx.executeQuery(CompiledQuery.raw(text, [...params]));
     };
     const write = async <R extends object>(spec: TableSpec<R>, rows: Iterable<R>, estimate: number): Promise<void> => {
-      const inserter = new BatchInserter(spec, execute, batchSize, (done) => progress({ table: spec.table, done, total: Math.max(estimate, done) }));
+      const inserter = new BatchInserter(spec, execute, batchSize, (done) => progress({ table: spec.table, done, total: estimate }));
       for (const row of rows) {
         inserter.add(row);
         await inserter.flushIfFull();
       }
       const done = await inserter.finish();
-      progress({ table: spec.table, done, total: done });
+      progress({ table: spec.table, done, total: done, final: true });
     };
 
     // The snapshot query sorts ~150k grid rows: keep that in memory rather than in temp files.
@@ -91,9 +95,10 @@ export async function seedDemo(wh: Warehouse, opts: SeedOptions = {}): Promise<S
       await reports.flushIfFull();
       await surveys.flushIfFull();
     }
-    await reports.finish();
+    const reportCount = await reports.finish();
+    progress({ table: REPORTS_SPEC.table, done: reportCount, total: reportCount, final: true });
     const surveyCount = await surveys.finish();
-    progress({ table: SURVEYS_SPEC.table, done: surveyCount, total: surveyCount });
+    progress({ table: SURVEYS_SPEC.table, done: surveyCount, total: surveyCount, final: true });
 
     const snapshotRows = (EVENTS_LAST_DAY - EVENTS_FIRST_DAY + 1) * (DISTRICTS.length + 1) * CATEGORIES.length;
     progress({ table: 'daily_open_reports', done: 0, total: snapshotRows });
@@ -101,7 +106,7 @@ export async function seedDemo(wh: Warehouse, opts: SeedOptions = {}): Promise<S
     for (const table of ['districts', 'calendar', 'public_space_reports']) await execute(`ANALYZE ${quoteIdent(table)}`, []);
     const snapshot = openReportsSnapshotSql();
     await execute(snapshot.text, snapshot.params);
-    progress({ table: 'daily_open_reports', done: snapshotRows, total: snapshotRows });
+    progress({ table: 'daily_open_reports', done: snapshotRows, total: snapshotRows, final: true });
 
     await write(DOCUMENTS_SPEC, generateDocumentApplications(seed, scale, work), Math.round(53_000 * scale));
     await write(APPOINTMENTS_SPEC, generateAppointments(seed, scale, work), Math.round(62_000 * scale));

@@ -2,7 +2,7 @@
  * The `maatstaf` command as a user runs it: clear one-line errors with the right exit codes,
  * serving from a seeded warehouse, readiness when the database goes away, graceful shutdown.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,17 @@ import { cliEnv, freePort, runCli, startCli, waitForExit, waitForStatus } from '
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL;
+
+describe('maatstaf --version', () => {
+  it("prints package.json's version and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await runCli([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${version}\n`);
+    }
+  });
+});
 
 describe('maatstaf CLI: bad input', () => {
   it('rejects an unknown flag with exit code 2', async () => {

@@ -29,7 +29,8 @@ describe.each(ENGINES)('demo seed (scale 0.05) on %s', (engine) => {
       expect(n, table).toBe(result.rowCounts[table]);
       expect(n, table).toBeGreaterThan(0);
       const last = progress.filter((p) => p.table === table).at(-1);
-      expect(last, table).toEqual({ table, done: n, total: n });
+      expect(last, table).toEqual({ table, done: n, total: n, final: true });
+      expect(progress.filter((p) => p.table === table && p.final), table).toHaveLength(1);
     }
     expect(result.rowCounts).toMatchObject({ districts: 12, district_population: 12 * 36, calendar: 1826, daily_open_reports: 1096 * 13 * 10 });
     expect(result.rowCounts.public_space_reports).toBeGreaterThan(2_700);
