@@ -62,7 +62,21 @@ export const ConfigSchema = z.object({
     .refine((k) => k === undefined || Buffer.byteLength(k) >= 32, { message: 'must be at least 32 bytes (e.g. openssl rand -hex 32)' })
     .describe('HMAC key that signs the summary `maatstaf audit prune` leaves (keep it outside the audit database).'),
   corsOrigins: optionalString.describe('Comma-separated origins allowed to call the API from a browser (CORS); none by default.'),
-  rateLimitMax: intFrom(0, 1_000_000).default(300).describe('Requests per key, caller or IP per window (0 = no rate limit).'),
+  rateLimitMax: intFrom(0, 1_000_000).default(1200).describe('Requests per authenticated caller (API key, token subject) per window (0 = no rate limit).'),
+  rateLimitAnonymousMax: intFrom(0, 1_000_000)
+    .default(600)
+    .describe('Requests per client address of anonymous callers per window (0 = no limit for them).'),
+  trustProxy: z
+    .string()
+    .trim()
+    .default('false')
+    .transform(parseTrustProxy)
+    .refine((v) => v !== undefined, { message: 'must be true, false, a number of proxy hops, or a comma-separated list of addresses/CIDR ranges' })
+    .transform((v) => v!)
+    .describe("Which reverse proxies' X-Forwarded-For to believe (Fastify trustProxy): hops, addresses/CIDRs, or true."),
+  requestTimeoutMs: intFrom(0, 3_600_000).default(30_000).describe('Time to receive a whole request, headers and body (408 beyond; 0 = none).'),
+  headersTimeoutMs: intFrom(0, 3_600_000).default(10_000).describe("Time to receive a request's headers (408 beyond; 0 = none)."),
+  keepAliveTimeoutMs: intFrom(1, 3_600_000).default(72_000).describe('How long an idle keep-alive connection stays open.'),
   rateLimitWindowMs: intFrom(1000, 86_400_000).default(60_000).describe('Rate limit window in ms.'),
   bodyLimitBytes: intFrom(1024, 64 * 1024 * 1024).default(256 * 1024).describe('Largest request body; larger → 413.'),
   maxUrlLength: intFrom(256, 1_000_000).default(8192).describe('Longest URL (path + query string); longer → 414.'),
@@ -127,6 +141,21 @@ export const ConfigSchema = z.object({
 
 
 export type Config = z.output<typeof ConfigSchema>;
+
+/** Fastify's `trustProxy`: false, true (any proxy), a hop count, or the proxies' addresses/CIDR ranges. */
+export type TrustProxy = boolean | number | string[];
+
+const ADDRESS_OR_CIDR = /^(?:[0-9.]+|[0-9a-fA-F:.]+)(?:\/\d{1,3})?$/;
+
+/** MAATSTAF_TRUST_PROXY: `false`, `true`, `2` (hops) or `10.0.0.0/8,192.168.1.7`; undefined when unreadable. */
+export function parseTrustProxy(value: string): TrustProxy | undefined {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === '0' || v === 'off') return false;
+  if (v === 'true' || v === 'on') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const list = v.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  return list.length > 0 && list.every((a) => ADDRESS_OR_CIDR.test(a) && /[.:]/.test(a)) ? list : undefined;
+}
 export type ConfigInput = z.input<typeof ConfigSchema>;
 
 /** Environment variable for each setting (documented in the README's configuration table). */
@@ -155,6 +184,11 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   corsOrigins: 'MAATSTAF_CORS_ORIGINS',
   rateLimitMax: 'MAATSTAF_RATE_LIMIT_MAX',
   rateLimitWindowMs: 'MAATSTAF_RATE_LIMIT_WINDOW_MS',
+  rateLimitAnonymousMax: 'MAATSTAF_RATE_LIMIT_ANONYMOUS_MAX',
+  trustProxy: 'MAATSTAF_TRUST_PROXY',
+  requestTimeoutMs: 'MAATSTAF_REQUEST_TIMEOUT_MS',
+  headersTimeoutMs: 'MAATSTAF_HEADERS_TIMEOUT_MS',
+  keepAliveTimeoutMs: 'MAATSTAF_KEEP_ALIVE_TIMEOUT_MS',
   bodyLimitBytes: 'MAATSTAF_BODY_LIMIT_BYTES',
   maxUrlLength: 'MAATSTAF_MAX_URL_LENGTH',
   maxQueryMetrics: 'MAATSTAF_MAX_QUERY_METRICS',

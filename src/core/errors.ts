@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: 413,
   /** The URL (path + query string) is longer than the server accepts (hardening). */
   URI_TOO_LONG: 414,
+  /** The request (headers and body) did not arrive within the server's request timeout (a slow client). */
+  REQUEST_TIMEOUT: 408,
   NOT_FOUND: 404,
   // Access (src/access)
   /** A credential was sent but is not valid (unknown key, bad token), or one is required. */

@@ -8,6 +8,8 @@ import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index
 import { registerRestApi } from '../api/rest/index.js';
 import { createAuthenticator, type Authenticator } from '../access/authn/index.js';
 import { answerRefusals, registerAuthentication } from '../http/authn-hook.js';
+import { answerClientError } from '../http/client-error.js';
+import type { TrustProxy } from '../config/config.js';
 import type { Caller } from '../access/caller.js';
 import { MaatstafError } from '../core/errors.js';
 import { registerHealthRoutes } from './health.routes.js';
@@ -36,6 +38,44 @@ export interface AppOptions {
   readonly authn?: Authenticator;
   /** Helmet/CSP, CORS allowlist, URL length and rate limits (src/server/hardening.ts); rate limits off by default. */
   readonly hardening?: HardeningOptions;
+  /** Which proxies' X-Forwarded-For sets `request.ip` (MAATSTAF_TRUST_PROXY); default none. */
+  readonly trustProxy?: TrustProxy;
+  /** Slow-client timeouts; defaults as in the configuration. */
+  readonly timeouts?: Partial<HttpTimeouts>;
+}
+
+export interface HttpTimeouts {
+  /** The whole request, headers and body, must arrive within this (408); 0 = no limit. */
+  readonly requestMs: number;
+  /** The headers must arrive within this (408); 0 = no limit. */
+  readonly headersMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveMs: number;
+}
+
+/**
+ * Node's HTTP server options for the timeouts. Node checks them every `connectionsCheckingInterval`
+ * (30 s by default, far coarser than a short timeout), and refuses a headers timeout longer than the
+ * request timeout.
+ */
+export function httpServerTimeouts(t: Partial<HttpTimeouts> = {}) {
+  const requestMs = t.requestMs ?? 30_000;
+  const headersMs = requestMs > 0 ? Math.min(t.headersMs ?? 10_000, requestMs) : (t.headersMs ?? 10_000);
+  const shortest = Math.min(...[requestMs, headersMs].filter((ms) => ms > 0), 4000);
+  return {
+    requestTimeout: requestMs,
+    keepAliveTimeout: t.keepAliveMs ?? 72_000,
+    http: { requestTimeout: requestMs, headersTimeout: headersMs, connectionsCheckingInterval: Math.max(100, Math.floor(shortest / 4)) },
+  };
+}
+
+/**
+ * MAATSTAF_TRUST_PROXY as Fastify takes it. Fastify no longer honours a bare hop count (it cannot
+ * check the peer), so hops are a function trusting the nearest n addresses: right only when the
+ * server is reachable through the proxies alone (README, Security hardening).
+ */
+export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -50,8 +90,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // The request id is always the server's own (a client's x-request-id is logged beside it: request-id.ts).
     requestIdHeader: false,
     genReqId: serverRequestId,
-    // No connection timeout: CSV exports stream for as long as they take (src/api/rest/send-query.ts).
+    // No connection (socket idle) timeout: CSV exports stream for as long as they take
+    // (src/api/rest/send-query.ts). Slow clients are bounded by the request and headers timeouts
+    // instead, which end once the request has arrived.
     connectionTimeout: 0,
+    ...httpServerTimeouts(opts.timeouts),
+    clientErrorHandler: answerClientError,
+    trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
     routerOptions: { maxParamLength: 500, querystringParser: createQuerystringParser() },
     // Malformed URLs (bad percent-encoding) never reach the error handler; answer them as problems too.
     frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, normaliseError(error)),

@@ -73,7 +73,12 @@ export function hardeningFrom(config: Config): HardeningOptions {
   return {
     corsOrigins: parseCorsOrigins(config.corsOrigins),
     maxUrlLength: config.maxUrlLength,
-    rateLimit: { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) },
+    rateLimit: {
+      max: config.rateLimitMax,
+      anonymousMax: config.rateLimitAnonymousMax,
+      windowMs: config.rateLimitWindowMs,
+      ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+    },
   };
 }
 
@@ -134,6 +139,8 @@ export async function createServer(config: Config, parts: ServerParts): Promise<
     authn: parts.authn ?? createAuthenticator(),
     bodyLimitBytes: config.bodyLimitBytes,
     hardening: parts.hardening ?? hardeningFrom(config),
+    trustProxy: config.trustProxy,
+    timeouts: { requestMs: config.requestTimeoutMs, headersMs: config.headersTimeoutMs, keepAliveMs: config.keepAliveTimeoutMs },
   });
   registerMetricsRoutes(app, metrics);
 

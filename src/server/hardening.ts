@@ -16,8 +16,10 @@ import { API_SECURITY_HEADERS } from '../http/security-headers.js';
 import { DEFAULT_CSP, GRAPHIQL_CSP, cspHeader, isGraphiqlPath } from './hardening-csp.js';
 
 export interface RateLimitOptions {
-  /** Requests per window per key (caller id when authenticated, else client IP). */
+  /** Requests per window per authenticated caller (API key, token subject); 0 = not limited. */
   readonly max: number;
+  /** Requests per window per client address of anonymous callers; default `max`; 0 = not limited. */
+  readonly anonymousMax?: number;
   readonly windowMs: number;
   /** Shared counters in Redis (replicas); when absent counters are per process. */
   readonly redisUrl?: string;
@@ -114,7 +116,8 @@ export async function registerHardening(app: FastifyInstance, opts: HardeningOpt
   });
 
   const rl = opts.rateLimit;
-  if (rl && rl.max > 0) {
+  const anonymousMax = rl?.anonymousMax ?? rl?.max ?? 0;
+  if (rl && (rl.max > 0 || anonymousMax > 0)) {
     const redis = rl.redisUrl
       ? new Redis(rl.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 250, connectTimeout: 1000, retryStrategy: (n) => Math.min(n * 250, 5000) })
       : undefined;
@@ -134,14 +137,16 @@ export async function registerHardening(app: FastifyInstance, opts: HardeningOpt
     }
     await app.register(rateLimit, {
       global: true,
-      max: rl.max,
+      // Each authenticated caller has its own budget wherever it calls from (several dashboards
+      // behind one gateway); anonymous callers share one per address (request.ip: see trustProxy).
+      max: (_request, key) => (key.startsWith('ip:') ? anonymousMax : rl.max),
       timeWindow: rl.windowMs,
       hook: 'onRequest',
       keyGenerator: rateLimitKey,
-      allowList: (request) => UNLIMITED.has(request.url.split('?')[0]!),
+      allowList: (request, key) => UNLIMITED.has(request.url.split('?')[0]!) || (key.startsWith('ip:') ? anonymousMax : rl.max) === 0,
       ...(redis ? { redis, nameSpace: 'maatstaf:ratelimit:', skipOnError: true } : {}),
       errorResponseBuilder: (_request, ctx) =>
-        new MaatstafError('RATE_LIMITED', `too many requests: at most ${ctx.max} per ${Math.round(rl.windowMs / 1000)} s; retry in ${ctx.after}`),
+        new MaatstafError('RATE_LIMITED', `too many requests: at most ${ctx.max} per ${Math.round(rl.windowMs / 1000)} s ${_request.caller && _request.caller.kind !== 'anonymous' ? 'per caller' : 'per address for anonymous callers (send an API key for a budget of your own)'}; retry in ${ctx.after}`),
     });
   }
 }

@@ -9,8 +9,13 @@ describe('audit and hardening settings', () => {
     expect(c).toMatchObject({
       audit: true,
       auditSchema: 'maatstaf_audit',
-      rateLimitMax: 300,
+      rateLimitMax: 1200,
+      rateLimitAnonymousMax: 600,
       rateLimitWindowMs: 60_000,
+      trustProxy: false,
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 72_000,
       bodyLimitBytes: 262_144,
       maxUrlLength: 8192,
       maxQueryMetrics: 20,
@@ -42,6 +47,23 @@ describe('audit and hardening settings', () => {
     expect(() => loadConfig({}, { MAATSTAF_AUDIT_DATABASE_URL: 'mysql://u:secret@h/db' })).not.toThrow(/secret/);
     expect(() => loadConfig({}, { MAATSTAF_AUDIT_SCHEMA: 'x; drop' })).toThrow(/MAATSTAF_AUDIT_SCHEMA/);
     expect(() => loadConfig({}, { MAATSTAF_MAX_QUERY_METRICS: '0' })).toThrow(/MAATSTAF_MAX_QUERY_METRICS/);
+  });
+
+  it('reads MAATSTAF_TRUST_PROXY as Fastify trustProxy: hops, true, or addresses and CIDR ranges', () => {
+    const trust = (v: string) => loadConfig({}, { MAATSTAF_TRUST_PROXY: v }).trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('true')).toBe(true);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, 192.168.1.7,::1')).toEqual(['10.0.0.0/8', '192.168.1.7', '::1']);
+    expect(() => trust('proxy.example')).toThrow(/MAATSTAF_TRUST_PROXY: must be true, false, a number of proxy hops/);
+    expect(() => trust('10.0.0.0/8; rm')).toThrow(/MAATSTAF_TRUST_PROXY/);
+    expect(loadConfig({}, { MAATSTAF_REQUEST_TIMEOUT_MS: '5000', MAATSTAF_HEADERS_TIMEOUT_MS: '2000', MAATSTAF_KEEP_ALIVE_TIMEOUT_MS: '65000' })).toMatchObject({
+      requestTimeoutMs: 5000,
+      headersTimeoutMs: 2000,
+      keepAliveTimeoutMs: 65_000,
+    });
+    expect(() => loadConfig({}, { MAATSTAF_KEEP_ALIVE_TIMEOUT_MS: '0' })).toThrow(/MAATSTAF_KEEP_ALIVE_TIMEOUT_MS/);
   });
 
   it('reads the audit signing key, refuses a short one without printing it', () => {
