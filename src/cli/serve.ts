@@ -7,7 +7,7 @@ import { createServer, type MaatstafServer } from '../server/create-server.js';
 import { secretSafeLogOptions } from '../server/hardening-log.js';
 import { ensureEmbeddedDemo } from './demo-setup.js';
 import { CliExit } from './fail.js';
-import { openConfiguredWarehouse } from './warehouse-from-config.js';
+import { openServingWarehouse } from './warehouse-from-config.js';
 
 export function createLogger(config: Config): Logger {
   return pino({
@@ -31,8 +31,11 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
   const log = createLogger(config);
   // A bad key file or OIDC setting stops the process (exit 2) before the warehouse is touched.
   const auth = authFromConfig(config, process.env.NODE_ENV);
-  const warehouse = await openConfiguredWarehouse(config);
-  if (!config.databaseUrl) await ensureEmbeddedDemo(warehouse, log);
+  const warehouse = await openServingWarehouse(
+    config,
+    (setUp) => ensureEmbeddedDemo(setUp, log),
+    (reason) => log.warn({ reason }, 'embedded warehouse thread restarted (a statement timed out, was cancelled or the thread crashed)'),
+  );
   log.info({ warehouse: config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded:${config.dataDir}` }, 'warehouse ready');
 
   log.info(auth.summary, 'authentication configured');

@@ -41,7 +41,11 @@ export async function openPgliteWarehouse(opts: PgliteWarehouseOptions = {}): Pr
       return { rows: res.rows, fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
     },
     stream<R>(sql: string, params: readonly unknown[] = [], options: WarehouseStreamOptions = {}) {
-      return streamPglite<R>(pglite, sql, params, options);
+      const run = async (text: string, values: readonly unknown[]): Promise<WarehouseResult> => {
+        const res = await pglite.query<Record<string, unknown>>(text, values as unknown[]);
+        return { rows: res.rows, fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
+      };
+      return streamPglite<R>(run, sql, params, options);
     },
     async ping() {
       if (closed) throw new Error('warehouse closed');

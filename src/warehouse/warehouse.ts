@@ -14,8 +14,9 @@ export interface WarehouseResult<R = Record<string, unknown>> {
 export interface WarehouseQueryOptions {
   /**
    * Aborted when nobody wants the answer any more (the client went away). The query then fails
-   * with QUERY_CANCELLED: PostgreSQL cancels a running statement; PGlite (single-threaded WASM)
-   * cannot interrupt one, so it only refuses to start a statement for an aborted signal.
+   * with QUERY_CANCELLED: PostgreSQL cancels a running statement; PGlite in its own worker thread
+   * (pglite-threaded.ts, what `serve` uses) ends the thread and restarts it; in-thread PGlite
+   * (single-threaded WASM) cannot interrupt one, so it only refuses to start a statement.
    */
   readonly signal?: AbortSignal;
 }

@@ -7,7 +7,7 @@ import { migrateWarehouse } from '../../src/demo/migrate.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { loadEngine } from '../../src/engine/load-engine.js';
 import type { Engine, QueryResult } from '../../src/engine/types.js';
-import { openTestWarehouse, type EngineName, type TestWarehouse } from './warehouses.js';
+import { openTestWarehouse, type EngineName, type TestWarehouse, type TestWarehouseOptions } from './warehouses.js';
 
 export const DEMO_TZ = 'Europe/Amsterdam';
 
@@ -17,8 +17,8 @@ export interface DemoEngine {
 }
 
 /** A migrated demo warehouse seeded at `scale`, with the engine over the repository's `metrics/`. */
-export async function openDemoEngine(engineName: EngineName, scale = 0.1): Promise<DemoEngine> {
-  const wh = await openTestWarehouse(engineName);
+export async function openDemoEngine(engineName: EngineName, scale = 0.1, opts: TestWarehouseOptions = {}): Promise<DemoEngine> {
+  const wh = await openTestWarehouse(engineName, opts);
   await migrateWarehouse(wh);
   await seedDemo(wh, { scale });
   const loaded = await loadEngine('metrics', wh);

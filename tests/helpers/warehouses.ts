@@ -15,10 +15,16 @@ export interface TestWarehouse extends Warehouse {
   dispose(): Promise<void>;
 }
 
-export async function openTestWarehouse(engine: EngineName): Promise<TestWarehouse> {
+/** PGlite in a worker thread of its own (as `maatstaf serve` runs it), with its statement timeout. */
+export interface TestWarehouseOptions {
+  readonly worker?: boolean;
+  readonly statementTimeoutMs?: number;
+}
+
+export async function openTestWarehouse(engine: EngineName, opts: TestWarehouseOptions = {}): Promise<TestWarehouse> {
   const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const databaseUrl = engine === 'postgres' ? process.env.TEST_DATABASE_URL : undefined;
-  const wh = await openWarehouse({ databaseUrl, schema, createSchema: true, poolSize: 4 });
+  const wh = await openWarehouse({ databaseUrl, schema, createSchema: true, poolSize: 4, ...opts });
   return Object.assign(Object.create(null) as object, wh, {
     async dispose() {
       if (engine === 'postgres') await wh.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -5,8 +5,8 @@
  * second client keeps the shared query alive; the concurrency limiter drops a queued query whose
  * client left and frees the slot of a cancelled one.
  *
- * PostgreSQL only: PGlite runs in-process and cannot interrupt a running statement (documented in
- * src/warehouse/warehouse.ts). The slow SQL is honest SQL in the test's own schema: a view whose
+ * PostgreSQL only here: the embedded PGlite is cancelled by ending its worker thread
+ * (tests/integration/pglite-worker.test.ts); in-thread PGlite cannot interrupt a statement. The slow SQL is honest SQL in the test's own schema: a view whose
  * read sleeps in pg_sleep (tests/fixtures/definitions/slow).
  */
 import { Writable } from 'node:stream';
@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SpeedLayer, SpeedLayerSettings } from '../../src/cache/speed-layer.js';
 import { cliEnv, startCli } from '../helpers/cli.js';
 import { testServer } from '../helpers/server.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
 
 const SLOW_DEFINITIONS = 'tests/fixtures/definitions/slow';
@@ -30,16 +31,6 @@ interface Server {
   readonly base: string;
   /** The server log, one parsed JSON line per entry. */
   readonly log: { level: number; msg?: string }[];
-}
-
-/** Polls `check` every 50 ms until it holds; fails after `timeoutMs`. */
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)('client disconnect cancels the PostgreSQL query', () => {
