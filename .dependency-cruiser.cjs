@@ -18,7 +18,8 @@ const LAYERS = [
   { folder: 'compiler', may: ['core', 'definitions', 'semantic-graph', 'planner'], why: 'a plan → PostgreSQL SQL (pure)' },
   { folder: 'warehouse', may: ['core'], why: 'PostgreSQL / PGlite connections that run SQL' },
   { folder: 'privacy', may: ['core', 'definitions', 'semantic-graph', 'planner', 'compiler'], why: 'personal-data rules applied to a compiled query (pure)' },
-  { folder: 'engine', may: ['core', 'definitions', 'semantic-graph', 'planner', 'compiler', 'warehouse', 'privacy'], why: 'definitions + warehouse → answers' },
+  { folder: 'forecast', may: ['core', 'definitions', 'planner'], why: 'forecasts and anomaly flags added to an answer’s history rows (pure, augurs WASM)' },
+  { folder: 'engine', may: ['core', 'definitions', 'semantic-graph', 'planner', 'compiler', 'warehouse', 'privacy', 'forecast'], why: 'definitions + warehouse → answers' },
   // The engine layers, innermost first: each wraps the engine below it.
   { folder: 'cache', may: ['core', 'definitions', 'warehouse', 'engine'], why: 'result cache, coalescing, warehouse concurrency limit' },
   { folder: 'access', may: ['core', 'config', 'definitions', 'semantic-graph', 'planner', 'engine', 'cache'], why: 'callers, grants, row rules' },
@@ -35,8 +36,8 @@ const LAYERS = [
   { folder: 'server', may: ['core', 'config', 'definitions', 'warehouse', 'engine', 'cache', 'access', 'limits', 'audit', 'layers', 'http', 'observability', 'api'], why: 'createServer(config), buildApp, hardening, reload' },
   // Entry points above the root: the embedded demo data, the CLI and the benchmarks.
   { folder: 'demo', may: ['core', 'warehouse'], why: 'the embedded demo warehouse (data only)' },
-  { folder: 'cli', may: ['core', 'config', 'definitions', 'semantic-graph', 'planner', 'compiler', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'limits', 'audit', 'layers', 'http', 'observability', 'api', 'server', 'demo'], why: 'the maatstaf command' },
-  { folder: 'bench', may: ['core', 'config', 'definitions', 'semantic-graph', 'planner', 'compiler', 'warehouse', 'privacy', 'engine', 'cache', 'access', 'limits', 'audit', 'layers', 'http', 'observability', 'api', 'server', 'demo'], why: 'npm run bench' },
+  { folder: 'cli', may: ['core', 'config', 'definitions', 'semantic-graph', 'planner', 'compiler', 'warehouse', 'privacy', 'forecast', 'engine', 'cache', 'access', 'limits', 'audit', 'layers', 'http', 'observability', 'api', 'server', 'demo'], why: 'the maatstaf command' },
+  { folder: 'bench', may: ['core', 'config', 'definitions', 'semantic-graph', 'planner', 'compiler', 'warehouse', 'privacy', 'forecast', 'engine', 'cache', 'access', 'limits', 'audit', 'layers', 'http', 'observability', 'api', 'server', 'demo'], why: 'npm run bench' },
   // The browser app (built by Vite, served as static files): imports nothing from the server side.
   { folder: 'web', may: [], why: 'the KPI explorer in the browser' },
 ];

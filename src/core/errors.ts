@@ -21,6 +21,17 @@ export const ERROR_CODES = {
   INVALID_LIMIT: 400,
   DUPLICATE_METRIC: 400,
   UNSUPPORTED_QUERY: 400,
+  // Forecasts (src/forecast), all 400: the query cannot be forecast as asked.
+  /** A forecast needs exactly one metric_time grain (hour, day, week, month, quarter or year) in groupBy, and no metric_time date part. */
+  FORECAST_TIME_GRAIN: 400,
+  /** Less history than two of the longest season (or too few periods for any model). */
+  FORECAST_HISTORY_TOO_SHORT: 400,
+  /** forecast.horizon is not a whole number of periods between 1 and the limit. */
+  FORECAST_HORIZON_OUT_OF_RANGE: 400,
+  /** A ratio or average metric (forecast its numerator and denominator), or a metric with missing periods that must not be imputed. */
+  FORECAST_UNSUPPORTED_METRIC: 400,
+  /** The group-bys beside metric_time make more series than one query may forecast. */
+  FORECAST_TOO_MANY_SERIES: 400,
   NOT_ACCEPTABLE: 406,
   PAYLOAD_TOO_LARGE: 413,
   /** The URL (path + query string) is longer than the server accepts (hardening). */

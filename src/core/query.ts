@@ -18,6 +18,37 @@ export const TimeRangeSchema = z
   })
   .strict();
 
+/** Forecasts (src/forecast): the most future periods a query may ask for, and the interval levels offered. */
+export const MAX_FORECAST_HORIZON = 2000;
+export const FORECAST_LEVELS = [0.8, 0.9, 0.95] as const;
+export const FORECAST_METHODS = ['auto', 'mstl', 'ets', 'seasonal_naive'] as const;
+
+export const ForecastSpecSchema = z
+  .object({
+    horizon: z.number().int().min(1).max(MAX_FORECAST_HORIZON).describe(`Future periods of the query's metric_time grain (1-${MAX_FORECAST_HORIZON}).`),
+    level: z
+      .union([z.literal(0.8), z.literal(0.9), z.literal(0.95)])
+      .default(0.9)
+      .describe('Prediction interval level of `<metric>__lower` / `<metric>__upper`.'),
+    method: z.enum(FORECAST_METHODS).default('auto').describe('`auto` picks by rolling-origin backtest between mstl, ets and seasonal_naive.'),
+    seasonalPeriods: z
+      .array(z.number().int().min(2).max(10_000))
+      .min(1)
+      .max(4)
+      .optional()
+      .describe('Season lengths in periods; default from the grain (hour: 24, 168; day: 7 (+365); week: 52; month: 12; quarter: 4).'),
+  })
+  .strict();
+
+export const AnomalySpecSchema = z
+  .object({
+    level: z.number().min(0.5).max(0.999).default(0.99).describe('An actual outside the in-sample prediction interval at this level is flagged.'),
+  })
+  .strict();
+
+export type ForecastSpec = z.output<typeof ForecastSpecSchema>;
+export type AnomalySpec = z.output<typeof AnomalySpecSchema>;
+
 export const MetricQuerySchema = z
   .object({
     metrics: z.array(name).max(MAX_METRICS).default([]).describe('Metric names. Empty: list dimension values.'),
@@ -33,6 +64,8 @@ export const MetricQuerySchema = z
     timeRange: TimeRangeSchema.optional().describe('Constrains metric_time; both ends inclusive.'),
     orderBy: z.array(name).max(MAX_GROUP_BY + MAX_METRICS).default([]).describe('Output names; prefix - for descending.'),
     limit: z.number().int().min(0).max(MAX_LIMIT).optional(),
+    forecast: ForecastSpecSchema.optional().describe('Adds future rows with a point forecast and a prediction interval per metric (README "Forecasts").'),
+    anomalies: AnomalySpecSchema.optional().describe('Adds `<metric>__anomaly` on history rows: the actual lies outside the in-sample interval.'),
   })
   .strict();
 
@@ -77,6 +110,19 @@ export function normaliseQuery(query: MetricQuery): Record<string, unknown> {
     timeRange: query.timeRange ? { start: query.timeRange.start ?? null, end: query.timeRange.end ?? null } : null,
     orderBy: query.orderBy,
     limit: query.limit ?? null,
+    // Only when asked for, so the keys of every other query stay what they were.
+    ...(query.forecast ? { forecast: normaliseForecast(query.forecast) } : {}),
+    ...(query.anomalies ? { anomalies: { level: query.anomalies.level } } : {}),
+  };
+}
+
+/** The forecast spec with defaults filled, its seasonal periods sorted and without repeats (their order means nothing). */
+export function normaliseForecast(spec: ForecastSpec): Record<string, unknown> {
+  return {
+    horizon: spec.horizon,
+    level: spec.level,
+    method: spec.method,
+    seasonalPeriods: spec.seasonalPeriods ? [...new Set(spec.seasonalPeriods)].sort((a, b) => a - b) : null,
   };
 }
 

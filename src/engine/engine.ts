@@ -15,6 +15,7 @@ import { suppressRows } from '../privacy/suppress.js';
 import type { Definitions } from '../definitions/model.js';
 import type { SemanticGraph } from '../semantic-graph/index.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
+import { asksForecast, runForecast, type HistoryAnswer } from './forecast-query.js';
 import { formatRows } from './format-values.js';
 import { createStreamer } from './stream-query.js';
 import type { Engine, QueryClassification, QueryResult, RunOptions } from './types.js';
@@ -45,7 +46,8 @@ function validateQuery(input: unknown): MetricQuery {
   const issue = parsed.error.issues[0]!;
   const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
   const name = issue.path.length ? String(issue.path[issue.path.length - 1]) : undefined;
-  return fail(new MaatstafError('INVALID_QUERY', `${path || 'query'}: ${issue.message}`, { ...(path ? { path } : {}), ...(name ? { name } : {}) }));
+  const code = path === 'forecast.horizon' ? 'FORECAST_HORIZON_OUT_OF_RANGE' : 'INVALID_QUERY';
+  return fail(new MaatstafError(code, `${path || 'query'}: ${issue.message}`, { ...(path ? { path } : {}), ...(name ? { name } : {}) }));
 }
 
 function fail(e: MaatstafError): never {
@@ -101,7 +103,7 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   };
 
-  const stream = createStreamer({
+  const streamer = createStreamer({
     warehouse,
     timeZone: graph.timeZone,
     definitionsVersion: definitions.version,
@@ -115,39 +117,49 @@ export function createEngine(deps: EngineDeps): Engine {
     graph,
     restricted: false,
     compile,
-    stream,
+    // A forecast needs the whole history before its first row: answered by run.
+    stream: (input, options) => (asksForecast(parseQuery(input)) ? Promise.resolve(undefined) : streamer(input, options)),
     // No result cache below the cache layer: every answer comes from `run`.
     peek: () => undefined,
     classify: (input) => classified.get(input, () => classifyNow(input)),
     async run(input: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
-      const plan = compileProtected(parseQuery(input));
-      const signal = options?.signal;
-      const { compiled } = plan;
-      const started = performance.now();
-      let rows: Record<string, unknown>[];
-      try {
-        rows = (await warehouse.query(compiled.sql, plan.runParams ?? compiled.params, signal ? { signal } : undefined)).rows;
-      } catch (e) {
-        // The client left and its query was cancelled: not a warehouse failure, nothing to log.
-        if (signal?.aborted || isQueryCancelled(e)) throw isQueryCancelled(e) ? e : queryCancelledError(e);
-        deps.onWarehouseError?.(e, compiled);
-        throw mapWarehouseError(e);
-      }
-      const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      const formatted = formatRows(rows, compiled.columns, graph.timeZone);
-      // Before any cache sees the answer: every consumer (REST, CSV, GraphQL, CLI) gets the same withheld cells.
-      const safe = plan.protectedColumns.length || plan.rounding.length || plan.rowThresholds.length ? suppressRows(formatted, rows, plan) : undefined;
-      return {
-        columns: compiled.columns,
-        rows: safe?.rows ?? formatted,
-        meta: {
-          definitionsVersion: definitions.version,
-          sqlHash: sqlHash(compiled),
-          rowCount: (safe?.rows ?? formatted).length,
-          durationMs,
-          ...(plan.protectedColumns.length || plan.rowThresholds.length ? { suppressed: safe!.suppressed } : {}),
-        },
-      };
+      const query = parseQuery(input);
+      if (asksForecast(query)) return runForecast(graph, query, (history) => answer(history, options));
+      return (await answer(query, options)).result;
     },
   };
+
+  /** The query's answer, with what small-cell protection withheld (a forecast needs to know). */
+  async function answer(query: MetricQuery, options?: RunOptions): Promise<HistoryAnswer> {
+    const plan = compileProtected(query);
+    const signal = options?.signal;
+    const { compiled } = plan;
+    const started = performance.now();
+    let rows: Record<string, unknown>[];
+    try {
+      rows = (await warehouse.query(compiled.sql, plan.runParams ?? compiled.params, signal ? { signal } : undefined)).rows;
+    } catch (e) {
+      // The client left and its query was cancelled: not a warehouse failure, nothing to log.
+      if (signal?.aborted || isQueryCancelled(e)) throw isQueryCancelled(e) ? e : queryCancelledError(e);
+      deps.onWarehouseError?.(e, compiled);
+      throw mapWarehouseError(e);
+    }
+    const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    const formatted = formatRows(rows, compiled.columns, graph.timeZone);
+    // Before any cache sees the answer: every consumer (REST, CSV, GraphQL, CLI) gets the same withheld cells.
+    const safe = plan.protectedColumns.length || plan.rounding.length || plan.rowThresholds.length ? suppressRows(formatted, rows, plan) : undefined;
+    const result: QueryResult = {
+      columns: compiled.columns,
+      rows: safe?.rows ?? formatted,
+      meta: {
+        definitionsVersion: definitions.version,
+        sqlHash: sqlHash(compiled),
+        rowCount: (safe?.rows ?? formatted).length,
+        durationMs,
+        ...(plan.protectedColumns.length || plan.rowThresholds.length ? { suppressed: safe!.suppressed } : {}),
+      },
+    };
+    const withheld = safe !== undefined && (safe.suppressed.length > 0 || safe.rows.length < formatted.length);
+    return { result, withheld, personal: plan.protectedColumns.map((p) => p.column) };
+  }
 }

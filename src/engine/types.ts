@@ -3,6 +3,7 @@ import type { DataSensitivity } from '../definitions/governance/data-sensitivity
 import type { Definitions } from '../definitions/model.js';
 import type { SemanticGraph } from '../semantic-graph/index.js';
 import type { SuppressedCells } from '../privacy/suppress.js';
+import type { ForecastMeta } from '../forecast/index.js';
 
 export interface QueryResultMeta {
   readonly definitionsVersion: string;
@@ -17,6 +18,8 @@ export interface QueryResultMeta {
    * (null) cells, one entry per row and reason; empty when nothing was withheld.
    */
   readonly suppressed?: readonly SuppressedCells[];
+  /** Present when the query asked for `forecast` or `anomalies` (src/forecast): method, seasons, history and backtest. */
+  readonly forecast?: ForecastMeta;
 }
 
 /** HTTP caching hints set by the result cache; REST turns them into ETag and Cache-Control. */
