@@ -37,9 +37,9 @@ export interface GraphqlSchemaOptions {
 
 function queryFields(engine: Engine | undefined, opts: GraphqlSchemaOptions): GraphQLFieldConfigMap<unknown, GraphqlContext> {
   const names = opts.nameEnums === false ? {} : buildNameEnums(engine);
-  const metricName = nameType(names.metricName);
-  const groupByName = nameType(names.groupByName);
-  const savedQueryName = nameType(names.savedQueryName);
+  const metricName = nameType(names, 'metricName');
+  const groupByName = nameType(names, 'groupByName');
+  const savedQueryName = nameType(names, 'savedQueryName');
   return {
     metrics: {
       type: optionalListOf(MetricType),
