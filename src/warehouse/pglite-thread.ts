@@ -26,7 +26,7 @@ import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { queryCancelledError } from '../core/cancellation.js';
 import { MaatstafError } from '../core/errors.js';
-import type { PgliteThreadData, ThreadError, ThreadEvent, ThreadReply } from './pglite-worker.js';
+import type { PgliteThreadData, ThreadError, ThreadEvent, ThreadReply, WasmModule } from './pglite-worker.js';
 import type { WarehouseField } from './warehouse.js';
 
 export interface PgliteThreadOptions extends PgliteThreadData {
@@ -89,12 +89,12 @@ function threadEntry(): URL {
   return existsSync(compiled) ? compiled : new URL('./pglite-worker.ts', import.meta.url);
 }
 
-/** The WebAssembly global (typed here: the project's lib settings declare only its types). */
-const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
-let compiledWasm: Promise<WebAssembly.Module | undefined> | undefined;
+/** The WebAssembly global (typed here: the project's lib settings do not declare it). */
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } }).WebAssembly;
+let compiledWasm: Promise<WasmModule | undefined> | undefined;
 
 /** PGlite's WASM compiled once per process and handed to every thread start; undefined → each compiles its own. */
-function pgliteWasm(): Promise<WebAssembly.Module | undefined> {
+function pgliteWasm(): Promise<WasmModule | undefined> {
   compiledWasm ??= readFile(new URL('pglite.wasm', import.meta.resolve('@electric-sql/pglite')))
     .then((bytes) => wasm.compile(bytes))
     .catch(() => undefined);

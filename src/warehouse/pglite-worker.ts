@@ -13,8 +13,11 @@
  * then it answers each `{ id, sql, params }` with `{ id, ok: true, rows, fields, affectedRows }`
  * or `{ id, ok: false, error }`, one at a time, and `{ type: 'close' }` with `{ type: 'closed' }`.
  */
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { parentPort, workerData } from 'node:worker_threads';
+
+/** A compiled WebAssembly module (named through PGlite's types: the project's lib settings have no WebAssembly). */
+export type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
 
 export interface PgliteThreadData {
   /** Folder for the data files (always on disk, so a restarted thread finds every committed write). */
@@ -26,7 +29,7 @@ export interface PgliteThreadData {
   /** Type OIDs whose text is returned as is. */
   readonly textOids: readonly number[];
   /** PGlite's WASM, compiled once by the host: a restart then skips compiling 9 MB again. */
-  readonly wasmModule?: WebAssembly.Module | undefined;
+  readonly wasmModule?: WasmModule | undefined;
 }
 
 export interface ThreadRequest {
