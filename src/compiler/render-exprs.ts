@@ -11,7 +11,7 @@ import { sql, type SqlFragment } from './sql-fragment.js';
 
 type Sql = SqlFragment;
 
-/** Rendering context: the project time zone, bound as a parameter wherever it is used. */
+/** Rendering context: the project time zone (from the settings, written as a literal). */
 export interface RenderContext {
   readonly timeZone: string;
 }
@@ -49,7 +49,9 @@ function localTime(e: ElementExpr, type: TimeColumnType, ctx: RenderContext): Sq
   const value = elementFragment(e);
   switch (type) {
     case 'timestamptz':
-      return sql`(${value} AT TIME ZONE CAST(${ctx.timeZone} AS TEXT))`;
+      // The zone is a project setting, not a request value: written as a literal, the expression is
+      // the one a person writes (and an expression index on it can serve the query).
+      return sql`(${value} AT TIME ZONE ${sql.lit(ctx.timeZone)})`;
     case 'date':
       return sql`CAST(${value} AS TIMESTAMP)`;
     case 'timestamp':
@@ -92,8 +94,7 @@ export function sourceExprSql(e: SourceExpr, ctx: RenderContext): Sql {
 }
 
 /** Aggregation SQL (spec 6.1). */
-export function aggregateSql(a: AggregateColumn): Sql {
-  const x = ident(a.input);
+export function aggregateSql(a: AggregateColumn, x: Sql = ident(a.input)): Sql {
   switch (a.agg) {
     case 'sum':
       return sql`SUM(${x})`;

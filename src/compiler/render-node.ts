@@ -11,6 +11,7 @@ import type {
 import { BOUNDS_END, BOUNDS_START } from '../planner/plan/plan-nodes.js';
 import { renderFilter } from '../planner/filter-api.js';
 import { renderConversionJoin } from './render-conversion.js';
+import { orderLimitClauses } from './render-fused.js';
 import { renderCustomOffset, renderCustomPeriods } from './render-custom-offset.js';
 import { renderPeriodAgg, renderSemiAdditive, renderTimeBounds, renderTimeJoin } from './render-time-join.js';
 import { aggregateSql, ident, metricExprSql, qualified, relationFragment as relationRef, sourceExprSql, type RenderContext } from './render-exprs.js';
@@ -125,10 +126,7 @@ function combine(n: CombineNode): Sql {
 }
 
 function orderLimit(n: OrderLimitNode): Sql {
-  const parts: Sql[] = [sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}`];
-  if (n.orderBy.length) parts.push(sql`ORDER BY ${sql.join(n.orderBy.map((o) => (o.descending ? sql`${ident(o.column)} DESC` : ident(o.column))))}`);
-  if (n.limit !== undefined) parts.push(sql`LIMIT ${n.limit}`);
-  return sql.join(parts, NL);
+  return sql.join([sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}`, ...orderLimitClauses(n)], NL);
 }
 
 export function renderNode(n: PlanNode, ctx: RenderContext): Sql {

@@ -28,6 +28,25 @@ metrics:
 `,
 };
 
+/** A count of a nullable column (compiled as COUNT(col) when grouped): groups where every value is NULL count 0. */
+const NULLABLE_COUNT = {
+  path: 'nullable-count.yml',
+  text: `
+semantic_models:
+  - name: shipments
+    model: ref('fct_orders')
+    defaults: {agg_time_dimension: ordered_at}
+    entities: [{name: shipment, type: primary, expr: order_id}]
+    dimensions:
+      - {name: ordered_at, type: time, type_params: {time_granularity: day}}
+      - {name: channel, type: categorical}
+    measures:
+      - {name: shipped_orders, agg: count, expr: shipped_at}
+metrics:
+  - {name: shipped_orders, type: simple, type_params: {measure: shipped_orders}}
+`,
+};
+
 describe.each(ENGINES)('engine core on %s', (engine) => {
   let wh: TestWarehouse;
   beforeAll(async () => {
@@ -49,6 +68,25 @@ describe.each(ENGINES)('engine core on %s', (engine) => {
     );
     expect(rows.reduce((s, r) => s + Number(r['revenue'] ?? 0), 0)).toBeCloseTo(600.5);
     expect(rows.find((r) => r['order__channel'] === null)).toEqual({ order__channel: null, revenue: 75.5, item_quantity: null });
+  });
+
+  it('counts a nullable column per group as by hand, 0 where every value is NULL, NULL over no rows at all', async () => {
+    const g = fixtureGraphWith([NULLABLE_COUNT]);
+    const rows = await expectQueryMatches(
+      wh,
+      g,
+      { metrics: ['shipped_orders'], groupBy: ['metric_time__month', 'shipment__channel'] },
+      `SELECT CAST(DATE_TRUNC('month', ordered_at) AS DATE) AS metric_time__month, channel AS shipment__channel, COUNT(shipped_at) AS shipped_orders
+       FROM fct_orders GROUP BY 1, 2`,
+    );
+    expect(rows).toContainEqual(expect.objectContaining({ shipment__channel: 'web', shipped_orders: 0 }));
+    const none = await expectQueryMatches(
+      wh,
+      g,
+      { metrics: ['shipped_orders'], where: ["{{ Dimension('shipment__channel') }} = 'none'"] },
+      `SELECT SUM(CASE WHEN shipped_at IS NOT NULL THEN 1 ELSE 0 END) AS shipped_orders FROM fct_orders WHERE channel = 'none'`,
+    );
+    expect(none).toEqual([{ shipped_orders: null }]);
   });
 
   it('the same metric twice as inputs, next to another metric of its model (one shared aggregation)', async () => {
