@@ -72,7 +72,7 @@ export function cellKeySecretFromEnv(env: NodeJS.ProcessEnv): string | undefined
 
 export function checkSecret(secret: string | undefined): string {
   if (secret === undefined) {
-    throw new MaatstafError('NOT_READY', 'This metric is published with cell-key perturbation, but no secret is configured: set MAATSTAF_CELL_KEY_SECRET (a long random value, kept for good).', {});
+    throw new MaatstafError('NOT_READY', 'This query reads personal data published with cell-key perturbation, but no secret is configured: set MAATSTAF_CELL_KEY_SECRET (a long random value, kept for good).', {});
   }
   if (secret.length < 16) throw new MaatstafError('INVALID_CONFIG', 'MAATSTAF_CELL_KEY_SECRET must be at least 16 characters long.', { name: 'MAATSTAF_CELL_KEY_SECRET' });
   return secret;

@@ -9,16 +9,23 @@
  * group-by, filters and order, so the subject count of every combination comes from the same SQL
  * statement as the combination itself; combinations below k are dropped by the engine (never
  * nulled, never counted in the answer — see suppress.ts).
+ *
+ * For a keyed model (keyed-counts.ts) the combination is decided on the PERTURBED subject count:
+ * `__rowsexact__<model>` counts, `__rowkeys__<model>` sums the distinct record keys of the same
+ * subjects, and `__rows__<model>` is the count plus the noise of that cell key — so widening a
+ * filter one person at a time no longer shows the exact point where a combination reaches k.
  */
 import { MaatstafError } from '../core/errors.js';
 import type { MetricQuery } from '../core/query.js';
 import type { DataClassification } from '../definitions/governance/data-sensitivity.js';
-import type { Definitions, EntityDef, MetricDef, SemanticModelDef } from '../definitions/model.js';
+import type { Definitions, EntityDef, MetricDef, SemanticModelDef, SimpleMetricDef } from '../definitions/model.js';
+import { recordKeySql } from './cell-key.js';
+import { hiddenName, perturbedCompanion } from './keyed-counts.js';
 
 export const ROWS_PREFIX = '__rows__';
 
 /** Output column name of the subject count of a personal model's rows. */
-export const modelRowsMetricName = (model: string): string => `${ROWS_PREFIX}${model}`.slice(0, 63);
+export const modelRowsMetricName = (model: string): string => hiddenName(ROWS_PREFIX, model);
 
 /** The entity whose distinct values are the persons of a model: `meta.subject`, else the primary entity. */
 export function modelSubject(model: SemanticModelDef): EntityDef | undefined {
@@ -30,7 +37,7 @@ export function modelSubject(model: SemanticModelDef): EntityDef | undefined {
 const sqlOf = (e: EntityDef['expr']): string => (e.column !== undefined ? `"${e.column.replace(/"/g, '""')}"` : `(${e.sql})`);
 
 /** The hidden subject-count metric of a personal model; undefined when it has no subject or no time dimension. */
-function rowsMetric(model: SemanticModelDef): MetricDef | undefined {
+function rowsMetric(model: SemanticModelDef): SimpleMetricDef | undefined {
   const subject = modelSubject(model);
   const aggTime = model.defaultAggTimeDimension ?? model.dimensions.find((d) => d.type === 'time')?.name;
   if (!subject || !aggTime) return undefined;
@@ -53,13 +60,25 @@ function rowsMetric(model: SemanticModelDef): MetricDef | undefined {
   };
 }
 
-/** The hidden rows metrics of every personal model that has a k. */
-export function modelRowsMetrics(defs: Definitions, data: DataClassification): MetricDef[] {
+/** A keyed model's rows metric: exact count and key of the same subjects, and the perturbed count. */
+function keyedRowsMetrics(model: SemanticModelDef, counted: SimpleMetricDef): MetricDef[] {
+  const exact = { ...counted, name: hiddenName('__rowsexact__', model.name) };
+  const key: SimpleMetricDef = {
+    ...counted,
+    name: hiddenName('__rowkeys__', model.name),
+    aggregation: { ...counted.aggregation, agg: 'sum_distinct', expr: { sql: recordKeySql(sqlOf(modelSubject(model)!.expr)) } },
+  };
+  return [exact, key, perturbedCompanion(counted, counted.name, exact.name, key.name)];
+}
+
+/** The hidden rows metrics of every personal model that has a k (perturbed for `keyed` models). */
+export function modelRowsMetrics(defs: Definitions, data: DataClassification, keyed: ReadonlySet<string>): MetricDef[] {
   return defs.semanticModels.flatMap((m) => {
     const c = data.models.get(m.name);
     if (c?.sensitivity !== 'personal' || c.k === undefined) return [];
     const metric = rowsMetric(m);
-    return metric ? [metric] : [];
+    if (!metric) return [];
+    return keyed.has(m.name) ? keyedRowsMetrics(m, metric) : [metric];
   });
 }
 

@@ -23,7 +23,7 @@ import { buildSemanticGraph, type SemanticGraph } from '../semantic-graph/index.
 import { metricClosure } from '../semantic-graph/metric-tree.js';
 import { dimensionOnlyThresholds, type RowThreshold } from './model-subjects.js';
 import { refuseUnprovableShapes } from './provable-shapes.js';
-import { bindSecret, checkSecret } from './cell-key.js';
+import { bindSecret, checkSecret, SECRET_TOKEN } from './cell-key.js';
 import { cellKeyMetricName, maskedMetricName, subjectMetricName, withSubjectMetrics } from './subject-metrics.js';
 
 /** A protected metric column: its k and the hidden column with its subject count. */
@@ -123,6 +123,18 @@ function perturbedRatio(graph: SemanticGraph, column: string): PerturbedRatio[] 
 const fromDataOnly = (d: MetricDef): boolean =>
   d.type !== 'cumulative' && !(d.type === 'simple' && (d.aggregation.joinToTimespine || d.aggregation.fillNullsWith !== undefined));
 
+/**
+ * The cell-key secret becomes one more bound parameter wherever the SQL uses record keys (cell-key
+ * values, perturbed thresholds of keyed models); what /v1/compile shows has it redacted. Without a
+ * configured secret such queries are refused (NOT_READY).
+ */
+function withSecret(full: CompiledQuery, secret: string | undefined): { sql: string; shown: unknown[]; run?: unknown[] } {
+  if (!full.sql.includes(SECRET_TOKEN)) return { sql: full.sql, shown: [...full.params] };
+  return bindSecret(full.sql, full.params, checkSecret(secret));
+}
+
+const runParams = (bound: { run?: unknown[] }) => (bound.run ? { runParams: bound.run } : {});
+
 export interface ProtectOptions {
   /** The cell-key secret (cell-key.ts); undefined: queries of cell-key metrics are refused. */
   readonly cellKeySecret?: string;
@@ -159,8 +171,9 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
           {},
         );
       }
-      const compiled = { sql: full.sql, params: full.params, columns: base.columns, models: full.models };
-      return { compiled, protectedColumns: [], rounding: [], perturbed: [], ratios: [], keyColumns, sensitivity, rowThresholds, ...(limit !== undefined ? { limit } : {}) };
+      const bound = withSecret(full, options.cellKeySecret);
+      const compiled = { sql: bound.sql, params: bound.shown, columns: base.columns, models: full.models };
+      return { compiled, protectedColumns: [], rounding: [], perturbed: [], ratios: [], keyColumns, sensitivity, rowThresholds, ...runParams(bound), ...(limit !== undefined ? { limit } : {}) };
     }
     const rounding = metrics.flatMap((column) => {
       const def = graph.metric(column);
@@ -193,9 +206,8 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
     const keys = [...new Set([...perturbed.map((p) => p.cellKey), ...ratios.flatMap((r) => [r.numeratorKey, r.denominatorKey])])];
     const hidden = [...protectedColumns.map((p) => p.subjects), ...inputs, ...keys, ...sortKeys];
     const full = compileQuery(withSubjects(), { ...unlimited, metrics: [...metrics, ...hidden], orderBy });
-    // The cell-key secret becomes one more bound parameter; what /v1/compile shows has it redacted.
-    const bound = keys.length ? bindSecret(full.sql, full.params, checkSecret(options.cellKeySecret)) : undefined;
-    const compiled = { sql: bound?.sql ?? full.sql, params: bound?.shown ?? full.params, columns: base.columns, models: full.models };
+    const bound = withSecret(full, options.cellKeySecret);
+    const compiled = { sql: bound.sql, params: bound.shown, columns: base.columns, models: full.models };
     return {
       compiled,
       protectedColumns,
@@ -206,7 +218,7 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
       keyColumns,
       sensitivity,
       rowThresholds,
-      ...(bound ? { runParams: bound.run } : {}),
+      ...runParams(bound),
       ...(limit !== undefined ? { limit } : {}),
     };
   };

@@ -23,23 +23,23 @@
  *   so it covers at least k subjects too (and 0 increments are withheld, so a difference across a
  *   withheld period still contains a shown period's k subjects). This holds for `period_agg: last`
  *   (and any period_agg at day grain) without a window — protect-query refuses the other shapes.
+ * - keyed models (keyed-counts.ts): every count above is the PERTURBED count (exact count plus the
+ *   noise of the cell key of the same subjects), so no threshold decision is taken on an exact count.
  */
-import { createHash } from 'node:crypto';
 import { classifyData } from '../definitions/governance/data-sensitivity.js';
-import { COUNTING_AGGREGATIONS, effectiveMinGroupSizes, metricInputNames, subjectOf, usesCellKey } from '../definitions/governance/subject.js';
+import { COUNTING_AGGREGATIONS, effectiveMinGroupSizes, metricInputNames, subjectOf } from '../definitions/governance/subject.js';
 import { recordKeySql } from './cell-key.js';
-import type { Definitions, ElementExpr, MetricDef, MetricInputDef, SimpleMetricDef } from '../definitions/model.js';
+import type { CumulativeMetricDef, Definitions, ElementExpr, MetricDef, MetricInputDef, SimpleMetricDef } from '../definitions/model.js';
+import { hiddenCompanion, hiddenName, isKeyed, keyedModels, perturbedCompanion, perturbedCountSql } from './keyed-counts.js';
 import { modelRowsMetrics } from './model-subjects.js';
 
 export const SUBJECT_PREFIX = '__subjects__';
-/** PostgreSQL truncates identifiers longer than this; the output column would be renamed. */
-const MAX_NAME = 63;
 
-/** Output column name of the subject count of `metric`. */
-export function subjectMetricName(metric: string): string {
-  const name = `${SUBJECT_PREFIX}${metric}`;
-  return name.length <= MAX_NAME ? name : `${SUBJECT_PREFIX}${createHash('sha256').update(metric).digest('hex').slice(0, 24)}`;
-}
+/** Output column name of the subject count of `metric` (perturbed for keyed metrics, keyed-counts.ts). */
+export const subjectMetricName = (metric: string): string => hiddenName(SUBJECT_PREFIX, metric);
+
+/** Output column name of the exact subject count of a keyed `metric` (the input of its perturbed one). */
+const exactSubjectsName = (metric: string): string => hiddenName('__exact__', metric);
 
 const sqlOf = (e: ElementExpr): string => (e.column !== undefined ? `"${e.column.replace(/"/g, '""')}"` : `(${e.sql})`);
 
@@ -74,10 +74,7 @@ function subjectCount(defs: Definitions, def: SimpleMetricDef): SimpleMetricDef 
 export const CELL_KEY_PREFIX = '__cellkey__';
 
 /** Output column name of the cell key of `metric` (cell-key.ts). */
-export function cellKeyMetricName(metric: string): string {
-  const name = `${CELL_KEY_PREFIX}${metric}`;
-  return name.length <= MAX_NAME ? name : `${CELL_KEY_PREFIX}${createHash('sha256').update(metric).digest('hex').slice(0, 24)}`;
-}
+export const cellKeyMetricName = (metric: string): string => hiddenName(CELL_KEY_PREFIX, metric);
 
 /**
  * The cell key of a counting metric: the sum of the record keys of the distinct subjects that
@@ -96,28 +93,37 @@ function cellKeyMetric(defs: Definitions, def: SimpleMetricDef): SimpleMetricDef
 }
 
 /** What every hidden subject-count companion takes from the metric it counts for. */
-function companionOf(def: MetricDef) {
-  return {
-    name: subjectMetricName(def.name),
-    filters: def.filters,
-    ...(def.timeGranularity !== undefined ? { timeGranularity: def.timeGranularity } : {}),
-    hidden: false,
-    meta: {},
-    loc: def.loc,
-  };
-}
+const companionOf = (def: MetricDef) => hiddenCompanion(def, subjectMetricName(def.name));
 
-function minimumOver(def: MetricDef, inputs: readonly MetricInputDef[], ownValue = false): MetricDef {
+/**
+ * LEAST over the inputs' subject counts; a derived count adds its own |value|, perturbed with
+ * `valueKey` (the sum of its inputs' cell keys) when keyed — on the exact value the boundary
+ * probe would find where the count of dossiers reaches k.
+ */
+function minimumOver(def: MetricDef, inputs: readonly MetricInputDef[], ownValue = false, valueKey = false): MetricDef {
   const aliased = inputs.map((input, i) => ({ ...input, name: subjectMetricName(input.name), alias: `subjects_${i}` }));
   const terms = aliased.map((a) => a.alias);
   // The metric itself as one more input: its |value| joins the minimum (a derived count).
   const self = ownValue ? [{ name: def.name, alias: 'derived_value', filters: [] }] : [];
-  if (ownValue) terms.push('ABS(CAST(derived_value AS DOUBLE PRECISION))');
+  const key = valueKey ? [{ name: cellKeyMetricName(def.name), alias: 'derived_key', filters: [] }] : [];
+  const value = 'ABS(CAST(derived_value AS DOUBLE PRECISION))';
+  if (ownValue) terms.push(valueKey ? perturbedCountSql(value, 'derived_key') : value);
   return {
     type: 'derived',
     ...companionOf(def),
     expr: `LEAST(${terms.join(', ')})`,
-    inputs: [...aliased, ...self],
+    inputs: [...aliased, ...self, ...key],
+  };
+}
+
+/** The cell key of a keyed derived metric: the sum of its inputs' cell keys (same filters and offsets). */
+function derivedKey(def: Extract<MetricDef, { type: 'derived' }>): MetricDef {
+  const inputs = def.inputs.map((input, i) => ({ ...input, name: cellKeyMetricName(input.name), alias: `key_${i}` }));
+  return {
+    type: 'derived',
+    ...hiddenCompanion(def, cellKeyMetricName(def.name)),
+    expr: inputs.map((i) => `COALESCE(CAST(${i.alias} AS BIGINT), 0)`).join(' + '),
+    inputs,
   };
 }
 
@@ -140,8 +146,14 @@ export function isCountMetric(byName: ReadonlyMap<string, MetricDef>, def: Metri
   }
 }
 
-function cumulativeSubjects(def: Extract<MetricDef, { type: 'cumulative' }>): MetricDef[] {
-  const window: MetricDef = { ...def, name: windowSubjectsName(def.name), hidden: false, meta: {}, input: { ...def.input, name: subjectMetricName(def.input.name) } };
+/** The same window as `def` over another simple metric (a hidden companion of its input). */
+const windowOver = (def: CumulativeMetricDef, name: string, input: string): CumulativeMetricDef => ({ ...def, name, hidden: false, meta: {}, input: { ...def.input, name: input } });
+
+function cumulativeSubjects(def: CumulativeMetricDef, keyed: boolean): MetricDef[] {
+  // Keyed: the window over the exact count and over the key (raw rows: distinct persons of the
+  // whole window), perturbed together; else the window over the plain subject count.
+  const window = keyed ? perturbedCompanion(def, windowSubjectsName(def.name), exactSubjectsName(def.name), cellKeyMetricName(def.name)) : windowOver(def, windowSubjectsName(def.name), subjectMetricName(def.input.name));
+  const parts = keyed ? [windowOver(def, exactSubjectsName(def.name), exactSubjectsName(def.input.name)), windowOver(def, cellKeyMetricName(def.name), cellKeyMetricName(def.input.name))] : [];
   const both: MetricDef = {
     type: 'derived',
     ...companionOf(def),
@@ -151,19 +163,26 @@ function cumulativeSubjects(def: Extract<MetricDef, { type: 'cumulative' }>): Me
       { ...def.input, name: subjectMetricName(def.input.name), alias: 'increment_subjects' },
     ],
   };
-  return [window, both];
+  return [...parts, window, both];
 }
 
-function subjectMetrics(defs: Definitions, def: MetricDef, byName: ReadonlyMap<string, MetricDef>): MetricDef[] {
+/** A keyed simple metric: exact count and cell key of its contributing subjects, and the perturbed count. */
+function keyedSubjects(defs: Definitions, def: SimpleMetricDef): MetricDef[] {
+  const exact = { ...subjectCount(defs, def), name: exactSubjectsName(def.name) };
+  return [exact, cellKeyMetric(defs, def), perturbedCompanion(def, subjectMetricName(def.name), exact.name, cellKeyMetricName(def.name))];
+}
+
+function subjectMetrics(defs: Definitions, def: MetricDef, byName: ReadonlyMap<string, MetricDef>, keyed: ReadonlySet<string>): MetricDef[] {
+  const isKey = isKeyed(byName, keyed, def);
   switch (def.type) {
     case 'simple':
-      return [subjectCount(defs, def)];
+      return isKey ? keyedSubjects(defs, def) : [subjectCount(defs, def)];
     case 'ratio':
       return [minimumOver(def, [def.numerator, def.denominator])];
     case 'derived':
-      return [minimumOver(def, def.inputs, isCountMetric(byName, def))];
+      return [minimumOver(def, def.inputs, isCountMetric(byName, def), isKey), ...(isKey ? [derivedKey(def)] : [])];
     case 'cumulative':
-      return cumulativeSubjects(def);
+      return cumulativeSubjects(def, isKey);
     case 'conversion':
       throw new Error(`conversion metric ${def.name} cannot be protected (rejected at load)`);
   }
@@ -173,9 +192,7 @@ export const MASKED_PREFIX = '__masked__';
 
 /** Output column name of the sort key of `metric` in one direction (what a query ordered by it sorts on). */
 export function maskedMetricName(metric: string, descending: boolean): string {
-  const prefix = `${MASKED_PREFIX}${descending ? 'desc' : 'asc'}__`;
-  const name = `${prefix}${metric}`;
-  return name.length <= MAX_NAME ? name : `${prefix}${createHash('sha256').update(metric).digest('hex').slice(0, 24)}`;
+  return hiddenName(`${MASKED_PREFIX}${descending ? 'desc' : 'asc'}__`, metric);
 }
 
 /**
@@ -213,19 +230,19 @@ function maskedMetric(def: MetricDef, k: number, descending: boolean): MetricDef
  */
 export function withSubjectMetrics(defs: Definitions): Definitions {
   const ks = effectiveMinGroupSizes(defs);
+  const keyed = keyedModels(defs);
   const byName = new Map(defs.metrics.map((m) => [m.name, m]));
   const added = new Map<string, MetricDef[]>();
   const visit = (name: string) => {
     const def = byName.get(name);
     if (!def || added.has(name)) return;
-    added.set(name, subjectMetrics(defs, def, byName));
+    added.set(name, subjectMetrics(defs, def, byName, keyed));
     for (const input of metricInputNames(def)) visit(input);
   };
   for (const name of ks.keys()) visit(name);
-  const cellKeys = defs.metrics.flatMap((m) => (m.type === 'simple' && usesCellKey(m) && ks.has(m.name) ? [cellKeyMetric(defs, m)] : []));
   const masked = [...ks].flatMap(([name, k]) => {
     const def = byName.get(name);
     return def ? [maskedMetric(def, k, false), maskedMetric(def, k, true)] : [];
   });
-  return { ...defs, metrics: [...defs.metrics, ...[...added.values()].flat(), ...masked, ...cellKeys, ...modelRowsMetrics(defs, classifyData(defs))] };
+  return { ...defs, metrics: [...defs.metrics, ...[...added.values()].flat(), ...masked, ...modelRowsMetrics(defs, classifyData(defs), keyed)] };
 }

@@ -16,8 +16,9 @@
  *    rounding (`round_to`) blurs such differences.
  * 3. Perturbation and rounding of the shown values: metrics with `disclosure_control: cell_key` get
  *    the noise of the published table for their cell key (cell-key.ts); metrics with
- *    `meta.round_to` are rounded to that base. Both after 1–2; for cell-key metrics step 1 decides
- *    on the perturbed subject count, for all others on the true count.
+ *    `meta.round_to` are rounded to that base. Both after 1–2. Step 1 and the row thresholds of
+ *    step 4 decide on the hidden subject counts as the SQL gives them: perturbed for keyed models
+ *    (keyed-counts.ts), exact otherwise.
  * 4. Rows below a row threshold (a query without metrics over a personal model: a combination of
  *    fewer than k subjects) are dropped — not nulled, and not counted anywhere in the answer. So is
  *    a grouped row of a data-driven answer (`dropEmptyRows`: no time-spine rows) whose every value
@@ -73,24 +74,17 @@ function complementary(rows: readonly Record<string, unknown>[], values: readonl
 }
 
 /**
- * Marks the cells of one protected column: primary, then complementary until stable. With a cell
- * key the primary decision is taken on the PERTURBED subject count: on the exact count, whether a
- * cell is shown would tell exactly when a filter moved its population across k, one person at a
- * time (shown at 10, withheld at 9), undoing the perturbation.
+ * Marks the cells of one protected column: primary, then complementary until stable. For keyed
+ * models the hidden subject count already is the PERTURBED count (keyed-counts.ts, in SQL): on the
+ * exact count, whether a cell is shown would tell exactly when a filter moved its population
+ * across k, one person at a time (shown at 10, withheld at 9), undoing the perturbation.
  */
-function markColumn(
-  formatted: readonly Record<string, unknown>[],
-  raw: readonly Record<string, unknown>[],
-  col: ProtectedColumn,
-  keys: readonly string[],
-  cellKey: string | undefined,
-): Marks {
+function markColumn(formatted: readonly Record<string, unknown>[], raw: readonly Record<string, unknown>[], col: ProtectedColumn, keys: readonly string[]): Marks {
   const marks: Marks = new Map();
   const subjects = formatted.map((_, i) => subjectsOf(raw[i], col));
-  const decided = cellKey === undefined ? subjects : subjects.map((n, i) => perturb(n, raw[i]?.[cellKey]) as number);
   formatted.forEach((row, i) => {
     const v = row[col.column];
-    if (v !== null && v !== undefined && decided[i]! < col.k) marks.set(i, 'min_group_size');
+    if (v !== null && v !== undefined && subjects[i]! < col.k) marks.set(i, 'min_group_size');
   });
   if (marks.size > 0 && keys.length > 0) {
     const values = formatted.map((row) => row[col.column]);
@@ -123,8 +117,7 @@ export function suppressRows(
   const rows = formatted.map((r) => ({ ...r }));
   const byRow = new Map<string, { row: number; columns: string[]; reason: SuppressionReason; k: number }>();
   for (const col of plan.protectedColumns) {
-    const cellKey = plan.perturbed?.find((p) => p.column === col.column)?.cellKey;
-    for (const [i, reason] of markColumn(formatted, raw, col, plan.keyColumns, cellKey)) {
+    for (const [i, reason] of markColumn(formatted, raw, col, plan.keyColumns)) {
       rows[i]![col.column] = null;
       const id = `${i}\u0000${reason}\u0000${col.k}`;
       const entry = byRow.get(id) ?? { row: i, columns: [], reason, k: col.k };

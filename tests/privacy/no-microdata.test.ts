@@ -1,25 +1,31 @@
 /**
  * Issue 17 item 1 — microdata through queries without metrics. On the seeded demo with the demo
  * access policy: the council's and the Molenwijk team's dimension-only queries and dimension-value
- * lists over the personal models return only combinations of at least k = 10 distinct persons
- * (counted here with our own SQL), on REST JSON, CSV and GraphQL alike; anonymous callers are
+ * lists over the personal models return only combinations of at least k = 10 persons by the
+ * perturbed count (distinct persons plus the noise of their cell key, computed here with our own SQL), on REST JSON, CSV and GraphQL alike; anonymous callers are
  * refused; shapes that cannot be counted per person are refused with PRIVACY_PROTECTED.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../api/helpers/csv-parse.js';
 import { openDemoWarehouse } from '../api/helpers/demo-app.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
+import { publishedCountSql } from '../helpers/cell-key-sql.js';
 import { roleApp, type RoleApp } from './helpers/role-app.js';
 
 const K = 10;
 type Row = Record<string, unknown>;
+/**
+ * The number of persons a combination is decided on: the distinct count plus the published noise
+ * of its cell key (the models are keyed: src/privacy/keyed-counts.ts), hand-written.
+ */
+const published = (subject: string) => `(${publishedCountSql(`COUNT(DISTINCT ${subject})`, subject)})::int`;
 
 /** Issue 17's reproduction: one row per person before the fix. */
 const CASES_QUERY = {
   groupBy: ['benefit_case__start_date__day', 'benefit_case__end_date__day', 'district__district_name', 'benefit_case__age_band', 'benefit_case__household_type', 'benefit_case__end_reason'],
 };
 const CASES_SQL = `SELECT to_char(b.start_date, 'YYYY-MM-DD') AS s, to_char(b.end_date, 'YYYY-MM-DD') AS e, d.district_name AS d, b.age_band AS a,
-    b.household_type AS h, b.end_reason AS r, COUNT(DISTINCT b.client_pseudonym)::int AS n
+    b.household_type AS h, b.end_reason AS r, ${published('b.client_pseudonym')} AS n
   FROM benefit_cases b LEFT JOIN districts d ON d.district_id = b.district_id`;
 const CASES_KEY = (r: Row) =>
   JSON.stringify([r.benefit_case__start_date__day, r.benefit_case__end_date__day, r.district__district_name, r.benefit_case__age_band, r.benefit_case__household_type, r.benefit_case__end_reason].map((v) => (v == null ? null : String(v).slice(0, 10))));
@@ -62,7 +68,7 @@ describe.each(ENGINES)('no microdata through queries without metrics on %s', (en
 
   it('council: a coarse grouping keeps its combinations of k or more and drops only the small ones', async () => {
     const query = { groupBy: ['district__district_name', 'benefit_case__age_band'], orderBy: ['district__district_name', 'benefit_case__age_band'] };
-    const hand = await sql(`SELECT d.district_name, b.age_band, COUNT(DISTINCT b.client_pseudonym)::int AS n FROM benefit_cases b
+    const hand = await sql(`SELECT d.district_name, b.age_band, ${published('b.client_pseudonym')} AS n FROM benefit_cases b
       LEFT JOIN districts d ON d.district_id = b.district_id GROUP BY 1, 2 ORDER BY 1, 2`);
     const expected = hand.filter((h) => (h.n as number) >= K).map((h) => ({ district__district_name: h.district_name, benefit_case__age_band: h.age_band }));
     expect(expected.length).toBeGreaterThan(0);
@@ -76,7 +82,7 @@ describe.each(ENGINES)('no microdata through queries without metrics on %s', (en
 
   it('council: school absence reports by day, gender, age, type and district (4,546 rows for 4,588 reports at full scale) — only groups of k pupils', async () => {
     const hand = await sql(`SELECT to_char(a.report_date, 'YYYY-MM-DD') AS s, a.gender AS g, a.age::text AS a, a.absence_type AS t, d.district_name AS d,
-        COUNT(DISTINCT a.pupil_pseudonym)::int AS n FROM school_absence_reports a LEFT JOIN districts d ON d.district_id = a.district_id GROUP BY 1, 2, 3, 4, 5`);
+        ${published('a.pupil_pseudonym')} AS n FROM school_absence_reports a LEFT JOIN districts d ON d.district_id = a.district_id GROUP BY 1, 2, 3, 4, 5`);
     expect(hand.length).toBeGreaterThan(100);
     const big = hand.filter((h) => (h.n as number) >= K).map((h) => JSON.stringify([h.s, h.g, h.a, h.t, h.d]));
     const res = await demo.as('council').post('/v1/query', ABSENCE_QUERY).expect(200);
@@ -86,7 +92,7 @@ describe.each(ENGINES)('no microdata through queries without metrics on %s', (en
 
   it('Molenwijk team ("never per person"): its district only, combinations of at least k clients only', async () => {
     const query = { groupBy: ['benefit_case__age_band', 'benefit_case__household_type'] };
-    const hand = await sql(`SELECT b.age_band, b.household_type, COUNT(DISTINCT b.client_pseudonym)::int AS n FROM benefit_cases b
+    const hand = await sql(`SELECT b.age_band, b.household_type, ${published('b.client_pseudonym')} AS n FROM benefit_cases b
       JOIN districts d ON d.district_id = b.district_id WHERE d.district_name = 'Molenwijk' GROUP BY 1, 2`);
     const big = hand.filter((h) => (h.n as number) >= K).map((h) => JSON.stringify([h.age_band, h.household_type]));
     expect(big.length).toBeLessThan(hand.length);
@@ -99,14 +105,14 @@ describe.each(ENGINES)('no microdata through queries without metrics on %s', (en
 
   it('a filter on a personal item narrows the list by persons, not by existence', async () => {
     const query = { groupBy: ['district__district_name'], where: ["{{ Dimension('benefit_case__age_band') }} = '18-26'"] };
-    const hand = await sql(`SELECT d.district_name, COUNT(DISTINCT b.client_pseudonym)::int AS n FROM benefit_cases b
+    const hand = await sql(`SELECT d.district_name, ${published('b.client_pseudonym')} AS n FROM benefit_cases b
       LEFT JOIN districts d ON d.district_id = b.district_id WHERE b.age_band = '18-26' GROUP BY 1`);
     const res = await demo.as('council').post('/v1/query', query).expect(200);
     expect((res.body.rows as Row[]).map((r) => r.district__district_name).sort()).toEqual(hand.filter((h) => (h.n as number) >= K).map((h) => h.district_name).sort());
   });
 
   it('dimension-value lists (REST and GraphQL) list only values of at least k persons', async () => {
-    const hand = await sql(`SELECT to_char(start_date, 'YYYY-MM-DD') AS v, COUNT(DISTINCT client_pseudonym)::int AS n FROM benefit_cases GROUP BY 1`);
+    const hand = await sql(`SELECT to_char(start_date, 'YYYY-MM-DD') AS v, ${published('client_pseudonym')} AS n FROM benefit_cases GROUP BY 1`);
     const big = hand.filter((h) => (h.n as number) >= K).map((h) => h.v as string).sort();
     expect(big.length).toBeLessThan(hand.length);
     const res = await demo.as('council').get('/v1/dimensions/benefit_case__start_date__day/values?limit=10000').expect(200);
@@ -114,7 +120,7 @@ describe.each(ENGINES)('no microdata through queries without metrics on %s', (en
     const gql = await demo.gql('council', 'query { dimensionValues(name: "benefit_case__start_date__day", limit: 10000) { values } }', {});
     expect(((gql.data!.dimensionValues as { values: string[] }).values).map((v) => v.slice(0, 10))).toEqual(big);
     const ages = await demo.as('wijkteam_molenwijk').get('/v1/dimensions/benefit_case__age_band/values').expect(200);
-    const handAges = await sql(`SELECT b.age_band, COUNT(DISTINCT b.client_pseudonym)::int AS n FROM benefit_cases b JOIN districts d ON d.district_id = b.district_id
+    const handAges = await sql(`SELECT b.age_band, ${published('b.client_pseudonym')} AS n FROM benefit_cases b JOIN districts d ON d.district_id = b.district_id
       WHERE d.district_name = 'Molenwijk' GROUP BY 1 ORDER BY 1`);
     expect(ages.body.values).toEqual(handAges.filter((h) => (h.n as number) >= K).map((h) => h.age_band));
   });

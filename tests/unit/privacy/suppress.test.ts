@@ -149,17 +149,18 @@ describe('suppressedCellCount', () => {
   });
 });
 
-describe('cell-key metrics: the threshold applies to the perturbed subject count', () => {
+describe('cell-key metrics: the threshold applies to the hidden subject count as the SQL gives it (perturbed for keyed models)', () => {
   // Slot = floor(key × 10 / 2^28): key 0 is noise −2, key 2^28 − 1 is noise +2 (PERTURBATION_SLOTS).
   const MINUS_TWO = 0;
   const PLUS_TWO = 2 ** 28 - 1;
   const plan = { protectedColumns: [col('n', 10)], rounding: [], keyColumns: [], perturbed: [{ column: 'n', cellKey: '__key__n' }] };
-  const rows = (n: number, key: number) => ({ raw: [{ n, __subjects__n: n, __key__n: key }], formatted: [{ n }] });
+  // The SQL of a keyed model gives the perturbed subject count (keyed-counts.ts): 9 + 2 and 10 − 2.
+  const rows = (n: number, key: number, perturbedSubjects: number) => ({ raw: [{ n, __subjects__n: perturbedSubjects, __key__n: key }], formatted: [{ n }] });
 
   it('a true 9 whose noise is +2 is shown (perturbed), a true 10 whose noise is −2 is withheld', () => {
-    const nine = rows(9, PLUS_TWO);
+    const nine = rows(9, PLUS_TWO, 11);
     expect(suppressRows(nine.formatted, nine.raw, plan).rows).toEqual([{ n: 11 }]);
-    const ten = rows(10, MINUS_TWO);
+    const ten = rows(10, MINUS_TWO, 8);
     expect(suppressRows(ten.formatted, ten.raw, plan).rows).toEqual([{ n: null }]);
   });
 
