@@ -3,10 +3,23 @@
  * rows: a count as the demo publishes it with its default secret. Independent of the engine's code:
  * the record key, the cell key and the perturbation table are spelled out here.
  */
+import { createHash } from 'node:crypto';
 import { DEMO_CELL_KEY_SECRET } from '../../src/privacy/cell-key.js';
 
 const TABLE = 'ARRAY[-2, -1, -1, 0, 0, 0, 0, 1, 1, 2]';
+/** The published perturbation table (README "Privacy"), copied on purpose. */
+const NOISE = [-2, -1, -1, 0, 0, 0, 0, 1, 1, 2];
 const RANGE = 268435456; // 2^28
+
+/** The record key of a subject, computed here with node:crypto (independent of the engine's SQL). */
+export const recordKeyJs = (subject: string): number => parseInt(createHash('md5').update(DEMO_CELL_KEY_SECRET + subject).digest('hex').slice(0, 7), 16);
+
+/** `value` as published for the cell of these subjects (duplicates counted once in the cell key). */
+export function publishedCount(value: number, subjects: readonly string[]): number {
+  if (value <= 2) return value;
+  const key = [...new Set(subjects)].reduce((s, c) => s + recordKeyJs(c), 0) % RANGE;
+  return value + NOISE[Math.floor((key * 10) / RANGE)]!;
+}
 
 /** The record key of a subject (NULL for NULL: a row that does not contribute). */
 export const recordKeyHandSql = (subject: string): string => `('x' || substr(md5('${DEMO_CELL_KEY_SECRET}' || (${subject})::text), 1, 7))::bit(28)::int`;

@@ -6,27 +6,18 @@
  * and across engine restarts; two cells that differ by one client no longer differ by exactly
  * the true difference; ratios are recomputed from perturbed counts; the secret never leaves.
  */
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateWarehouse } from '../../src/demo/migrate.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { isMaatstafError } from '../../src/core/errors.js';
 import { DEMO_CELL_KEY_SECRET, recordKeySql } from '../../src/privacy/cell-key.js';
+import { publishedCount, recordKeyJs } from '../helpers/cell-key-sql.js';
 import { ENGINES, openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
 import { roleApp, type RoleApp } from './helpers/role-app.js';
 
 type Row = Record<string, unknown>;
 const K = 10;
-/** The published perturbation table (README "Privacy"), copied here on purpose. */
-const TABLE = [-2, -1, -1, 0, 0, 0, 0, 1, 1, 2];
-const RANGE = 2 ** 28;
-const rk = (subject: string) => parseInt(createHash('md5').update(DEMO_CELL_KEY_SECRET + subject).digest('hex').slice(0, 7), 16);
-function published(value: number, clients: readonly string[]): number {
-  if (value <= 2) return value;
-  const key = [...new Set(clients)].reduce((s, c) => s + rk(c), 0) % RANGE;
-  return value + TABLE[Math.floor((key * 10) / RANGE)]!;
-}
 
 describe.each(ENGINES)('cell-key perturbation on %s', (engineName) => {
   let wh: TestWarehouse;
@@ -52,7 +43,7 @@ describe.each(ENGINES)('cell-key perturbation on %s', (engineName) => {
   it('record keys computed in SQL equal the published MD5 rule', async () => {
     const rows = await sql(`SELECT client_pseudonym AS c, ${recordKeySql('client_pseudonym').replaceAll('__maatstaf_cell_key_secret__', '$1')} AS k FROM benefit_cases LIMIT 50`, [DEMO_CELL_KEY_SECRET]);
     expect(rows).toHaveLength(50);
-    for (const r of rows) expect(Number(r.k)).toBe(rk(String(r.c)));
+    for (const r of rows) expect(Number(r.k)).toBe(recordKeyJs(String(r.c)));
   });
 
   it('item 5: two answers whose populations differ by one client no longer differ by the true difference', async () => {
@@ -70,12 +61,12 @@ describe.each(ENGINES)('cell-key perturbation on %s', (engineName) => {
       const all = await cell(inYear);
       if (new Set(all.clients).size < K + 1) continue;
       const whole = await demo.as('wijkteam_molenwijk').post('/v1/query', { metrics: ['benefit_cases_started'], timeRange: range }).expect(200);
-      expect(whole.body.rows[0].benefit_cases_started).toBe(published(all.n, all.clients));
+      expect(whole.body.rows[0].benefit_cases_started).toBe(publishedCount(all.n, all.clients));
       for (const [filter, handFilter] of filters) {
         const rest = await cell(`${inYear} AND ${handFilter}`);
         if (new Set(all.clients).size - new Set(rest.clients).size !== 1 || all.n - rest.n !== 1) continue;
         const part = await demo.as('wijkteam_molenwijk').post('/v1/query', { metrics: ['benefit_cases_started'], timeRange: range, where: [filter] }).expect(200);
-        expect(part.body.rows[0].benefit_cases_started).toBe(published(rest.n, rest.clients));
+        expect(part.body.rows[0].benefit_cases_started).toBe(publishedCount(rest.n, rest.clients));
         pairs++;
         if (whole.body.rows[0].benefit_cases_started - part.body.rows[0].benefit_cases_started !== 1) blurred++;
       }
@@ -91,7 +82,7 @@ describe.each(ENGINES)('cell-key perturbation on %s', (engineName) => {
     expect(shown.length).toBeGreaterThan(0);
     for (const row of shown) {
       const truth = await cell(`d.district_name = $1 AND b.start_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'`, [row.district__district_name]);
-      expect(row.benefit_cases_started).toBe(published(truth.n, truth.clients));
+      expect(row.benefit_cases_started).toBe(publishedCount(truth.n, truth.clients));
       const alone = await demo
         .as('council')
         .post('/v1/query', { metrics: ['benefit_cases_started'], timeRange: range, where: [`{{ Dimension('district__district_name') }} = '${String(row.district__district_name)}'`] })
@@ -110,7 +101,7 @@ describe.each(ENGINES)('cell-key perturbation on %s', (engineName) => {
     const ended = await sql(`SELECT client_pseudonym AS c, end_reason FROM benefit_cases WHERE end_date BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'`);
     const work = ended.filter((r) => r.end_reason === 'work');
     expect(work.length).toBeGreaterThanOrEqual(K);
-    const expected = published(work.length, work.map((r) => String(r.c))) / published(ended.length, ended.map((r) => String(r.c)));
+    const expected = publishedCount(work.length, work.map((r) => String(r.c))) / publishedCount(ended.length, ended.map((r) => String(r.c)));
     expect(res.body.rows[0].outflow_to_work_share).toBeCloseTo(expected, 12);
   });
 
