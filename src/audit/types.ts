@@ -5,7 +5,7 @@
  */
 import type { Sensitivity } from '../engine/governance.js';
 
-export const AUDIT_INTERFACES = ['rest', 'graphql', 'csv', 'cli'] as const;
+export const AUDIT_INTERFACES = ['rest', 'graphql', 'csv', 'cli', 'odata'] as const;
 export type AuditInterface = (typeof AUDIT_INTERFACES)[number];
 
 export const AUDIT_OUTCOMES = ['ok', 'denied', 'error'] as const;

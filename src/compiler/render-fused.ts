@@ -142,6 +142,10 @@ export function orderLimitClauses(n: OrderLimitNode): Sql[] {
     if (!Number.isSafeInteger(n.limit) || n.limit < 0) throw new Error(`invalid limit ${String(n.limit)}`);
     parts.push(sql`LIMIT ${sql.lit(n.limit)}`);
   }
+  if (n.offset !== undefined) {
+    if (!Number.isSafeInteger(n.offset) || n.offset < 0) throw new Error(`invalid offset ${String(n.offset)}`);
+    parts.push(sql`OFFSET ${sql.lit(n.offset)}`);
+  }
   return parts;
 }
 

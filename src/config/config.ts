@@ -95,6 +95,7 @@ export const ConfigSchema = z.object({
     .transform((v) => v === 'true' || v === '1')
     .describe('Neutralise CSV text cells a spreadsheet would run as a formula (=, +, -, @, tab, CR): OWASP CSV injection.'),
   maxExportRows: intFrom(0, 2_000_000_000).default(0).describe('Most rows of a streamed CSV export (QUERY_LIMIT_EXCEEDED); 0 = no limit.'),
+  odataPageSize: intFrom(1, 1_000_000).default(10_000).describe('Rows per page of the OData feed (/odata) unless the client prefers fewer (Prefer: odata.maxpagesize).'),
   // Authentication (src/access/authn): API keys, OIDC bearer tokens, anonymous access.
   demo: z
     .enum(['on', 'off', 'true', 'false', '1', '0'])
@@ -195,6 +196,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   maxQueryGroupBy: 'MAATSTAF_MAX_QUERY_GROUP_BY',
   maxQueryRows: 'MAATSTAF_MAX_QUERY_ROWS',
   maxExportRows: 'MAATSTAF_MAX_EXPORT_ROWS',
+  odataPageSize: 'MAATSTAF_ODATA_PAGE_SIZE',
   csvFormulaEscape: 'MAATSTAF_CSV_FORMULA_ESCAPE',
   anonymousExportMaxRows: 'MAATSTAF_ANONYMOUS_EXPORT_MAX_ROWS',
   dimensionOnlyMaxRows: 'MAATSTAF_DIMENSION_ONLY_MAX_ROWS',

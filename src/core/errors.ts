@@ -39,6 +39,10 @@ export const ERROR_CODES = {
   /** The request (headers and body) did not arrive within the server's request timeout (a slow client). */
   REQUEST_TIMEOUT: 408,
   NOT_FOUND: 404,
+  /** A request option the server does not implement (OData `$apply`, `$expand`, `$search`, …): never silently ignored. */
+  NOT_IMPLEMENTED: 501,
+  /** A paging link whose previous row is no longer where it was (the data changed between pages): start again. */
+  PAGE_EXPIRED: 410,
   // Access (src/access)
   /** A credential was sent but is not valid (unknown key, bad token), or one is required. */
   UNAUTHENTICATED: 401,

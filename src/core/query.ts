@@ -8,6 +8,7 @@ export const MAX_METRICS = 50;
 export const MAX_GROUP_BY = 20;
 export const MAX_FILTER_LENGTH = 4000;
 export const MAX_LIMIT = 1_000_000;
+export const MAX_OFFSET = 100_000_000;
 
 const name = z.string().min(1).max(200);
 
@@ -66,6 +67,13 @@ export const MetricQuerySchema = z
     limit: z.number().int().min(0).max(MAX_LIMIT).optional(),
     forecast: ForecastSpecSchema.optional().describe('Adds future rows with a point forecast and a prediction interval per metric (README "Forecasts").'),
     anomalies: AnomalySpecSchema.optional().describe('Adds `<metric>__anomaly` on history rows: the actual lies outside the in-sample interval.'),
+    offset: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_OFFSET)
+      .optional()
+      .describe('Rows to skip, after ordering and privacy protection (paging: order by every group-by item so pages are stable).'),
   })
   .strict();
 
@@ -113,6 +121,7 @@ export function normaliseQuery(query: MetricQuery): Record<string, unknown> {
     // Only when asked for, so the keys of every other query stay what they were.
     ...(query.forecast ? { forecast: normaliseForecast(query.forecast) } : {}),
     ...(query.anomalies ? { anomalies: { level: query.anomalies.level } } : {}),
+    ...(query.offset ? { offset: query.offset } : {}),
   };
 }
 

@@ -39,6 +39,7 @@ export const SavedQueryParamsSchema = z
       .optional()
       .describe('Replaces the saved order. Output names; prefix - for descending.'),
     limit: MetricQuerySchema.shape.limit.describe('Replaces the saved limit.'),
+    offset: MetricQuerySchema.shape.offset,
   })
   .strict();
 
@@ -105,5 +106,6 @@ export function savedQueryRunRequest(defs: Definitions, name: string, params: un
     ...(p.timeRange ? { timeRange: p.timeRange } : {}),
     ...(p.orderBy ? { orderBy: p.orderBy } : {}),
     ...(p.limit !== undefined ? { limit: p.limit } : {}),
+    ...(p.offset ? { offset: p.offset } : {}),
   };
 }

@@ -26,7 +26,7 @@ export function createStreamer(deps: StreamDeps) {
   return async function stream(input: MetricQueryInput, options: StreamOptions = {}): Promise<QueryStream | undefined> {
     const { warehouse } = deps;
     const plan = deps.plan(input);
-    if (!warehouse.stream || plan.protectedColumns.length > 0 || plan.rowThresholds.length > 0 || plan.rounding.length > 0 || plan.limit !== undefined) return undefined;
+    if (!warehouse.stream || plan.protectedColumns.length > 0 || plan.rowThresholds.length > 0 || plan.rounding.length > 0 || plan.limit !== undefined || plan.offset !== undefined) return undefined;
     const { compiled } = plan;
     const { signal } = options;
     const source = warehouse.stream(compiled.sql, compiled.params, {

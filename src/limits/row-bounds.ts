@@ -58,9 +58,18 @@ export function rowBoundOf(input: MetricQueryInput, limits: QueryLimits, anonymo
 // One bounded copy per frozen input (and bound), so the layers below keep their identity memos.
 const bounded = new Map<number, ReturnType<typeof createIdentityMemo<MetricQueryInput>>>();
 
-/** The query with `limit` at most bound + 1 (its own smaller limit is kept; a non-number is left to validation). */
+/**
+ * The query with `limit` at most bound + 1 (its own smaller limit is kept; a non-number is left to
+ * validation). With an `offset`, the rows reachable are offset + limit: a page beyond the bound is
+ * refused, so paging never reads further into an answer than one bounded answer would show.
+ */
 export function withRowBound(input: MetricQueryInput, bound: RowBound): MetricQueryInput {
   const given = (input as { limit?: unknown } | null)?.limit;
+  const offset = (input as { offset?: unknown } | null)?.offset;
+  if (typeof offset === 'number' && offset > 0) {
+    if (typeof given !== 'number' || offset + given > bound.maxRows) throw bound.exceeded();
+    return input;
+  }
   if (given !== undefined && (typeof given !== 'number' || given <= bound.maxRows)) return input;
   let memo = bounded.get(bound.maxRows);
   if (!memo) bounded.set(bound.maxRows, (memo = createIdentityMemo<MetricQueryInput>()));

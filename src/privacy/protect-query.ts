@@ -54,6 +54,8 @@ export interface ProtectedQuery {
   readonly keyColumns: readonly string[];
   /** The query's limit, when the engine applies it after suppression (the SQL then has none). */
   readonly limit?: number;
+  /** The query's offset, applied with the limit after suppression. */
+  readonly offset?: number;
   /**
    * How sensitive the data is that the query reads: the most sensitive of the semantic models in
    * its SQL (metrics, group-by and filter items, dimension-only queries alike) and of its metrics.
@@ -158,7 +160,7 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
       const rowThresholds = dimensionOnlyThresholds(query, base.models, graph.definitions, data);
       if (!rowThresholds) return { compiled: base, protectedColumns: [], rounding: [], perturbed: [], ratios: [], keyColumns, sensitivity, rowThresholds: [] };
       // The same group-by, filters and order, counted per subject in the same statement; the limit after dropping.
-      const { limit, ...unlimited } = query;
+      const { limit, offset, ...unlimited } = query;
       let full: CompiledQuery;
       try {
         full = compileQuery(withSubjects(), { ...unlimited, metrics: rowThresholds.map((t) => t.subjects) });
@@ -173,7 +175,7 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
       }
       const bound = withSecret(full, options.cellKeySecret);
       const compiled = { sql: bound.sql, params: bound.shown, columns: base.columns, models: full.models };
-      return { compiled, protectedColumns: [], rounding: [], perturbed: [], ratios: [], keyColumns, sensitivity, rowThresholds, ...runParams(bound), ...(limit !== undefined ? { limit } : {}) };
+      return { compiled, protectedColumns: [], rounding: [], perturbed: [], ratios: [], keyColumns, sensitivity, rowThresholds, ...runParams(bound), ...(limit !== undefined ? { limit } : {}), ...(offset ? { offset } : {}) };
     }
     const rounding = metrics.flatMap((column) => {
       const def = graph.metric(column);
@@ -198,8 +200,8 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
       return `${descending ? '-' : ''}${key}`;
     });
     // The limit is applied after suppression: complementary suppression must see every row of a line,
-    // or `limit` would show a cell that the same query without limit withholds.
-    const { limit, ...unlimited } = query;
+    // or `limit` would show a cell that the same query without limit withholds. The same for `offset`.
+    const { limit, offset, ...unlimited } = query;
     const perturbed = protectedColumns.flatMap((p) => (usesCellKey(graph.metric(p.column)!) ? [{ column: p.column, cellKey: cellKeyMetricName(p.column) }] : []));
     const ratios = protectedColumns.flatMap((p) => perturbedRatio(graph, p.column));
     const inputs = [...new Set(ratios.flatMap((r) => [r.numerator, r.denominator]))].filter((m) => !metrics.includes(m));
@@ -220,6 +222,7 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
       rowThresholds,
       ...runParams(bound),
       ...(limit !== undefined ? { limit } : {}),
+      ...(offset ? { offset } : {}),
     };
   };
 }

@@ -112,7 +112,7 @@ function roundTo(v: unknown, base: number): unknown {
 export function suppressRows(
   formatted: readonly Record<string, unknown>[],
   raw: readonly Record<string, unknown>[],
-  plan: Pick<ProtectedQuery, 'protectedColumns' | 'rounding' | 'keyColumns' | 'limit'> & Partial<Pick<ProtectedQuery, 'rowThresholds' | 'perturbed' | 'ratios' | 'dropEmptyRows'>>,
+  plan: Pick<ProtectedQuery, 'protectedColumns' | 'rounding' | 'keyColumns' | 'limit' | 'offset'> & Partial<Pick<ProtectedQuery, 'rowThresholds' | 'perturbed' | 'ratios' | 'dropEmptyRows'>>,
 ): SuppressionResult {
   const rows = formatted.map((r) => ({ ...r }));
   const byRow = new Map<string, { row: number; columns: string[]; reason: SuppressionReason; k: number }>();
@@ -139,8 +139,11 @@ export function suppressRows(
     // someone with these attributes exists: it is dropped like a small combination.
     (plan.dropEmptyRows === true && plan.keyColumns.length > 0 && small.has(i) && empty(row));
   const { rows: kept, suppressed } = dropRows(rows, sorted, drop);
-  if (plan.limit === undefined) return { rows: kept, suppressed };
-  return { rows: kept.slice(0, plan.limit), suppressed: suppressed.filter((s) => s.row < plan.limit!) };
+  if (plan.limit === undefined && !plan.offset) return { rows: kept, suppressed };
+  // A page of the protected answer: the rows and withheld cells of the whole answer, sliced.
+  const from = plan.offset ?? 0;
+  const to = plan.limit === undefined ? Infinity : from + plan.limit;
+  return { rows: kept.slice(from, to), suppressed: suppressed.filter((s) => s.row >= from && s.row < to).map((s) => (from ? { ...s, row: s.row - from } : s)) };
 }
 
 /** Drops rows; withheld-cell entries follow their rows' new positions. */

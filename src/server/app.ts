@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
+import { isODataRequest, odataChallenge, registerODataApi, sendODataError, type ODataApiOptions } from '../api/odata/index.js';
 import { registerRestApi } from '../api/rest/index.js';
 import { createAuthenticator, type Authenticator } from '../access/authn/index.js';
 import { answerRefusals, registerAuthentication } from '../http/authn-hook.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
   readonly bodyLimitBytes?: number;
   /** GraphQL options: introspection (default on), GraphiQL, limits. */
   readonly graphql?: GraphqlApiOptions;
+  /** The OData feed at /odata: page size, and the OIDC issuer named in its sign-in challenge. */
+  readonly odata?: ODataApiOptions;
   /** The KPI explorer at `/` (static build of src/web); default: the Vite build output if present. */
   readonly web?: WebRoutesOptions;
   /**
@@ -126,10 +129,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Before the routes: the rate limiter attaches itself to routes as they are registered.
   await registerHardening(app, opts.hardening);
   // After the rate limiter (its route hooks come first) and before every route.
-  answerRefusals(app, sendProblem);
+  answerRefusals(app, (reply, request, err) => {
+    if (!isODataRequest(request)) return sendProblem(reply, request, err);
+    // OData clients read OData errors, and Power BI the Bearer challenge that names the sign-in endpoint.
+    if (err.code === 'UNAUTHENTICATED') {
+      const invalid = String(reply.getHeader('www-authenticate') ?? '').includes('invalid_token');
+      reply.header('www-authenticate', odataChallenge(opts.odata?.oidcIssuer, invalid ? 'invalid_token' : undefined));
+    }
+    return sendODataError(reply, request, err);
+  });
   registerHealthRoutes(app, opts.state);
   await registerRestApi(app, opts.state);
   await registerGraphqlApi(app, opts.state, opts.graphql);
+  await registerODataApi(app, opts.state, opts.odata);
   await registerWebRoutes(app, opts.web);
   return app;
 }

@@ -136,6 +136,7 @@ export async function createServer(config: Config, parts: ServerParts): Promise<
     state,
     logger: parts.logger ?? false,
     graphql: { introspection: config.graphqlIntrospection },
+    odata: { pageSize: config.odataPageSize, maxPageSize: config.maxQueryRows, oidcIssuer: config.oidcIssuer },
     authn: parts.authn ?? createAuthenticator(),
     bodyLimitBytes: config.bodyLimitBytes,
     hardening: parts.hardening ?? hardeningFrom(config),

@@ -10,6 +10,7 @@ export interface UrlQueryParams {
   readonly end?: string | undefined;
   readonly orderBy?: readonly string[] | undefined;
   readonly limit?: number | undefined;
+  readonly offset?: number | undefined;
 }
 
 /** `start`/`end` become `timeRange`; absent lists stay absent so the engine's defaults apply. */
@@ -29,6 +30,7 @@ function buildQuery(p: UrlQueryParams): MetricQueryInput {
     ...(timeRange ? { timeRange } : {}),
     ...(p.orderBy ? { orderBy: [...p.orderBy] } : {}),
     ...(p.limit !== undefined ? { limit: p.limit } : {}),
+    ...(p.offset ? { offset: p.offset } : {}),
   };
 }
 

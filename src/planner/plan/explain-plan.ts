@@ -120,7 +120,8 @@ function explainNode(n: PlanNode): string[] {
       return [
         `${n.id}: order-limit ${n.input} [${n.columns.join(', ')}]` +
           (n.orderBy.length ? ` order by ${n.orderBy.map((o) => `${o.column}${o.descending ? ' desc' : ''}`).join(', ')}` : '') +
-          (n.limit !== undefined ? ` limit ${n.limit}` : ''),
+          (n.limit !== undefined ? ` limit ${n.limit}` : '') +
+          (n.offset !== undefined ? ` offset ${n.offset}` : ''),
       ];
   }
 }

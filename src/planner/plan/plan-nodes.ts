@@ -320,6 +320,7 @@ export interface OrderLimitNode extends NodeBase {
   readonly input: NodeId;
   readonly orderBy: readonly { readonly column: string; readonly descending: boolean }[];
   readonly limit?: number;
+  readonly offset?: number;
 }
 
 export type PlanNode =

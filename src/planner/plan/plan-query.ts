@@ -25,6 +25,7 @@ export function planQuery(graph: SemanticGraph, q: ResolvedQuery): QueryPlan {
     input: body,
     orderBy: q.orderBy,
     ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    ...(q.offset ? { offset: q.offset } : {}),
     columns: columns.map((c) => c.name),
   });
   return { nodes: b.nodes, root, columns, timeZone: graph.timeZone };

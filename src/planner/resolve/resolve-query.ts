@@ -18,7 +18,7 @@ import { checkTimeRequirements } from './time-requirements.js';
 import { resolveTimeRange } from './time-range.js';
 
 /** The query fields resolution reads; a parsed MetricQuery fits. */
-export type QueryInput = Pick<MetricQuery, 'metrics' | 'groupBy' | 'orderBy'> & Partial<Pick<MetricQuery, 'where' | 'timeRange' | 'limit'>>;
+export type QueryInput = Pick<MetricQuery, 'metrics' | 'groupBy' | 'orderBy'> & Partial<Pick<MetricQuery, 'where' | 'timeRange' | 'limit' | 'offset'>>;
 
 function isIssue<T extends object>(x: T | QueryIssue): x is QueryIssue {
   return 'code' in x && 'message' in x;
@@ -115,6 +115,10 @@ export function resolveQuery(graph: SemanticGraph, query: QueryInput): ResolvedQ
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
     issues.add({ code: 'INVALID_LIMIT', message: `limit must be a whole number ≥ 0, got ${limit}.`, path: 'limit' });
   }
+  const offset = query.offset;
+  if (offset !== undefined && (!Number.isInteger(offset) || offset < 0)) {
+    issues.add({ code: 'INVALID_LIMIT', message: `offset must be a whole number ≥ 0, got ${offset}.`, path: 'offset' });
+  }
   issues.throwIfAny();
   return {
     metrics,
@@ -123,5 +127,6 @@ export function resolveQuery(graph: SemanticGraph, query: QueryInput): ResolvedQ
     ...(timeRange && !isIssue(timeRange) ? { timeRange } : {}),
     orderBy,
     ...(limit !== undefined ? { limit } : {}),
+    ...(offset ? { offset } : {}),
   };
 }

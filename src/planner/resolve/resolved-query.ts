@@ -138,4 +138,6 @@ export interface ResolvedQuery {
   readonly timeRange?: ResolvedTimeRange;
   readonly orderBy: readonly ResolvedOrderBy[];
   readonly limit?: number;
+  /** Rows skipped after ordering (0 or absent: none). */
+  readonly offset?: number;
 }

@@ -32,6 +32,7 @@ export const QueryInputType = new GraphQLInputObjectType({
     timeRange: { type: TimeRangeInputType, ...doc(shape.timeRange) },
     orderBy: { type: optionalListOf(GraphQLString), ...doc(shape.orderBy) },
     limit: { type: GraphQLInt, description: shape.limit.description ?? `Most rows to return (0 to ${MAX_LIMIT}).` },
+    offset: { type: GraphQLInt, ...doc(shape.offset) },
   },
 });
 

@@ -3,7 +3,10 @@
  * MetricQuerySchema, so validation, documentation and the engine cannot drift apart.
  */
 import { z } from 'zod';
-import { MAX_FILTER_LENGTH, MAX_GROUP_BY, MAX_LIMIT, MAX_METRICS, MetricQuerySchema } from '../../../core/query.js';
+import { MAX_FILTER_LENGTH, MAX_GROUP_BY, MAX_LIMIT, MAX_METRICS, MAX_OFFSET, MetricQuerySchema } from '../../../core/query.js';
+
+/** The `offset` URL parameter's description (the query model's). */
+export const OFFSET_NOTE = MetricQuerySchema.shape.offset.description ?? 'Rows to skip.';
 import { EXAMPLE_FILTER, QUERY_EXAMPLES } from '../examples.js';
 
 export const ColumnSchema = z
@@ -107,6 +110,7 @@ export const QueryStringSchema = z
       .describe(`Output names; prefix - for descending. ${listNote}`)
       .meta({ examples: [['metric_time__month']] }),
     limit: z.coerce.number().int().min(0).max(MAX_LIMIT).optional().meta({ examples: [100] }),
+    offset: z.coerce.number().int().min(0).max(MAX_OFFSET).optional().describe(OFFSET_NOTE).meta({ examples: [100] }),
     ...formatParams,
   })
   .strict();

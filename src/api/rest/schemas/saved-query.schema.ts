@@ -1,9 +1,9 @@
 /** Schemas of the saved-query routes. */
 import { z } from 'zod';
-import { MAX_FILTER_LENGTH, MAX_LIMIT } from '../../../core/query.js';
+import { MAX_FILTER_LENGTH, MAX_LIMIT, MAX_OFFSET } from '../../../core/query.js';
 import { SavedQueryParamsSchema } from '../../../engine/saved-queries.js';
 import { EXAMPLE_FILTER, EXAMPLE_SAVED_QUERY, SAVED_QUERY_PARAMS_EXAMPLES } from '../examples.js';
-import { formatParams } from './query.schema.js';
+import { formatParams, OFFSET_NOTE } from './query.schema.js';
 
 export const SavedQuerySchema = z
   .object({
@@ -50,6 +50,7 @@ export const SavedQueryResultsQuerySchema = z
       .describe('Replaces the saved order; comma-separated or repeated.')
       .meta({ examples: [['-metric_time__month']] }),
     limit: z.coerce.number().int().min(0).max(MAX_LIMIT).optional().describe('Replaces the saved limit.').meta({ examples: [12] }),
+    offset: z.coerce.number().int().min(0).max(MAX_OFFSET).optional().describe(OFFSET_NOTE).meta({ examples: [12] }),
     ...formatParams,
   })
   .strict();
