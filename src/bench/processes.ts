@@ -124,8 +124,10 @@ async function start(
 }
 
 export interface MaatstafServerOptions {
-  readonly databaseUrl: string;
-  readonly schema: string;
+  /** PostgreSQL; absent → the embedded warehouse in `dataDir` (migrated and seeded on first start). */
+  readonly databaseUrl?: string;
+  readonly dataDir?: string;
+  readonly schema?: string;
   readonly metricsDir: string;
   /** Extra settings (MAATSTAF_CACHE_TTL_MS, REDIS_URL, …). */
   readonly env?: Readonly<Record<string, string>>;
@@ -136,9 +138,11 @@ export function startMaatstaf(opts: MaatstafServerOptions): Promise<ServerProces
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Only what this run asks for: no inherited Redis or cache settings.
   for (const key of Object.keys(env)) if (key === 'REDIS_URL' || key.startsWith('MAATSTAF_')) delete env[key];
+  delete env.DATABASE_URL;
   Object.assign(env, {
-    DATABASE_URL: opts.databaseUrl,
-    MAATSTAF_SCHEMA: opts.schema,
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+    ...(opts.dataDir ? { MAATSTAF_DATA_DIR: opts.dataDir } : {}),
+    ...(opts.schema ? { MAATSTAF_SCHEMA: opts.schema } : {}),
     MAATSTAF_METRICS_DIR: opts.metricsDir,
     LOG_LEVEL: 'warn',
     // A rate limit would measure 429s, not the server: every request comes from 127.0.0.1.

@@ -7,7 +7,8 @@
  * PGlite seeded at scale 1.
  *
  * `--only spine` runs only the time-spine section (every metric by day × one dimension, on the demo
- * seeded at scale 1 into schema `maatstaf_bench_demo`) and replaces just that section of the file.
+ * seeded at scale 1 into schema `maatstaf_bench_demo`) and replaces just that section of the file;
+ * `--only worker` likewise the embedded warehouse's worker thread section (worker.bench.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -20,7 +21,8 @@ import { benchCompile, benchPlanParity, type BenchSection } from './engine.bench
 import { benchCoalescing } from './cache.bench.js';
 import { benchCachedHttp, benchUncachedLatency } from './http.bench.js';
 import { benchReplicas } from './replicas.bench.js';
-import { benchSpine, SPINE_SECTION_TITLE } from './spine.bench.js';
+import { benchSpine } from './spine.bench.js';
+import { benchWorker } from './worker.bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +33,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     /** Cached requests for the memory check. */
     'memory-requests': { type: 'string', default: '1000000' },
-    /** `spine`: only the time-spine section. */
+    /** `spine` or `worker`: only that section. */
     only: { type: 'string' },
     /** Runs per query in the time-spine section. */
     'spine-runs': { type: 'string', default: '5' },
@@ -74,8 +76,9 @@ async function main(): Promise<number> {
   const scale = url ? Number(values.scale) : 1;
   const sections: BenchSection[] = [];
   const loadAtStart = loadavg();
-  if (values.only !== undefined && values.only !== 'spine') throw new Error(`--only: unknown section '${values.only}' (known: spine)`);
-  if (values.only === 'spine') return finishSpineOnly(await spineSection(url), loadAtStart);
+  if (values.only !== undefined && values.only !== 'spine' && values.only !== 'worker') throw new Error(`--only: unknown section '${values.only}' (known: spine, worker)`);
+  if (values.only === 'spine') return finishOnly(await spineSection(url), loadAtStart);
+  if (values.only === 'worker') return finishOnly(await benchWorker(values.metrics!), loadAtStart);
   process.stderr.write('bench: compile time\n');
   sections.push(await benchCompile(values.metrics!));
 
@@ -105,6 +108,8 @@ async function main(): Promise<number> {
   }
   process.stderr.write('bench: time spine, every metric by day × one dimension\n');
   sections.push(await spineSection(url));
+  process.stderr.write('bench: embedded warehouse in its own thread\n');
+  sections.push(await benchWorker(values.metrics!));
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [
@@ -126,8 +131,8 @@ async function main(): Promise<number> {
   return failures.length ? 1 : 0;
 }
 
-/** Writes the time-spine section into the file in place of its previous version (or appends it); other sections stay. */
-function finishSpineOnly(section: BenchSection, loadAtStart: number[]): number {
+/** Writes one section into the file in place of its previous version (or appends it); other sections stay. */
+function finishOnly(section: BenchSection, loadAtStart: number[]): number {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   const lines = [
     `## ${section.title}`,
@@ -140,7 +145,7 @@ function finishSpineOnly(section: BenchSection, loadAtStart: number[]): number {
     '',
   ];
   const text = existsSync(values.out!) ? readFileSync(values.out!, 'utf8') : '# Benchmarks\n';
-  const heading = `\n## ${SPINE_SECTION_TITLE}\n`;
+  const heading = `\n## ${section.title}\n`;
   const at = text.indexOf(heading);
   let next = at < 0 ? -1 : text.indexOf('\n## ', at + heading.length);
   if (at >= 0 && next < 0) next = text.length;

@@ -8,6 +8,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 export interface Timing {
   readonly n: number;
   readonly p50: number;
+  readonly p95: number;
   readonly p99: number;
   readonly mean: number;
 }
@@ -22,7 +23,7 @@ export async function time(fn: () => unknown, n: number, warmup = Math.min(200, 
     samples.push(performance.now() - t0);
   }
   samples.sort((a, b) => a - b);
-  return { n, p50: percentile(samples, 50), p99: percentile(samples, 99), mean: samples.reduce((a, b) => a + b, 0) / n };
+  return { n, p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), mean: samples.reduce((a, b) => a + b, 0) / n };
 }
 
 export function fmt(ms: number): string {
@@ -46,7 +47,7 @@ export async function timePair(a: () => unknown, b: () => unknown, n: number, wa
   }
   const summarise = (s: number[]): Timing => {
     s.sort((x, y) => x - y);
-    return { n, p50: percentile(s, 50), p99: percentile(s, 99), mean: s.reduce((x, y) => x + y, 0) / n };
+    return { n, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), mean: s.reduce((x, y) => x + y, 0) / n };
   };
   return [summarise(sa), summarise(sb)];
 }

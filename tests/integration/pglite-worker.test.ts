@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpeedLayer } from '../../src/cache/speed-layer.js';
 import type { ThreadedPgliteWarehouse } from '../../src/warehouse/pglite-threaded.js';
 import { expectSameAsSql, openDemoEngine, type DemoEngine } from '../helpers/demo-engine.js';
+import { postQuery } from '../helpers/post-query.js';
 import { testServer } from '../helpers/server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
@@ -37,12 +38,10 @@ describe('embedded warehouse in a worker thread', () => {
   const slow = (seconds: number) => wh.query('UPDATE slow_switch SET seconds = $1', [seconds]);
 
   /** A REST query the test can abort like a closed browser tab; `settled` tells whether it ended. */
-  function request(body: unknown, path = '/v1/query') {
+  function request(body: unknown) {
     const controller = new AbortController();
     const state = { settled: false };
-    const done = fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal })
-      .then(async (res) => ({ status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { code?: string; rows?: Record<string, unknown>[] } }))
-      .finally(() => (state.settled = true));
+    const done = postQuery(base, body, { signal: controller.signal }).finally(() => (state.settled = true));
     return { done, state, abort: () => controller.abort() };
   }
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createAuditLog, type QueuedAuditLog } from '../../../src/audit/audit-log.js';
 import { createSqlAuditStore, migrateAuditStore } from '../../../src/audit/store.js';
-import type { TestWarehouse } from '../../helpers/warehouses.js';
+import type { Warehouse } from '../../../src/warehouse/warehouse.js';
 
 export interface QueryLogRow {
   readonly request_id: string;
@@ -26,7 +26,7 @@ export interface TestAuditLog {
   close(): Promise<void>;
 }
 
-export async function openTestAuditLog(wh: TestWarehouse, engineName: string, prefix: string): Promise<TestAuditLog> {
+export async function openTestAuditLog(wh: Warehouse, engineName: string, prefix: string): Promise<TestAuditLog> {
   const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
   await migrateAuditStore(wh, schema);
   const audit = createAuditLog({ store: createSqlAuditStore(wh, schema) });
