@@ -127,6 +127,9 @@ describe('API keys', () => {
     expect(bearer.body).toEqual({ id: 'raadsinformatie', kind: 'api-key', roles: ['raad'] });
     const header = await h.http().get('/v1/test/whoami').set('x-api-key', KCC_KEY).expect(200);
     expect(header.body).toEqual({ id: 'kcc-dashboard', kind: 'api-key', roles: ['kcc', 'public'] });
+    // Basic (Power BI, Excel): the password is the key; the user name is not looked at.
+    const basic = await h.http().get('/v1/test/whoami').set('authorization', `Basic ${Buffer.from(`anyone:${RAAD_KEY}`).toString('base64')}`).expect(200);
+    expect(basic.body).toEqual({ id: 'raadsinformatie', kind: 'api-key', roles: ['raad'] });
   });
 
   it('no credential (anonymous on) is the anonymous caller', async () => {
@@ -143,12 +146,14 @@ describe('API keys', () => {
     }
   });
 
-  it('an expired key, two credentials, a non-Bearer scheme or an empty key are 401', async () => {
+  it('an expired key, two credentials, a scheme other than Bearer/Basic, Basic with a wrong or no password, or an empty key are 401', async () => {
     const h2 = await harness();
     const expiring = createAuthenticator({ apiKeys: [{ name: 'old', hash: hashApiKey('mst_old'), roles: ['raad'], expiresAt: new Date(Date.now() - 1000) }] });
     await expect(expiring.authenticate({ 'x-api-key': 'mst_old' })).rejects.toMatchObject({ kind: 'invalid' });
     expectUnauthenticated(await h2.http().get('/v1/metrics').set('authorization', `Bearer ${RAAD_KEY}`).set('x-api-key', RAAD_KEY), 'invalid_token');
-    expectUnauthenticated(await h2.http().get('/v1/metrics').set('authorization', `Basic ${Buffer.from(`u:${RAAD_KEY}`).toString('base64')}`), 'invalid_token');
+    expectUnauthenticated(await h2.http().get('/v1/metrics').set('authorization', `Digest username="u", response="${RAAD_KEY}"`), 'invalid_token');
+    expectUnauthenticated(await h2.http().get('/v1/metrics').set('authorization', `Basic ${Buffer.from(`raadsinformatie:${RAAD_KEY}x`).toString('base64')}`), 'invalid_token');
+    expectUnauthenticated(await h2.http().get('/v1/metrics').set('authorization', `Basic ${Buffer.from(`${RAAD_KEY}:`).toString('base64')}`), 'invalid_token');
     expectUnauthenticated(await h2.http().get('/v1/metrics').set('x-api-key', ''), 'invalid_token');
     expectUnauthenticated(await h2.http().get('/v1/metrics').set('authorization', 'Bearer'), 'invalid_token');
     await h2.app.close();

@@ -1,6 +1,6 @@
 /**
  * Turns a request's credential into a Caller. One credential per request: `Authorization: Bearer
- * <API key or JWT>` or `X-API-Key: <API key>`. No credential → the anonymous caller (when allowed);
+ * <API key or JWT>`, `Authorization: Basic` with the API key as password, or `X-API-Key: <API key>`. No credential → the anonymous caller (when allowed);
  * any credential that does not verify → refused, never silently anonymous.
  */
 import { ANONYMOUS, type Caller } from '../caller.js';
@@ -57,6 +57,19 @@ function single(value: string | string[] | undefined, header: string): string | 
   return value;
 }
 
+/**
+ * HTTP Basic as Power BI and Excel offer it ("Basic": user name and password): the password is an
+ * API key, the user name is ignored (any text, e.g. the key's name). Never a JWT.
+ */
+function basicCredential(encoded: string): Credential {
+  if (encoded.length > MAX_CREDENTIAL_LENGTH) throw new AuthFailure('invalid', 'oversized Basic credential');
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const password = colon < 0 ? '' : decoded.slice(colon + 1).trim();
+  if (password === '') throw new AuthFailure('invalid', 'Basic credential without a password (the API key)');
+  return { kind: 'api-key', value: password };
+}
+
 export function credentialOf(headers: Readonly<Record<string, string | string[] | undefined>>): Credential {
   const authorization = single(headers.authorization, 'Authorization');
   const apiKey = single(headers['x-api-key'], 'X-API-Key');
@@ -67,6 +80,8 @@ export function credentialOf(headers: Readonly<Record<string, string | string[] 
     return { kind: 'api-key', value };
   }
   if (authorization === undefined) return { kind: 'none' };
+  const basic = /^Basic[ ]+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
+  if (basic) return basicCredential(basic[1]!);
   const m = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
   if (!m) throw new AuthFailure('invalid', 'Authorization is not a Bearer credential');
   const value = m[1]!;

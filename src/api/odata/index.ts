@@ -25,13 +25,14 @@ export interface ODataApiOptions {
 export const DEFAULT_ODATA_PAGE_SIZE = 10_000;
 
 /**
- * The authorization endpoint named in the challenge: `<issuer>/oauth2/authorize`, with Entra ID's
- * `/v2.0` issuer suffix moved where Entra has it (`<tenant>/oauth2/v2.0/authorize`).
+ * The authorization endpoint named in the challenge: `<issuer>/oauth2/authorize`. For Entra ID the
+ * form Power BI documents, `https://login.microsoftonline.com/<tenant>/oauth2/authorize`, from either
+ * of its issuers (`…/<tenant>/v2.0` or `https://sts.windows.net/<tenant>/`).
  */
 export function authorizationUri(issuer: string): string {
   const base = issuer.replace(/\/+$/, '');
-  const entra = /^(https:\/\/login\.microsoftonline\.com\/[^/]+)\/v2\.0$/.exec(base);
-  return entra ? `${entra[1]}/oauth2/v2.0/authorize` : `${base}/oauth2/authorize`;
+  const entra = /^https:\/\/(?:login\.microsoftonline\.com|sts\.windows\.net)\/([^/]+)(?:\/v2\.0)?$/.exec(base);
+  return entra ? `https://login.microsoftonline.com/${entra[1]}/oauth2/authorize` : `${base}/oauth2/authorize`;
 }
 
 /** The WWW-Authenticate challenge of the OData service (Power BI: "Organizational account"). */
