@@ -4,8 +4,9 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
+import { graphiqlEnabled, registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
 import { isODataRequest, odataChallenge, registerODataApi, sendODataError, type ODataApiOptions } from '../api/odata/index.js';
+import { registerGraphiqlRoutes } from './graphiql.routes.js';
 import { registerRestApi } from '../api/rest/index.js';
 import { createAuthenticator, type Authenticator } from '../access/authn/index.js';
 import { answerRefusals, registerAuthentication } from '../http/authn-hook.js';
@@ -141,6 +142,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerHealthRoutes(app, opts.state);
   await registerRestApi(app, opts.state);
   await registerGraphqlApi(app, opts.state, opts.graphql);
+  if (graphiqlEnabled(opts.graphql)) registerGraphiqlRoutes(app);
   await registerODataApi(app, opts.state, opts.odata);
   await registerWebRoutes(app, opts.web);
   return app;

@@ -1,11 +1,11 @@
 /**
- * Content-Security-Policy per page. The API, the web UI at `/` and Swagger UI at /docs run with
- * scripts from this server only; GraphiQL (mercurius) loads React and GraphiQL from unpkg.com, so
- * /graphiql alone also allows that origin. No page allows inline scripts or eval.
+ * Content-Security-Policy of every page: the web UI at `/`, Swagger UI at /docs and GraphiQL at
+ * /graphiql (served from local files, src/server/graphiql.routes.ts) run with scripts from this
+ * server only. No page allows inline scripts or eval.
  */
 type Directives = Record<string, readonly string[]>;
 
-/** Everything except /graphiql. Inline styles are allowed: Swagger UI sets style attributes. */
+/** Every page. Inline styles are allowed: Swagger UI and GraphiQL set style attributes. */
 export const DEFAULT_CSP: Directives = {
   'default-src': ["'self'"],
   'base-uri': ["'self'"],
@@ -19,24 +19,3 @@ export const DEFAULT_CSP: Directives = {
   'frame-ancestors': ["'self'"],
   'form-action': ["'self'"],
 };
-
-const GRAPHIQL_CDN = 'https://unpkg.com';
-
-export const GRAPHIQL_CSP: Directives = {
-  ...DEFAULT_CSP,
-  'script-src': ["'self'", GRAPHIQL_CDN],
-  'style-src': ["'self'", "'unsafe-inline'", GRAPHIQL_CDN],
-  'font-src': ["'self'", 'data:', GRAPHIQL_CDN],
-  'worker-src': ["'self'"],
-};
-
-export function cspHeader(directives: Directives): string {
-  return Object.entries(directives)
-    .map(([k, v]) => `${k} ${v.join(' ')}`)
-    .join('; ');
-}
-
-/** True for GraphiQL's page and its assets. */
-export function isGraphiqlPath(url: string): boolean {
-  return url === '/graphiql' || url.startsWith('/graphiql/') || url.startsWith('/graphiql?');
-}

@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { MaatstafError } from '../core/errors.js';
 import { METRICS_PATH } from '../observability/metrics.routes.js';
 import { API_SECURITY_HEADERS } from '../http/security-headers.js';
-import { DEFAULT_CSP, GRAPHIQL_CSP, cspHeader, isGraphiqlPath } from './hardening-csp.js';
+import { DEFAULT_CSP } from './hardening-csp.js';
 
 export interface RateLimitOptions {
   /** Requests per window per authenticated caller (API key, token subject); 0 = not limited. */
@@ -87,14 +87,12 @@ export async function registerHardening(app: FastifyInstance, opts: HardeningOpt
     contentSecurityPolicy: { useDefaults: false, directives: { ...DEFAULT_CSP } as Record<string, string[]> },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
   });
-  // GraphiQL needs its CDN; every other page keeps the strict policy.
-  const graphiqlHeaders = { ...pageHeaders, 'content-security-policy': cspHeader(GRAPHIQL_CSP) };
   // One synchronous hook: every hook stage costs time on each cached answer.
   app.addHook('onRequest', (request, reply, done) => {
     const { url } = request;
     // The request id on every answer (sendProblem sets it too, for errors Fastify answers before any hook ran).
     reply.header('x-request-id', request.id);
-    reply.headers(isDataPath(url) ? API_SECURITY_HEADERS : isGraphiqlPath(url) ? graphiqlHeaders : pageHeaders);
+    reply.headers(isDataPath(url) ? API_SECURITY_HEADERS : pageHeaders);
     if (url.length > maxUrlLength) {
       done(new MaatstafError('URI_TOO_LONG', `the URL is longer than ${maxUrlLength} characters; send the query as a POST body`));
       return;

@@ -147,11 +147,27 @@ describe('security headers, CORS and size limits', () => {
     expect((await http().get('/openapi.json')).status).toBe(200);
   });
 
-  it('lets /graphiql load GraphiQL from its CDN; other pages may not', async () => {
+  it('serves GraphiQL from this server alone (offline, no CDN), under the same CSP as every page', async () => {
     const res = await http().get('/graphiql');
     expect(res.status).toBe(200);
-    expect(res.headers['content-security-policy']).toContain('https://unpkg.com');
-    expect((await http().get('/v1/metrics')).headers['content-security-policy']).not.toContain('unpkg');
+    expect(res.headers['content-security-policy']).toBe((await http().get('/docs/')).headers['content-security-policy']);
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self';/);
+    expect(res.text).not.toMatch(/https?:\/\//);
+    // No inline script: every script and stylesheet is a file of this server, which it serves.
+    expect(res.text.replace(/<script src="[^"]+"><\/script>/g, '')).not.toMatch(/<script/);
+    const urls = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(urls.map((u) => u.split('/').at(-1))).toEqual(['graphiql.min.css', 'react.production.min.js', 'react-dom.production.min.js', 'graphiql.min.js', 'start.js']);
+    for (const url of urls) {
+      expect(url).toMatch(/^\/graphiql\/assets\//);
+      const asset = await http().get(url);
+      expect(asset.status, url).toBe(200);
+      expect(asset.headers['content-type'], url).toMatch(url.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
+      expect(asset.headers['cache-control'], url).toContain('immutable');
+      expect(asset.text.length, url).toBeGreaterThan(200);
+    }
+    const start = await http().get(urls.at(-1)!);
+    expect(start.text).toContain("GraphiQL.createFetcher({ url: new URL('/graphql', location.href)");
+    expect(start.text).not.toMatch(/https?:\/\//);
   });
 
   it('allows listed origins only (CORS)', async () => {

@@ -45,14 +45,20 @@ function nameEnumsFor(app: FastifyInstance, state: ServerState): boolean {
   return enums;
 }
 
-/** Registers `/graphql` (and `/graphiql`) on the app. Call before `app.ready()`. */
+/** Whether GraphiQL is served (it needs introspection). */
+export function graphiqlEnabled(opts: GraphqlApiOptions = {}): boolean {
+  return opts.graphiql ?? opts.introspection ?? true;
+}
+
+/** Registers `/graphql` on the app (GraphiQL: src/server/graphiql.routes.ts). Call before `app.ready()`. */
 export async function registerGraphqlApi(app: FastifyInstance, state: ServerState, opts: GraphqlApiOptions = {}): Promise<void> {
   const limits: GraphqlLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...opts.limits };
   const introspection = opts.introspection ?? true;
   await app.register(mercurius, {
     schema: buildGraphqlSchema(state.engine, { nameEnums: nameEnumsFor(app, state) }),
     path: '/graphql',
-    graphiql: opts.graphiql ?? introspection,
+    // GraphiQL is served from local files by src/server/graphiql.routes.ts (mercurius' page loads it from unpkg.com).
+    graphiql: false,
     // One operation per request keeps every limit per request.
     allowBatchedQueries: false,
     validationRules: validationRules(limits, introspection),
