@@ -34,10 +34,19 @@ const gqlCode = (res: Response) => (res.body as { errors?: { extensions?: { code
 const gql = (demo: AuditedDemo, query: string) => demo.http().post('/graphql').set(COUNCIL).send({ query });
 const jsonRows = (res: Response) => (res.body as { rows: unknown[] }).rows.length;
 const jsonCached = (res: Response) => (res.body as { meta: { cache?: string } }).meta.cache === 'hit';
+const odataRows = (res: Response) => ((res.body as { value?: unknown[] }).value ?? []).length;
+const odataCode = (res: Response) => (res.body as { error?: { code?: string } }).error?.code;
+// OData names are exact (entity sets and properties are case-sensitive), whatever the spelling row.
+const ODATA_SET = `/odata/${PERSONAL_SAVED_QUERY}`;
+const ODATA_FILTER = `$filter=${encodeURIComponent("district__district_name ne 'Centrum'")}`;
 
 function cells(spell: (name: string) => string): Cell[] {
   const q = (s: string) => encodeURIComponent(spell(s));
   return [
+    { name: 'OData entity set', send: (d) => d.http().get(ODATA_SET).set(COUNCIL), rows: odataRows, code: odataCode },
+    { name: 'OData entity set with $filter, $orderby and a page size', send: (d) => d.http().get(`${ODATA_SET}?${ODATA_FILTER}&$orderby=benefit_cases_started%20desc`).set({ ...COUNCIL, prefer: 'odata.maxpagesize=2' }), rows: odataRows, code: odataCode },
+    { name: 'OData entity set with $count=true', send: (d) => d.http().get(`${ODATA_SET}?$count=true&$top=3`).set(COUNCIL), rows: odataRows, code: odataCode },
+    { name: 'OData /$count', send: (d) => d.http().get(`${ODATA_SET}/$count?${ODATA_FILTER}`).set(COUNCIL), rows: (res) => (res.status === 200 ? Number(res.text) : 0), code: odataCode },
     {
       name: 'REST POST /v1/query',
       send: (d) => d.http().post('/v1/query').set(COUNCIL).send({ metrics: [spell('benefit_cases_started')], groupBy: ['district__district_name'] }),

@@ -17,7 +17,7 @@ import type { EngineName, TestWarehouse } from '../../helpers/warehouses.js';
 
 /** A saved query of personal data (the demo has none): benefit cases started per district. */
 export const PERSONAL_SAVED_QUERY = 'audit_benefit_cases_by_district';
-const SAVED_QUERY_YAML = `saved_queries:
+export const PERSONAL_SAVED_QUERY_YAML = `saved_queries:
   - name: ${PERSONAL_SAVED_QUERY}
     label: Gestarte uitkeringen per wijk
     description: Personal data (benefit cases) as district totals, for the audit coverage test.
@@ -40,7 +40,7 @@ export interface AuditedDemo {
 
 export async function openAuditedDemo(engineName: EngineName): Promise<AuditedDemo> {
   const wh = await openDemoWarehouse(engineName);
-  const defs = demoDefinitionsWith({ 'zz_audit_saved_query.yml': SAVED_QUERY_YAML });
+  const defs = demoDefinitionsWith({ 'zz_audit_saved_query.yml': PERSONAL_SAVED_QUERY_YAML });
   const schema = `cov_${Math.random().toString(16).slice(2, 10)}`;
   await migrateAuditStore(wh, schema);
   const sql = createSqlAuditStore(wh, schema);
