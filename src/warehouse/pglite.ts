@@ -29,6 +29,10 @@ export async function openPgliteWarehouse(opts: PgliteWarehouseOptions = {}): Pr
   if (opts.statementTimeoutMs) await pglite.exec(`SET statement_timeout = ${Math.floor(opts.statementTimeoutMs)}`);
   const db = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite }) });
   let closed = false;
+  const run = async <R>(text: string, values: readonly unknown[]): Promise<WarehouseResult<R>> => {
+    const res = await pglite.query<R>(text, values as unknown[]);
+    return { rows: res.rows, fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
+  };
 
   return {
     kind: 'pglite',
@@ -37,14 +41,9 @@ export async function openPgliteWarehouse(opts: PgliteWarehouseOptions = {}): Pr
     async query<R>(sql: string, params: readonly unknown[] = [], options: WarehouseQueryOptions = {}): Promise<WarehouseResult<R>> {
       // PGlite cannot interrupt a running statement: only work not yet started is dropped.
       throwIfCancelled(options.signal);
-      const res = await pglite.query<R>(sql, params as unknown[]);
-      return { rows: res.rows, fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
+      return run<R>(sql, params);
     },
     stream<R>(sql: string, params: readonly unknown[] = [], options: WarehouseStreamOptions = {}) {
-      const run = async (text: string, values: readonly unknown[]): Promise<WarehouseResult> => {
-        const res = await pglite.query<Record<string, unknown>>(text, values as unknown[]);
-        return { rows: res.rows, fields: res.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })) };
-      };
       return streamPglite<R>(run, sql, params, options);
     },
     async ping() {
