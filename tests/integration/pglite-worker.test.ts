@@ -4,15 +4,20 @@
  * statement (504) and the next query answers correctly; a client that disconnects stops its
  * running statement and leaves the queue when queued; a thread killed mid-query answers 503 with
  * Retry-After and is back by itself; writes committed before a restart survive it; statements
- * queue in arrival order and a transaction is never interleaved. Every number is checked against
+ * queue in arrival order and a transaction is never interleaved; a thread that cannot restart fails
+ * fast with 503 while its start is retried. Every number is checked against
  * hand-written SQL. PGlite only: the thread is how the embedded engine runs (PostgreSQL has its
  * own server processes, tests/integration/cancel.test.ts).
  *
  * The slow SQL is honest SQL: a view whose every row sleeps `slow_switch.seconds` in pg_sleep.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpeedLayer } from '../../src/cache/speed-layer.js';
+import { startPgliteThread, type PgliteThread, type RestartReason } from '../../src/warehouse/pglite-thread.js';
 import type { ThreadedPgliteWarehouse } from '../../src/warehouse/pglite-threaded.js';
 import { expectSameAsSql, openDemoEngine, type DemoEngine } from '../helpers/demo-engine.js';
 import { postQuery } from '../helpers/post-query.js';
@@ -223,4 +228,38 @@ describe('the demo through the worker thread', () => {
       ['metric_time__quarter', 'reports_received'],
     );
   });
+});
+
+describe('a worker thread that cannot restart', () => {
+  let dir = '';
+  let thread: PgliteThread | undefined;
+  const reasons: RestartReason[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'maatstaf-thread-'));
+    thread = await startPgliteThread({ dataDir: join(dir, 'pgdata'), setup: [], numberOids: [20, 1700], textOids: [], onRestart: (r) => void reasons.push(r) });
+  }, 120_000);
+
+  afterAll(async () => {
+    await thread?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers WAREHOUSE_UNAVAILABLE at once while down, retries the start, and serves again when it can', async () => {
+    expect((await thread!.run('SELECT 40 + 2 AS n', [])).rows).toEqual([{ n: 42 }]);
+    // The data folder becomes a file: the restart after the kill cannot open it.
+    rmSync(join(dir, 'pgdata'), { recursive: true, force: true });
+    writeFileSync(join(dir, 'pgdata'), 'not a data folder');
+    await thread!.kill();
+    await waitFor('the restart to fail', async () => (await thread!.run('SELECT 1', []).then(() => 'ok', (e: { code?: string }) => e.code)) === 'WAREHOUSE_UNAVAILABLE', 30_000);
+    const started = Date.now();
+    await expect(thread!.run('SELECT 1', [])).rejects.toMatchObject({ code: 'WAREHOUSE_UNAVAILABLE' });
+    // Failing fast, not waiting for the next attempt.
+    expect(Date.now() - started).toBeLessThan(500);
+    // A folder again (empty: PGlite creates a fresh database there); a later retry succeeds.
+    rmSync(join(dir, 'pgdata'), { force: true });
+    await waitFor('a retried start to succeed', async () => (await thread!.run('SELECT 2 AS n', []).then((r) => r.rows[0], () => undefined)) !== undefined, 90_000);
+    expect(reasons[0]).toBe('crash');
+    expect(reasons).toContain('retry');
+  }, 150_000);
 });
