@@ -3,7 +3,7 @@
  * --where … (repeatable) --start --end --order-by --limit → the engine's query model.
  */
 import { Option, type Command } from 'commander';
-import type { MetricQueryInput } from '../core/query.js';
+import { forecastFromFlat, type MetricQueryInput } from '../core/query.js';
 import { CliExit } from './fail.js';
 
 export interface QueryFlags {
@@ -14,6 +14,12 @@ export interface QueryFlags {
   end?: string;
   orderBy?: string;
   limit?: string;
+  forecastHorizon?: string;
+  forecastLevel?: string;
+  forecastMethod?: string;
+  seasonalPeriods?: string;
+  anomalies?: boolean;
+  anomalyLevel?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -26,7 +32,13 @@ export function withQueryFlags(cmd: Command): Command {
     .addOption(new Option('--start <date>', 'metric_time from (inclusive, ISO date)'))
     .addOption(new Option('--end <date>', 'metric_time until (inclusive, ISO date)'))
     .addOption(new Option('--order-by <items>', 'output names, comma-separated; prefix - for descending'))
-    .addOption(new Option('--limit <n>', 'maximum rows'));
+    .addOption(new Option('--limit <n>', 'maximum rows'))
+    .addOption(new Option('--forecast-horizon <n>', 'forecast n periods of the metric_time grain ahead (README "Forecasts")'))
+    .addOption(new Option('--forecast-level <level>', 'prediction interval level: 0.8, 0.9 (default) or 0.95'))
+    .addOption(new Option('--forecast-method <method>', 'auto (default), mstl, ets or seasonal_naive'))
+    .addOption(new Option('--seasonal-periods <n,…>', 'season lengths in periods, comma-separated (default from the grain)'))
+    .addOption(new Option('--anomalies', 'flag history rows outside the in-sample interval'))
+    .addOption(new Option('--anomaly-level <level>', 'interval level of the anomaly flags (default 0.99); implies --anomalies'));
 }
 
 const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
@@ -46,5 +58,16 @@ export function queryFromFlags(flags: QueryFlags): MetricQueryInput {
     ...(timeRange ? { timeRange } : {}),
     orderBy: list(flags.orderBy),
     ...(limit !== undefined ? { limit } : {}),
+    // Numbers as written (NaN for a typo): the engine reports a bad value with its error code.
+    ...forecastFromFlat({
+      forecastHorizon: num(flags.forecastHorizon),
+      forecastLevel: num(flags.forecastLevel),
+      forecastMethod: flags.forecastMethod,
+      seasonalPeriods: flags.seasonalPeriods === undefined ? undefined : list(flags.seasonalPeriods).map(Number),
+      anomalies: flags.anomalies,
+      anomalyLevel: num(flags.anomalyLevel),
+    }),
   };
 }
+
+const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));

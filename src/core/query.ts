@@ -47,6 +47,39 @@ export const AnomalySpecSchema = z
   })
   .strict();
 
+/** The forecast spec as flat parameters (GET /v1/query, CLI flags). */
+export interface FlatForecastParams {
+  readonly forecastHorizon?: number | undefined;
+  readonly forecastLevel?: number | undefined;
+  readonly forecastMethod?: string | undefined;
+  readonly seasonalPeriods?: readonly number[] | undefined;
+  readonly anomalies?: boolean | undefined;
+  readonly anomalyLevel?: number | undefined;
+}
+
+/**
+ * Flat parameters → `forecast` and `anomalies` of the query model. Values pass through unchecked:
+ * the engine validates them, so every interface gets the same error codes. A forecast parameter
+ * without a horizon still makes a `forecast` object (whose missing horizon is then reported);
+ * an anomaly level implies anomalies.
+ */
+export function forecastFromFlat(p: FlatForecastParams): Pick<MetricQueryInput, 'forecast' | 'anomalies'> {
+  const spec = {
+    ...(p.forecastHorizon !== undefined ? { horizon: p.forecastHorizon } : {}),
+    ...(p.forecastLevel !== undefined ? { level: p.forecastLevel } : {}),
+    ...(p.forecastMethod !== undefined ? { method: p.forecastMethod } : {}),
+    ...(p.seasonalPeriods?.length ? { seasonalPeriods: [...p.seasonalPeriods] } : {}),
+  };
+  const anomalies = p.anomalyLevel !== undefined ? { level: p.anomalyLevel } : p.anomalies ? {} : undefined;
+  // Unchecked on purpose (see above): the engine's schema decides.
+  return { ...(Object.keys(spec).length ? { forecast: spec as ForecastSpec } : {}), ...(anomalies ? { anomalies: anomalies as AnomalySpec } : {}) };
+}
+
+/** The code of a validation problem at `path` of the query model: a horizon out of range has its own, every other is INVALID_QUERY. */
+export function validationCodeAt(path: string): 'FORECAST_HORIZON_OUT_OF_RANGE' | 'INVALID_QUERY' {
+  return path === 'forecast.horizon' ? 'FORECAST_HORIZON_OUT_OF_RANGE' : 'INVALID_QUERY';
+}
+
 export type ForecastSpec = z.output<typeof ForecastSpecSchema>;
 export type AnomalySpec = z.output<typeof AnomalySpecSchema>;
 

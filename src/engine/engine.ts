@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
 import { MaatstafError } from '../core/errors.js';
 import { createIdentityMemo, freezeInput, isFrozenInput } from '../core/frozen-input.js';
-import { canonicalName, canonicalQuery, MetricQuerySchema, type CompiledQuery, type MetricQuery, type MetricQueryInput } from '../core/query.js';
+import { canonicalName, canonicalQuery, MetricQuerySchema, validationCodeAt, type CompiledQuery, type MetricQuery, type MetricQueryInput } from '../core/query.js';
 import { compileQuery } from '../compiler/index.js';
 import { classifyData } from '../definitions/governance/data-sensitivity.js';
 import { protectedCompiler } from '../privacy/index.js';
@@ -46,8 +46,7 @@ function validateQuery(input: unknown): MetricQuery {
   const issue = parsed.error.issues[0]!;
   const path = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
   const name = issue.path.length ? String(issue.path[issue.path.length - 1]) : undefined;
-  const code = path === 'forecast.horizon' ? 'FORECAST_HORIZON_OUT_OF_RANGE' : 'INVALID_QUERY';
-  return fail(new MaatstafError(code, `${path || 'query'}: ${issue.message}`, { ...(path ? { path } : {}), ...(name ? { name } : {}) }));
+  return fail(new MaatstafError(validationCodeAt(path), `${path || 'query'}: ${issue.message}`, { ...(path ? { path } : {}), ...(name ? { name } : {}) }));
 }
 
 function fail(e: MaatstafError): never {

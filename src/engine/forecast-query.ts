@@ -41,11 +41,10 @@ function seriesMetrics(graph: SemanticGraph, query: MetricQuery): Omit<SeriesMet
 }
 
 export async function runForecast(graph: SemanticGraph, query: ForecastQuery, runHistory: (history: MetricQuery) => Promise<HistoryAnswer>): Promise<QueryResult> {
-  if (query.limit !== undefined) throw new MaatstafError('INVALID_QUERY', 'limit cannot be combined with forecast or anomalies: the history must be whole', { path: 'limit' });
-  if (query.orderBy.length) throw new MaatstafError('INVALID_QUERY', 'orderBy cannot be combined with forecast or anomalies: rows come per series in time order', { path: 'orderBy' });
   const metrics = seriesMetrics(graph, query);
-  const { forecast, anomalies, ...history } = query;
-  const { result, withheld, personal } = await runHistory(history);
+  // The history is always whole; offset and limit (also a row bound the limits layer sets) page the answer.
+  const { forecast, anomalies, limit, offset = 0, orderBy, ...history } = query;
+  const { result, withheld, personal } = await runHistory({ ...history, orderBy: [] });
   if (withheld && personal.length) {
     throw new MaatstafError(
       'PRIVACY_PROTECTED',
@@ -62,5 +61,31 @@ export async function runForecast(graph: SemanticGraph, query: ForecastQuery, ru
     timeZone: graph.timeZone,
     metrics: metrics.map((m) => ({ ...m, personal: personal.includes(m.name) })),
   });
-  return { columns: answer.columns, rows: answer.rows, meta: { ...result.meta, rowCount: answer.rows.length, forecast: answer.meta } };
+  const ordered = orderBy.length ? orderRows(answer.rows, orderBy, answer.columns.map((c) => c.name)) : answer.rows;
+  const rows = ordered.slice(offset, limit === undefined ? undefined : offset + limit);
+  return { columns: answer.columns, rows, meta: { ...result.meta, rowCount: rows.length, forecast: answer.meta } };
+}
+
+/** Orders by output names of the forecast answer (its own columns included): stable, nulls last, strings in code-unit order. */
+function orderRows(rows: readonly Record<string, unknown>[], orderBy: readonly string[], names: readonly string[]): readonly Record<string, unknown>[] {
+  const keys = orderBy.map((entry, i) => {
+    const name = entry.startsWith('-') ? entry.slice(1) : entry;
+    if (!names.includes(name)) {
+      throw new MaatstafError('INVALID_ORDER_BY', `orderBy '${name}' is not an output of this forecast`, { name, path: `orderBy[${i}]`, available: names });
+    }
+    return { name, sign: entry.startsWith('-') ? -1 : 1 };
+  });
+  const compare = (a: unknown, b: unknown): number => {
+    if (a === b) return 0;
+    if (a === null || a === undefined) return 1;
+    if (b === null || b === undefined) return -1;
+    return (a as number | string) < (b as number | string) ? -1 : 1;
+  };
+  return [...rows].sort((x, y) => {
+    for (const { name, sign } of keys) {
+      const c = compare(x[name], y[name]);
+      if (c !== 0) return x[name] == null || y[name] == null ? c : sign * c;
+    }
+    return 0;
+  });
 }

@@ -5,6 +5,7 @@
 import { API_SECURITY_HEADERS } from './security-headers.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { MaatstafError, isMaatstafError, type ErrorCode, type QueryIssue } from '../core/errors.js';
+import { validationCodeAt } from '../core/query.js';
 
 export interface Problem {
   type: string;
@@ -119,10 +120,11 @@ function validationError(entries: readonly ValidationEntry[], context: string | 
     const path = render(segments);
     const name = [...segments].reverse().find((p) => !/^\d+$/.test(p));
     const where = path ? `${part} ${path}` : part;
-    return { code: 'INVALID_QUERY', message: `${where}: ${e.message ?? 'invalid'}`, ...(path ? { path } : {}), ...(name ? { name } : {}) };
+    const code = context === 'body' ? validationCodeAt(path) : 'INVALID_QUERY';
+    return { code, message: `${where}: ${e.message ?? 'invalid'}`, ...(path ? { path } : {}), ...(name ? { name } : {}) };
   });
   const first = issues[0]!;
-  return new MaatstafError('INVALID_QUERY', first.message, {
+  return new MaatstafError(first.code, first.message, {
     ...(first.path ? { path: first.path } : {}),
     ...(first.name ? { name: first.name } : {}),
     issues,

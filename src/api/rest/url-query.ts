@@ -1,6 +1,6 @@
 /** URL parameters (`?metrics=…&start=…`) → the query model the engine takes. */
 import { createIdentityMemo, freezeInput } from '../../core/frozen-input.js';
-import type { MetricQueryInput } from '../../core/query.js';
+import { forecastFromFlat, type MetricQueryInput } from '../../core/query.js';
 
 export interface UrlQueryParams {
   readonly metrics?: readonly string[] | undefined;
@@ -11,6 +11,12 @@ export interface UrlQueryParams {
   readonly orderBy?: readonly string[] | undefined;
   readonly limit?: number | undefined;
   readonly offset?: number | undefined;
+  readonly forecastHorizon?: number | undefined;
+  readonly forecastLevel?: number | undefined;
+  readonly forecastMethod?: string | undefined;
+  readonly seasonalPeriods?: readonly number[] | undefined;
+  readonly anomalies?: 'true' | 'false' | undefined;
+  readonly anomalyLevel?: number | undefined;
 }
 
 /** `start`/`end` become `timeRange`; absent lists stay absent so the engine's defaults apply. */
@@ -31,6 +37,7 @@ function buildQuery(p: UrlQueryParams): MetricQueryInput {
     ...(p.orderBy ? { orderBy: [...p.orderBy] } : {}),
     ...(p.limit !== undefined ? { limit: p.limit } : {}),
     ...(p.offset ? { offset: p.offset } : {}),
+    ...forecastFromFlat({ ...p, anomalies: p.anomalies === 'true' }),
   };
 }
 

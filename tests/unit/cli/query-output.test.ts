@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutputColumn } from '../../../src/core/query.js';
 import { CliExit } from '../../../src/cli/fail.js';
 import { formatCompiled } from '../../../src/cli/query.command.js';
+import { queryFromUrl } from '../../../src/api/rest/url-query.js';
 import { queryFromFlags } from '../../../src/cli/query-flags.js';
 import { formatCsv, formatTable } from '../../../src/cli/table-output.js';
 
@@ -23,6 +24,21 @@ describe('query flags', () => {
       limit: 10,
     });
     expect(queryFromFlags({ metrics: 'a' })).toEqual({ metrics: ['a'], groupBy: [], orderBy: [] });
+  });
+
+  it('build forecast and anomalies from the --forecast-* and --anomal* flags, as GET /v1/query does from its parameters', () => {
+    const flags = { metrics: 'a', groupBy: 'metric_time__hour', forecastHorizon: '168', forecastLevel: '0.8', forecastMethod: 'mstl', seasonalPeriods: '24,168', anomalyLevel: '0.95' };
+    const fromFlags = queryFromFlags(flags);
+    expect(fromFlags).toEqual({
+      metrics: ['a'],
+      groupBy: ['metric_time__hour'],
+      orderBy: [],
+      forecast: { horizon: 168, level: 0.8, method: 'mstl', seasonalPeriods: [24, 168] },
+      anomalies: { level: 0.95 },
+    });
+    const url = queryFromUrl({ metrics: ['a'], groupBy: ['metric_time__hour'], forecastHorizon: 168, forecastLevel: 0.8, forecastMethod: 'mstl', seasonalPeriods: [24, 168], anomalyLevel: 0.95 });
+    expect(url).toEqual({ metrics: ['a'], groupBy: ['metric_time__hour'], forecast: fromFlags.forecast, anomalies: fromFlags.anomalies });
+    expect(queryFromFlags({ metrics: 'a', anomalies: true }).anomalies).toEqual({});
   });
 
   it('reject a bad --limit as a usage error (exit 2)', () => {

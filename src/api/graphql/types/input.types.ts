@@ -3,8 +3,8 @@
  * strings (names from variables, `-` for descending order, filters), so the engine validates it
  * exactly as it validates REST bodies. GraphQL `null` means "not given".
  */
-import { GraphQLInputObjectType, GraphQLInt, GraphQLString } from 'graphql/index.js';
-import { MAX_LIMIT, MetricQuerySchema, TimeRangeSchema, type MetricQueryInput } from '../../../core/query.js';
+import { GraphQLFloat, GraphQLInputObjectType, GraphQLInt, GraphQLString } from 'graphql/index.js';
+import { AnomalySpecSchema, ForecastSpecSchema, MAX_LIMIT, MetricQuerySchema, TimeRangeSchema, type MetricQueryInput } from '../../../core/query.js';
 import type { MetricFilter } from '../../../engine/catalog.js';
 import type { SavedQueryParams } from '../../../engine/saved-queries.js';
 import { MetricStatusEnum } from './metric.types.js';
@@ -22,6 +22,24 @@ export const TimeRangeInputType = new GraphQLInputObjectType({
   },
 });
 
+/** The forecast spec; values are checked by the engine (same error codes as REST), so fields are plain scalars. */
+export const ForecastInputType = new GraphQLInputObjectType({
+  name: 'ForecastInput',
+  description: 'Future periods with a prediction interval (README "Forecasts").',
+  fields: {
+    horizon: { type: GraphQLInt, ...doc(ForecastSpecSchema.shape.horizon) },
+    level: { type: GraphQLFloat, ...doc(ForecastSpecSchema.shape.level) },
+    method: { type: GraphQLString, ...doc(ForecastSpecSchema.shape.method) },
+    seasonalPeriods: { type: optionalListOf(GraphQLInt), ...doc(ForecastSpecSchema.shape.seasonalPeriods) },
+  },
+});
+
+export const AnomaliesInputType = new GraphQLInputObjectType({
+  name: 'AnomaliesInput',
+  description: 'Flags history rows whose actual lies outside the in-sample interval.',
+  fields: { level: { type: GraphQLFloat, ...doc(AnomalySpecSchema.shape.level) } },
+});
+
 export const QueryInputType = new GraphQLInputObjectType({
   name: 'QueryInput',
   description: 'A query: the REST POST /v1/query body, field for field.',
@@ -33,6 +51,8 @@ export const QueryInputType = new GraphQLInputObjectType({
     orderBy: { type: optionalListOf(GraphQLString), ...doc(shape.orderBy) },
     limit: { type: GraphQLInt, description: shape.limit.description ?? `Most rows to return (0 to ${MAX_LIMIT}).` },
     offset: { type: GraphQLInt, ...doc(shape.offset) },
+    forecast: { type: ForecastInputType, ...doc(shape.forecast) },
+    anomalies: { type: AnomaliesInputType, ...doc(shape.anomalies) },
   },
 });
 

@@ -78,6 +78,7 @@ export const QueryMetaType = new GraphQLObjectType<QueryMetaSource>({
       type: optionalListOf(SuppressedCellsType),
       description: 'Set when the query has metrics with a minimum group size: the cells withheld as null (empty: none).',
     },
+    forecast: { type: JsonScalar, description: 'Set when the query asked for `forecast` or `anomalies`: method, seasons, history and backtest, as REST meta.forecast.' },
   },
 });
 

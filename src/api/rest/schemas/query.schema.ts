@@ -3,7 +3,7 @@
  * MetricQuerySchema, so validation, documentation and the engine cannot drift apart.
  */
 import { z } from 'zod';
-import { MAX_FILTER_LENGTH, MAX_GROUP_BY, MAX_LIMIT, MAX_METRICS, MAX_OFFSET, MetricQuerySchema } from '../../../core/query.js';
+import { MAX_FILTER_LENGTH, MAX_FORECAST_HORIZON, MAX_GROUP_BY, MAX_LIMIT, MAX_METRICS, MAX_OFFSET, MetricQuerySchema } from '../../../core/query.js';
 
 /** The `offset` URL parameter's description (the query model's). */
 export const OFFSET_NOTE = MetricQuerySchema.shape.offset.description ?? 'Rows to skip.';
@@ -34,6 +34,32 @@ export const SuppressedCellsSchema = z
   })
   .meta({ id: 'SuppressedCells' });
 
+const BacktestSchema = z
+  .object({
+    holdout: z.number().int().describe('Periods forecast from each origin.'),
+    origins: z.number().int().describe('Rolling origins evaluated (at most 3).'),
+    mae: z.number().nullable(),
+    wape: z.number().nullable().describe('Sum of absolute errors / sum of absolute actuals.'),
+    mase: z.number().nullable().describe('MAE / MAE of the seasonal-naive forecast on the same held-out periods (< 1: better).'),
+    coverage: z.number().nullable().describe('Share of held-out actuals inside the interval.'),
+  })
+  .nullable();
+
+export const ForecastMetaSchema = z
+  .object({
+    method: z.enum(['mstl', 'ets', 'seasonal_naive', 'mixed']).describe('`mixed`: auto chose differently per series (see `series`).'),
+    seasonalPeriods: z.array(z.number().int()),
+    level: z.number(),
+    horizon: z.number().int(),
+    history: z.object({ start: z.string().nullable(), end: z.string().nullable(), points: z.number().int() }),
+    backtest: BacktestSchema.describe('Rolling-origin backtest, pooled over every series.'),
+    anomalies: z.object({ level: z.number(), flagged: z.number().int() }).optional(),
+    series: z.array(
+      z.object({ metric: z.string(), key: z.record(z.string(), Cell), method: z.enum(['mstl', 'ets', 'seasonal_naive']), backtest: BacktestSchema }),
+    ),
+  })
+  .meta({ id: 'ForecastMeta' });
+
 export const QueryResultSchema = z
   .object({
     columns: z.array(ColumnSchema),
@@ -48,6 +74,7 @@ export const QueryResultSchema = z
         .array(SuppressedCellsSchema)
         .optional()
         .describe('Present when the query has metrics with a minimum group size: the cells withheld as null (empty: none).'),
+      forecast: ForecastMetaSchema.optional().describe('Present when the query asked for `forecast` or `anomalies` (README "Forecasts").'),
     }),
   })
   .meta({ id: 'QueryResult' });
@@ -111,11 +138,27 @@ export const QueryStringSchema = z
       .meta({ examples: [['metric_time__month']] }),
     limit: z.coerce.number().int().min(0).max(MAX_LIMIT).optional().meta({ examples: [100] }),
     offset: z.coerce.number().int().min(0).max(MAX_OFFSET).optional().describe(OFFSET_NOTE).meta({ examples: [100] }),
+    // The forecast spec flattened (README "Forecasts"); ranges are checked by the engine, so every interface gets the same error codes.
+    forecastHorizon: z.coerce
+      .number()
+      .optional()
+      .describe(`forecast.horizon: future periods of the metric_time grain, 1-${MAX_FORECAST_HORIZON}.`)
+      .meta({ examples: [3] }),
+    forecastLevel: z.coerce.number().optional().describe('forecast.level: 0.8, 0.9 (default) or 0.95.').meta({ examples: [0.9] }),
+    forecastMethod: z.string().max(40).optional().describe('forecast.method: auto (default), mstl, ets or seasonal_naive.').meta({ examples: ['seasonal_naive'] }),
+    seasonalPeriods: z
+      .array(z.coerce.number())
+      .max(4)
+      .optional()
+      .describe(`forecast.seasonalPeriods (needs forecastHorizon). ${listNote}`)
+      .meta({ examples: [[3]] }),
+    anomalies: z.enum(['true', 'false']).optional().describe('true: add `<metric>__anomaly` flags on history rows.').meta({ examples: ['true'] }),
+    anomalyLevel: z.coerce.number().optional().describe('anomalies.level (default 0.99); implies anomalies=true.').meta({ examples: [0.99] }),
     ...formatParams,
   })
   .strict();
 
 /** Parameters split on commas (and accepted repeated) before validation. */
-export const QUERY_LIST_PARAMS = ['metrics', 'groupBy', 'orderBy'] as const;
+export const QUERY_LIST_PARAMS = ['metrics', 'groupBy', 'orderBy', 'seasonalPeriods'] as const;
 /** Parameters accepted repeated but never split (filters contain commas). */
 export const QUERY_REPEATED_PARAMS = ['where'] as const;
