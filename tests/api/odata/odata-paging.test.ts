@@ -61,7 +61,7 @@ describe.each(ENGINES)('OData paging on %s', (engineName) => {
     const paged: unknown[] = [];
     let pages = 0;
     while (url) {
-      const res = await get(url, pageSize).expect(200);
+      const res: supertest.Response = await get(url, pageSize).expect(200);
       expect(res.headers['preference-applied']).toBe(`odata.maxpagesize=${pageSize}`);
       const value = res.body.value as unknown[];
       expect(value.length).toBeLessThanOrEqual(pageSize);
