@@ -4,7 +4,8 @@
  * ORDER BY / LIMIT is put on that SELECT when it only picks its columns. This is the SQL a person
  * writes by hand, so PostgreSQL plans it the same way (parallel partial aggregates); the numbers
  * are those of the CTE chain it replaces: the same expressions, the same conditions, the same
- * aggregations (a grouped count of rows is `COUNT(*)`, which equals the SUM of ones in every group).
+ * aggregations (a grouped count of rows is `COUNT(*)`, which equals the SUM of ones in every group;
+ * likewise `COUNT(col)` and `COUNT(*) FILTER (WHERE …)` for the normaliser's count and sum_boolean CASEs).
  */
 import type { AggregateNode, OrderLimitNode, PlanNode, SourceExpr } from '../planner/plan/plan-nodes.js';
 import { renderFilter } from '../planner/filter-api.js';
@@ -98,14 +99,23 @@ function scanOf(ix: PlanIndex, id: string, ctx: RenderContext, absorbed: string[
  */
 const COUNT_CASE = /^CASE WHEN (.+) IS NOT NULL THEN 1 ELSE 0 END$/s;
 const UNSAFE_IN_COUNT = /\b(?:and|or|not|is|case|when|then|else|end)\b|--|\/\*|;/i;
+/**
+ * `sum_boolean(X)` as the normaliser writes it (`SUM(CASE WHEN X THEN 1 ELSE 0 END)`): the rows
+ * where X is true, `COUNT(*) FILTER (WHERE X)`. A WHEN condition runs up to THEN, so X is taken
+ * whole unless it holds CASE words of its own (or a comment).
+ */
+const BOOLEAN_CASE = /^CASE WHEN (.+) THEN 1 ELSE 0 END$/s;
+const UNSAFE_IN_FILTER = /\b(?:case|when|then|else|end)\b|--|\/\*|;/i;
 
-/** COUNT(*) / COUNT(X) for a grouped sum of ones / of the normaliser's not-null CASE; undefined otherwise. */
+/** COUNT(*), COUNT(X) or COUNT(*) FILTER (WHERE X) for a grouped sum of ones / not-null CASEs / boolean CASEs; undefined otherwise. */
 function countSql(source: SourceExpr | undefined): Sql | undefined {
   if (source?.kind !== 'element' || source.expr.column !== undefined) return undefined;
   const text = source.expr.sql.trim();
   if (text === '1') return sql`COUNT(*)`;
   const x = COUNT_CASE.exec(text)?.[1];
-  return x !== undefined && !UNSAFE_IN_COUNT.test(x) ? sql`COUNT(${sql.raw(`(${x})`)})` : undefined;
+  if (x !== undefined && !UNSAFE_IN_COUNT.test(x)) return sql`COUNT(${sql.raw(`(${x})`)})`;
+  const condition = BOOLEAN_CASE.exec(text)?.[1];
+  return condition !== undefined && !UNSAFE_IN_FILTER.test(condition) ? sql`COUNT(*) FILTER (WHERE ${sql.raw(`(${condition})`)})` : undefined;
 }
 
 /** An aggregate over a scan of one relation, or over its input node as is. */

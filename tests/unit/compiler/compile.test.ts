@@ -144,11 +144,18 @@ describe('count rewriting and the limit on hand-built plans', () => {
     expect(compilePlan(plan('CASE WHEN amount IS NOT NULL THEN 1 ELSE 0 END')).sql).toContain('COUNT((amount)) AS "n"');
   });
 
+  it('counts the rows where a sum_boolean CASE is true, the condition taken whole', () => {
+    expect(compilePlan(plan('CASE WHEN a >= b AND c THEN 1 ELSE 0 END')).sql).toContain('COUNT(*) FILTER (WHERE (a >= b AND c)) AS "n"');
+    // A not-null CASE whose operand is not a plain expression is still a boolean CASE: its condition, whole.
+    expect(compilePlan(plan('CASE WHEN a OR b IS NOT NULL THEN 1 ELSE 0 END')).sql).toContain('COUNT(*) FILTER (WHERE (a OR b IS NOT NULL)) AS "n"');
+  });
+
   it('leaves a CASE alone when its operand could parse otherwise inside it', () => {
-    for (const x of ['a OR b', 'a AND b', 'NOT a', 'CASE WHEN a THEN 1 END', 'a IS NULL', "x -- y"]) {
+    for (const x of ['CASE WHEN a THEN 1 END', 'a THEN 2 WHEN b', 'x -- y', 'a /* b */', 'a; b']) {
       const text = `CASE WHEN ${x} IS NOT NULL THEN 1 ELSE 0 END`;
       expect(compilePlan(plan(text)).sql).toContain(`SUM((${text})) AS "n"`);
     }
+    expect(compilePlan(plan('CASE WHEN a THEN 1 ELSE 0 END + 1')).sql).toContain('SUM((CASE WHEN a THEN 1 ELSE 0 END + 1)) AS "n"');
   });
 
   it('writes only a whole number ≥ 0 as the limit', () => {
