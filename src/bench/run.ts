@@ -8,7 +8,9 @@
  *
  * `--only spine` runs only the time-spine section (every metric by day × one dimension, on the demo
  * seeded at scale 1 into schema `maatstaf_bench_demo`) and replaces just that section of the file;
- * `--only worker` likewise the embedded warehouse's worker thread section (worker.bench.ts).
+ * `--only worker` likewise the embedded warehouse's worker thread section (worker.bench.ts);
+ * `--only plans` the plan-shape section (compiled vs hand-written SQL over ≥ 1 M report rows in
+ * schema `maatstaf_bench_plans`, dropped afterwards; PostgreSQL only).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -23,6 +25,7 @@ import { benchCachedHttp, benchUncachedLatency } from './http.bench.js';
 import { benchReplicas } from './replicas.bench.js';
 import { benchSpine } from './spine.bench.js';
 import { benchWorker } from './worker.bench.js';
+import { benchPlans, multiplyReports, PLANS_SECTION_TITLE } from './plans.bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,14 +36,19 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     /** Cached requests for the memory check. */
     'memory-requests': { type: 'string', default: '1000000' },
-    /** `spine` or `worker`: only that section. */
+    /** `spine`, `worker` or `plans`: only that section. */
     only: { type: 'string' },
+    /** Runs per statement in the plan-shape section. */
+    'plan-runs': { type: 'string', default: '7' },
+    /** Report rows the plan-shape section generates (at least). */
+    'plan-rows': { type: 'string', default: '1000000' },
     /** Runs per query in the time-spine section. */
     'spine-runs': { type: 'string', default: '5' },
   },
 });
 
 const SPINE_SCHEMA = 'maatstaf_bench_demo';
+const PLANS_SCHEMA = 'maatstaf_bench_plans';
 
 /** Opens the warehouse, migrated and seeded (at `scale`) when it is not yet. */
 async function seededWarehouse(url: string | undefined, schema: string, scale: number) {
@@ -71,14 +79,31 @@ async function spineSection(url: string | undefined): Promise<BenchSection> {
   }
 }
 
+/** The plan-shape section: the demo at scale 1, its reports multiplied past --plan-rows; the schema is dropped afterwards. */
+async function plansSection(url: string | undefined): Promise<BenchSection> {
+  if (!url) return { title: PLANS_SECTION_TITLE, lines: ['Skipped: it needs PostgreSQL (set BENCH_DATABASE_URL).'], failures: [] };
+  const wh = await seededWarehouse(url, PLANS_SCHEMA, 1);
+  try {
+    process.stderr.write('bench: plans: multiplying the reports\n');
+    const reportRows = await multiplyReports(wh, Number(values['plan-rows']));
+    const loaded = await loadEngine(values.metrics!, wh);
+    if (!loaded.engine) throw new Error(loaded.error);
+    return await benchPlans(wh, loaded.engine, { runs: Number(values['plan-runs']), reportRows });
+  } finally {
+    await wh.query(`DROP SCHEMA IF EXISTS ${PLANS_SCHEMA} CASCADE`).catch(() => undefined);
+    await wh.close();
+  }
+}
+
 async function main(): Promise<number> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   const scale = url ? Number(values.scale) : 1;
   const sections: BenchSection[] = [];
   const loadAtStart = loadavg();
-  if (values.only !== undefined && values.only !== 'spine' && values.only !== 'worker') throw new Error(`--only: unknown section '${values.only}' (known: spine, worker)`);
+  if (values.only !== undefined && !['spine', 'worker', 'plans'].includes(values.only)) throw new Error(`--only: unknown section '${values.only}' (known: spine, worker, plans)`);
   if (values.only === 'spine') return finishOnly(await spineSection(url), loadAtStart);
   if (values.only === 'worker') return finishOnly(await benchWorker(values.metrics!), loadAtStart);
+  if (values.only === 'plans') return finishOnly(await plansSection(url), loadAtStart);
   process.stderr.write('bench: compile time\n');
   sections.push(await benchCompile(values.metrics!));
 
@@ -110,6 +135,8 @@ async function main(): Promise<number> {
   sections.push(await spineSection(url));
   process.stderr.write('bench: embedded warehouse in its own thread\n');
   sections.push(await benchWorker(values.metrics!));
+  process.stderr.write('bench: plan shape, compiled vs hand-written SQL\n');
+  sections.push(await plansSection(url));
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [
