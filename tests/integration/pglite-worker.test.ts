@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpeedLayer } from '../../src/cache/speed-layer.js';
 import { startPgliteThread, type PgliteThread, type RestartReason } from '../../src/warehouse/pglite-thread.js';
 import type { ThreadedPgliteWarehouse } from '../../src/warehouse/pglite-threaded.js';
+import { parseCsv } from '../api/helpers/csv-parse.js';
 import { expectSameAsSql, openDemoEngine, type DemoEngine } from '../helpers/demo-engine.js';
 import { postQuery } from '../helpers/post-query.js';
 import { testServer } from '../helpers/server.js';
@@ -80,6 +81,31 @@ describe('embedded warehouse in a worker thread', () => {
     expect(await rowsOf(BY_KIND)).toEqual(hand.map((r) => ({ fact__kind: r.fact__kind, amount_total: r.amount_total })));
     expect(await rowsOf(COUNT_BY_KIND)).toEqual(hand.map((r) => ({ fact__kind: r.fact__kind, facts_count: r.facts_count })));
   });
+
+  it('exports CSV through the thread as hand-written SQL says, and ends a CSV export or a GraphQL query past the timeout', async () => {
+    const byDay = { metrics: ['amount_total'], groupBy: ['metric_time__day'], orderBy: ['metric_time__day'] };
+    const csv = await fetch(`${base}/v1/query?format=csv`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(byDay) });
+    expect(csv.status).toBe(200);
+    const [header, ...records] = parseCsv(await csv.text()).filter((r) => r.length > 1);
+    expect(header).toEqual(['metric_time__day', 'amount_total']);
+    const handDays = await wh.query<{ day: string; amount: number }>(
+      `SELECT (date_trunc('day', happened_at AT TIME ZONE 'Europe/Amsterdam'))::date::text AS day, sum(amount)::int AS amount FROM slow_facts_data GROUP BY 1 ORDER BY 1`,
+    );
+    expect(records.length).toBe(handDays.rows.length);
+    expect(records.map(([day, amount]) => [day!.slice(0, 10), Number(amount)])).toEqual(handDays.rows.map((r) => [r.day, r.amount]));
+
+    await slow(60);
+    const timedOut = await postQuery(base, byDay, { path: '/v1/query?format=csv' }).catch(() => undefined);
+    expect(timedOut?.status).toBe(504);
+    const graphql = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ query(input: {metrics: ["facts_count"], groupBy: ["fact__kind"]}) { rows } }' }),
+    });
+    const answer = (await graphql.json()) as { errors?: { extensions?: { code?: string } }[] };
+    expect(answer.errors?.[0]?.extensions?.code).toBe('STATEMENT_TIMEOUT');
+    await slow(0);
+  }, 60_000);
 
   it('answers /healthz and /readyz while a statement runs, before that statement ends', async () => {
     await slow(60);
