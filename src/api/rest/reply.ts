@@ -109,10 +109,17 @@ const notDeprecated = new WeakSet<MetricDef>();
 export interface SendRowsOptions {
   /** CSV: prefix a UTF-8 BOM. */
   readonly bom?: boolean;
+  /** CSV: a header row of labels instead of names. */
+  readonly labels?: boolean;
   /** CSV: neutralise formula-like text cells (default true; src/core/csv-cell.ts). */
   readonly formulaEscape?: boolean | undefined;
   /** File name offered for CSV downloads (without extension). */
   readonly filename?: string;
+}
+
+/** The CSV options of a result route's URL parameters (`bom`, `header`) and the server's formula setting. */
+export function csvOptionsOf(query: { readonly bom?: string | undefined; readonly header?: string | undefined }, state: Pick<ServerState, 'csvFormulaEscape'>): SendRowsOptions {
+  return { bom: query.bom === 'true', labels: query.header === 'labels', formulaEscape: state.csvFormulaEscape };
 }
 
 /** A query result in the negotiated format: JSON `{columns, rows, meta}` or CSV. */
@@ -123,7 +130,7 @@ export function sendRows(reply: FastifyReply, request: FastifyRequest, result: Q
     return reply
       .type('text/csv; charset=utf-8; header=present')
       .header('content-disposition', `inline; filename="${name}.csv"`)
-      .send(toCsv(result.columns, result.rows, { bom: opts.bom ?? false, formulaEscape: opts.formulaEscape !== false }));
+      .send(toCsv(result.columns, result.rows, { bom: opts.bom ?? false, labels: opts.labels === true, formulaEscape: opts.formulaEscape !== false }));
   }
   // Serialised here rather than by the response schema: results can be large and need no checking.
   // Answers from the result cache (they carry freshness) send their encoded rows on every hit as they are.

@@ -40,7 +40,7 @@ export async function sendQuery(
   if (formatOf(request) === 'csv') {
     const stream = await engine.stream(query, { signal, ...ids });
     if (stream) {
-      const body = await csvBody(request, stream, signal, { bom: opts.bom ?? false, formulaEscape: opts.formulaEscape !== false });
+      const body = await csvBody(request, stream, signal, { bom: opts.bom ?? false, labels: opts.labels === true, formulaEscape: opts.formulaEscape !== false });
       try {
         setQueryDeprecationHeaders(reply, engine, metrics);
         const name = (opts.filename ?? 'query').replace(/[^A-Za-z0-9_.-]/g, '_');

@@ -10,6 +10,7 @@ import { o } from 'odata';
 import { xml2json } from 'odata-csdl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestWarehouse } from '../../helpers/warehouses.js';
+import { parseCsv } from '../helpers/csv-parse.js';
 import { demoApp, openDemoWarehouse, type TestApp } from '../helpers/demo-app.js';
 import { odataUrl, projected, RECORDED_URLS, restUrl } from './power-query-urls.js';
 
@@ -136,6 +137,17 @@ describe.each(ENGINES)('OData feed on %s', (engineName) => {
       await t.app.close();
       t = await demoApp(wh);
     }
+  });
+
+  it('REST CSV for Power BI users: technical names by default, the labels with header=labels, the same rows', async () => {
+    const url = '/v1/saved-queries/reports_by_month_and_category/results?format=csv';
+    const names = parseCsv((await get(url).expect(200)).text);
+    const labels = parseCsv((await get(`${url}&header=labels`).expect(200)).text);
+    expect(names[0]).toEqual(['metric_time__month', 'report__category', 'reports_received', 'reports_resolved']);
+    // Time columns have no label in the definitions: their name stays.
+    expect(labels[0]).toEqual(['metric_time__month', 'Categorie', 'Meldingen ontvangen', 'Meldingen afgehandeld']);
+    expect(labels.slice(1)).toEqual(names.slice(1));
+    expect((await get(`${url}&header=titles`).expect(400)).body.code).toBe('INVALID_QUERY');
   });
 
   const refusals: [string, number, string][] = [

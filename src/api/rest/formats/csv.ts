@@ -11,13 +11,15 @@ const BOM = '\uFEFF';
 export interface CsvOptions extends CsvCellOptions {
   /** Start with a UTF-8 byte order mark (Excel reads the file as UTF-8 then). */
   readonly bom?: boolean;
+  /** Header row of the columns' labels (the definitions' Dutch labels; the name where there is none) instead of their names. */
+  readonly labels?: boolean;
 }
 
-type Columns = readonly Pick<OutputColumn, 'name'>[];
+type Columns = readonly (Pick<OutputColumn, 'name'> & Partial<Pick<OutputColumn, 'label'>>)[];
 
 /** The optional BOM and the header line, CRLF-terminated. */
 export function csvHead(columns: Columns, opts: CsvOptions = {}): string {
-  return `${opts.bom ? BOM : ''}${columns.map((c) => csvCell(c.name, opts)).join(',')}\r\n`;
+  return `${opts.bom ? BOM : ''}${columns.map((c) => csvCell(opts.labels ? (c.label ?? c.name) : c.name, opts)).join(',')}\r\n`;
 }
 
 /** Rows as CSV lines, each CRLF-terminated ('' for none): a streamed export writes one batch at a time. */

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withListParams } from '../list-params.js';
-import { engineOf, setQueryDeprecationHeaders } from '../reply.js';
+import { csvOptionsOf, engineOf, setQueryDeprecationHeaders } from '../reply.js';
 import { sendQuery } from '../send-query.js';
 import { queryProblems } from '../schemas/problem.schema.js';
 import {
@@ -55,7 +55,7 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
     },
     async (request, reply) => {
       const engine = engineOf(state, request);
-      return sendQuery(reply, request, engine, request.body, { bom: request.query.bom === 'true', formulaEscape: state.csvFormulaEscape });
+      return sendQuery(reply, request, engine, request.body, csvOptionsOf(request.query, state));
     },
   );
 
@@ -77,7 +77,7 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
     async (request, reply) => {
       const engine = engineOf(state, request);
       const query = queryFromUrl(request.query);
-      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true', formulaEscape: state.csvFormulaEscape });
+      return sendQuery(reply, request, engine, query, csvOptionsOf(request.query, state));
     },
   );
 

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listSavedQueries, requireSavedQuery, savedQueryRunRequest, savedQuerySummary } from '../../../engine/saved-queries.js';
 import { withListParams } from '../list-params.js';
-import { asResponse, engineOf } from '../reply.js';
+import { asResponse, csvOptionsOf, engineOf } from '../reply.js';
 import { sendQuery } from '../send-query.js';
 import { catalogProblems, queryProblems } from '../schemas/problem.schema.js';
 import { formatParams } from '../schemas/query.schema.js';
@@ -73,7 +73,7 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
     async (request, reply) => {
       const engine = engineOf(state, request);
       const query = savedQueryRunRequest(engine.definitions, request.params.name, savedQueryParamsFromUrl(request.query));
-      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true', formulaEscape: state.csvFormulaEscape, filename: request.params.name });
+      return sendQuery(reply, request, engine, query, { ...csvOptionsOf(request.query, state), filename: request.params.name });
     },
   );
 
@@ -95,7 +95,7 @@ export const savedQueriesRoutes: FastifyPluginAsyncZod<RestOptions> = async (app
     async (request, reply) => {
       const engine = engineOf(state, request);
       const query = savedQueryRunRequest(engine.definitions, request.params.name, request.body);
-      return sendQuery(reply, request, engine, query, { bom: request.query.bom === 'true', formulaEscape: state.csvFormulaEscape, filename: request.params.name });
+      return sendQuery(reply, request, engine, query, { ...csvOptionsOf(request.query, state), filename: request.params.name });
     },
   );
 };

@@ -102,6 +102,11 @@ export const formatParams = {
     .optional()
     .describe('CSV only: start with a UTF-8 byte order mark so Excel reads accents correctly.')
     .meta({ examples: ['false'] }),
+  header: z
+    .enum(['names', 'labels'])
+    .optional()
+    .describe('CSV only: header row of technical column names (default) or of the human-readable labels from the definitions (the name where a column has none).')
+    .meta({ examples: ['labels'] }),
 };
 
 const itemName = z.string().min(1).max(200);
