@@ -77,6 +77,9 @@ export const ConfigSchema = z.object({
   requestTimeoutMs: intFrom(0, 3_600_000).default(30_000).describe('Time to receive a whole request, headers and body (408 beyond; 0 = none).'),
   headersTimeoutMs: intFrom(0, 3_600_000).default(10_000).describe("Time to receive a request's headers (408 beyond; 0 = none)."),
   keepAliveTimeoutMs: intFrom(1, 3_600_000).default(72_000).describe('How long an idle keep-alive connection stays open.'),
+  compressionMinBytes: intFrom(0, 1_000_000_000)
+    .default(1024)
+    .describe('Answers and static files at least this large are compressed (br, gzip, deflate) when the client accepts it; 0 = never compress.'),
   rateLimitWindowMs: intFrom(1000, 86_400_000).default(60_000).describe('Rate limit window in ms.'),
   bodyLimitBytes: intFrom(1024, 64 * 1024 * 1024).default(256 * 1024).describe('Largest request body; larger → 413.'),
   maxUrlLength: intFrom(256, 1_000_000).default(8192).describe('Longest URL (path + query string); longer → 414.'),
@@ -190,6 +193,7 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   requestTimeoutMs: 'MAATSTAF_REQUEST_TIMEOUT_MS',
   headersTimeoutMs: 'MAATSTAF_HEADERS_TIMEOUT_MS',
   keepAliveTimeoutMs: 'MAATSTAF_KEEP_ALIVE_TIMEOUT_MS',
+  compressionMinBytes: 'MAATSTAF_COMPRESSION_MIN_BYTES',
   bodyLimitBytes: 'MAATSTAF_BODY_LIMIT_BYTES',
   maxUrlLength: 'MAATSTAF_MAX_URL_LENGTH',
   maxQueryMetrics: 'MAATSTAF_MAX_QUERY_METRICS',

@@ -133,6 +133,9 @@ function validationError(entries: readonly ValidationEntry[], context: string | 
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: MaatstafError): FastifyReply {
   if (err.status === 503) reply.header('retry-after', '5');
+  // An error raised while a compressed stream was starting leaves its Content-Encoding behind; this
+  // answer is encoded afresh (or not at all) on its way out.
+  reply.removeHeader('content-encoding');
   // Also for the errors Fastify answers before any onRequest hook ran (malformed URLs).
   reply.header('x-request-id', request.id).headers(API_SECURITY_HEADERS);
   // Serialised here, not by a route's response schema: an error answer must never fail to serialise.

@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { graphiqlEnabled, registerGraphqlApi, type GraphqlApiOptions } from '../api/graphql/index.js';
 import { isODataRequest, odataChallenge, registerODataApi, sendODataError, type ODataApiOptions } from '../api/odata/index.js';
 import { registerGraphiqlRoutes } from './graphiql.routes.js';
+import { registerCompression } from './compression.js';
 import { registerRestApi } from '../api/rest/index.js';
 import { createAuthenticator, type Authenticator } from '../access/authn/index.js';
 import { answerRefusals, registerAuthentication } from '../http/authn-hook.js';
@@ -46,6 +47,8 @@ export interface AppOptions {
   readonly trustProxy?: TrustProxy;
   /** Slow-client timeouts; defaults as in the configuration. */
   readonly timeouts?: Partial<HttpTimeouts>;
+  /** Compress answers and files at least this large when the client accepts it (default 1024); 0 = never. */
+  readonly compressionMinBytes?: number;
 }
 
 export interface HttpTimeouts {
@@ -127,8 +130,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return sendProblem(reply, request, new MaatstafError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
 
-  // Before the routes: the rate limiter attaches itself to routes as they are registered.
+  // Before the routes: the rate limiter and compression attach themselves to routes as they are registered.
   await registerHardening(app, opts.hardening);
+  await registerCompression(app, opts.compressionMinBytes ?? 1024);
   // After the rate limiter (its route hooks come first) and before every route.
   answerRefusals(app, (reply, request, err) => {
     if (!isODataRequest(request)) return sendProblem(reply, request, err);

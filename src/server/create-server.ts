@@ -142,6 +142,7 @@ export async function createServer(config: Config, parts: ServerParts): Promise<
     hardening: parts.hardening ?? hardeningFrom(config),
     trustProxy: config.trustProxy,
     timeouts: { requestMs: config.requestTimeoutMs, headersMs: config.headersTimeoutMs, keepAliveMs: config.keepAliveTimeoutMs },
+    compressionMinBytes: config.compressionMinBytes,
   });
   registerMetricsRoutes(app, metrics);
 

@@ -134,9 +134,10 @@ export function sendRows(reply: FastifyReply, request: FastifyRequest, result: Q
   }
   // Serialised here rather than by the response schema: results can be large and need no checking.
   // Answers from the result cache (they carry freshness) send their encoded rows on every hit as they are.
-  if (result.freshness !== undefined && canSendParts(request)) {
+  if (result.freshness !== undefined) {
     const { head, tail, length } = jsonParts(result, request.id);
-    return sendParts(reply, JSON_TYPE, head, tail, length);
+    if (canSendParts(request, length)) return sendParts(reply, JSON_TYPE, head, tail, length);
+    return reply.type(JSON_TYPE).send(Buffer.concat([head, Buffer.from(tail)]));
   }
   return reply.type(JSON_TYPE).send(jsonBody(result, request.id));
 }

@@ -15,16 +15,27 @@
  *   An answer waits for the rest of that round: microseconds when the round holds cached answers,
  *   longer when it also serialises a large uncached answer.
  *
- * The reply is hijacked for this: Fastify's onSend hooks do not run (maatstaf registers none; a
- * plugin that needs them, such as compression, would have to be added to `canSendParts`). The
- * request metrics and the access log still see the answer when the response finishes.
+ * The reply is hijacked for this: Fastify's onSend hooks do not run, so answers the compression
+ * plugin would compress are sent by Fastify instead (`canSendParts`). The request metrics and the
+ * access log still see the answer when the response finishes.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 
-/** Whether `sendParts` may answer `request` (a HEAD answer has no body: Fastify's own send strips it). */
-export function canSendParts(request: FastifyRequest): boolean {
-  return request.method !== 'HEAD';
+/** The compression threshold the app set (src/server/compression.ts); absent = no compression. */
+export const COMPRESSION_MIN_BYTES = 'maatstafCompressionMinBytes';
+
+/**
+ * Whether `sendParts` may answer `request` with `length` bytes: not a HEAD answer (it has no body:
+ * Fastify's own send strips it), and not one the compression plugin would compress (its onSend hook
+ * must run): a large answer to a client that accepts an encoding.
+ */
+export function canSendParts(request: FastifyRequest, length: number): boolean {
+  if (request.method === 'HEAD') return false;
+  const minBytes = (request.server as unknown as Record<string, number | undefined>)[COMPRESSION_MIN_BYTES];
+  if (minBytes === undefined || length < minBytes) return true;
+  const accepted = request.headers['accept-encoding'];
+  return accepted === undefined || !/\b(br|gzip|deflate|\*)\b/i.test(String(accepted));
 }
 
 interface PendingAnswer {
