@@ -15,6 +15,7 @@ import { registerKeysCommand } from './keys.command.js';
 import { packageVersion } from './package-version.js';
 import { createProgressReporter } from './progress.js';
 import { registerQueryCommands } from './query.command.js';
+import { registerRollupsCommand } from './rollups.command.js';
 import { serve, watchFromEnv } from './serve.js';
 import { registerValidateCommand } from './validate.command.js';
 import { openConfiguredWarehouse } from './warehouse-from-config.js';
@@ -72,6 +73,7 @@ registerDiffCommand(program);
 registerDocsCommand(program);
 registerKeysCommand(program);
 registerAuditCommand(program);
+registerRollupsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -44,6 +44,7 @@ export function indexPlan(nodes: readonly PlanNode[]): PlanIndex {
 function inputsOf(n: PlanNode): string[] {
   switch (n.kind) {
     case 'source':
+    case 'rollup-source':
       return [];
     case 'time-spine':
       return n.bounds ? [n.bounds.node] : [];

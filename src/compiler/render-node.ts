@@ -15,6 +15,7 @@ import { orderLimitClauses } from './render-fused.js';
 import { renderCustomOffset, renderCustomPeriods } from './render-custom-offset.js';
 import { renderPeriodAgg, renderSemiAdditive, renderTimeBounds, renderTimeJoin } from './render-time-join.js';
 import { aggregateSql, ident, metricExprSql, qualified, relationFragment as relationRef, sourceExprSql, type RenderContext } from './render-exprs.js';
+import { renderProject, renderRollupSource } from './render-rollup.js';
 import { idText, sql, type SqlFragment } from './sql-fragment.js';
 
 type Sql = SqlFragment;
@@ -178,6 +179,10 @@ export function renderNode(n: PlanNode, ctx: RenderContext): Sql {
       return combine(n);
     case 'distinct':
       return sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}${NL}GROUP BY${NL}  ${columnsOf(n.columns)}`;
+    case 'rollup-source':
+      return renderRollupSource(n, ctx);
+    case 'project':
+      return renderProject(n);
     case 'order-limit':
       return orderLimit(n);
   }

@@ -141,6 +141,10 @@ export const ConfigSchema = z.object({
   oidcRoleMap: optionalString.describe('Claim value → role, `id=role,id2=role2`; when set, unmapped values are dropped.'),
   // Authorisation (src/access): who may use which metrics.
   accessPolicy: optionalString.describe('Access policy YAML (roles → metrics, group-bys, row filters); default <metrics>/access.yml when present.'),
+  // Rollups (rollups.yml beside the definitions): built through their own writable connection.
+  rollupWriteUrl: optionalString.describe('PostgreSQL URL allowed to write the rollup schema: `rollups build` and scheduled refresh in `serve`.'),
+  rollupSchema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL name').default('maatstaf_rollups').describe('Schema of the rollup tables and their build records.'),
+  rollupRefreshCheckMs: intFrom(1000, 86_400_000).default(60_000).describe('How often `serve` checks whether a rollup is due for refresh (with a write URL).'),
 });
 
 
@@ -217,6 +221,9 @@ export const ENV_NAMES: Record<keyof Config, string> = {
   oidcSubjectClaim: 'MAATSTAF_OIDC_SUBJECT_CLAIM',
   oidcRoleMap: 'MAATSTAF_OIDC_ROLE_MAP',
   accessPolicy: 'MAATSTAF_ACCESS_POLICY',
+  rollupWriteUrl: 'MAATSTAF_ROLLUP_WRITE_URL',
+  rollupSchema: 'MAATSTAF_ROLLUP_SCHEMA',
+  rollupRefreshCheckMs: 'MAATSTAF_ROLLUP_REFRESH_CHECK_MS',
 };
 
 /** Flags override environment; undefined flags fall through to the environment, then defaults. */
@@ -247,7 +254,7 @@ function kebab(s: string): string {
 export function redact(key: string, value: unknown): string {
   const text = String(value);
   if (key === 'apiKeys' || key === 'auditSigningKey') return '…';
-  return key === 'databaseUrl' || key === 'redisUrl' || key === 'auditDatabaseUrl' ? redactUrl(text) : text;
+  return key === 'databaseUrl' || key === 'redisUrl' || key === 'auditDatabaseUrl' || key === 'rollupWriteUrl' ? redactUrl(text) : text;
 }
 
 export function redactUrl(url: string): string {

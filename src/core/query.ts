@@ -107,6 +107,7 @@ export const MetricQuerySchema = z
       .max(MAX_OFFSET)
       .optional()
       .describe('Rows to skip, after ordering and privacy protection (paging: order by every group-by item so pages are stable).'),
+    useRollups: z.boolean().optional().describe('false: answer from the raw tables even when a declared rollup could (default true).'),
   })
   .strict();
 
@@ -155,6 +156,7 @@ export function normaliseQuery(query: MetricQuery): Record<string, unknown> {
     ...(query.forecast ? { forecast: normaliseForecast(query.forecast) } : {}),
     ...(query.anomalies ? { anomalies: { level: query.anomalies.level } } : {}),
     ...(query.offset ? { offset: query.offset } : {}),
+    ...(query.useRollups === false ? { useRollups: false } : {}),
   };
 }
 
@@ -183,6 +185,22 @@ export interface OutputColumn {
   readonly grain?: string;
 }
 
+/** The rollup an answer was read from (src/planner/rollups): its name and the age of its build. */
+export interface RollupUse {
+  readonly name: string;
+  /** ISO time of the build. */
+  readonly builtAt: string;
+  readonly ageSeconds: number;
+}
+
+/** One declared rollup tried for a query, in order: used, or the first rule it failed. */
+export interface RollupCandidateInfo {
+  readonly name: string;
+  readonly used: boolean;
+  readonly rule?: string;
+  readonly reason?: string;
+}
+
 /** What the compiler returns: deterministic SQL with bound parameters ($1, $2, …). */
 export interface CompiledQuery {
   readonly sql: string;
@@ -190,4 +208,8 @@ export interface CompiledQuery {
   readonly columns: readonly OutputColumn[];
   /** The semantic models whose relations the SQL reads, sorted (freshness: refresh keys per model). */
   readonly models: readonly string[];
+  /** Set when the SQL reads a rollup instead of the raw tables. */
+  readonly rollup?: RollupUse;
+  /** Set when rollups are declared for the metrics queried: each one tried, in order. */
+  readonly rollupCandidates?: readonly RollupCandidateInfo[];
 }

@@ -5,16 +5,19 @@ import { DefinitionsError, MaatstafError } from '../core/errors.js';
 import { parseSemanticManifest } from './manifest/parse-manifest.js';
 import type { Definitions } from './model.js';
 import { parseDefinitionFiles, type DefinitionFile, type LoadOptions, type LoadResult } from './parse.js';
+import { ROLLUPS_FILES } from './rollups/rollup-schema.js';
 import { SETTINGS_FILE } from './schema/settings.schema.js';
 
 /** dbt project files that share the folder but are not definitions. */
 const NOT_DEFINITIONS = new Set(['dbt_project.yml', 'dbt_project.yaml', 'profiles.yml', 'packages.yml', 'dependencies.yml', 'selectors.yml']);
 /** The access policy (src/access) kept beside the definitions at the root: not a definitions file. */
 const ACCESS_POLICY_FILES = new Set(['access.yml', 'access.yaml']);
+/** Declared rollups (src/definitions/rollups) at the root: maatstaf's own file, not a definitions file. */
+const OWN_FILES = new Set<string>([...ACCESS_POLICY_FILES, ...ROLLUPS_FILES]);
 /** Folders never read: hidden ones, dependencies and dbt build output. */
 const SKIPPED_DIRS = new Set(['node_modules', 'target', 'dbt_packages', 'logs']);
 
-/** Reads every *.yml / *.yaml below `dir` (paths relative, `/`-separated, sorted), except maatstaf.yaml and access.yml at the root. */
+/** Reads every *.yml / *.yaml below `dir` (paths relative, `/`-separated, sorted), except maatstaf.yaml, access.yml and rollups.yml at the root. */
 export async function readDefinitionFiles(dir: string): Promise<DefinitionFile[]> {
   const out: DefinitionFile[] = [];
   const walk = async (rel: string): Promise<void> => {
@@ -24,7 +27,7 @@ export async function readDefinitionFiles(dir: string): Promise<DefinitionFile[]
       const path = rel === '' ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) {
         if (!e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)) await walk(path);
-      } else if (/\.ya?ml$/i.test(e.name) && path !== SETTINGS_FILE && !NOT_DEFINITIONS.has(e.name) && !ACCESS_POLICY_FILES.has(path)) {
+      } else if (/\.ya?ml$/i.test(e.name) && path !== SETTINGS_FILE && !NOT_DEFINITIONS.has(e.name) && !OWN_FILES.has(path)) {
         out.push({ path, text: await readFile(join(dir, path), 'utf8') });
       }
     }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
 import { MaatstafError } from '../core/errors.js';
 import { createIdentityMemo, freezeInput, isFrozenInput } from '../core/frozen-input.js';
-import { canonicalName, canonicalQuery, MetricQuerySchema, validationCodeAt, type CompiledQuery, type MetricQuery, type MetricQueryInput } from '../core/query.js';
+import { canonicalName, canonicalQuery, MetricQuerySchema, validationCodeAt, type CompiledQuery, type RollupCandidateInfo, type MetricQuery, type MetricQueryInput } from '../core/query.js';
 import { compileQuery } from '../compiler/index.js';
 import { classifyData } from '../definitions/governance/data-sensitivity.js';
 import { protectedCompiler } from '../privacy/index.js';
@@ -18,6 +18,7 @@ import type { Warehouse } from '../warehouse/warehouse.js';
 import { asksForecast, runForecast, type HistoryAnswer } from './forecast-query.js';
 import { formatRows } from './format-values.js';
 import { createStreamer } from './stream-query.js';
+import type { RollupCatalog } from './rollups/rollup-catalog.js';
 import type { Engine, QueryClassification, QueryResult, RunOptions } from './types.js';
 import { mapWarehouseError } from './warehouse-errors.js';
 
@@ -28,6 +29,10 @@ export interface EngineDeps {
   readonly onWarehouseError?: (err: unknown, compiled: CompiledQuery) => void;
   /** Secret of the cell-key method (src/privacy/cell-key.ts); default from MAATSTAF_CELL_KEY_SECRET. */
   readonly cellKeySecret?: string;
+  /** Declared rollups and their builds (src/engine/rollups); answers may read them, `meta.rollup` says which. */
+  readonly rollups?: RollupCatalog;
+  /** Called after each run with the rollups tried (Prometheus counters of hits and misses by rule). */
+  readonly onRollupDecision?: (tried: readonly RollupCandidateInfo[]) => void;
 }
 
 const parsedInputs = createIdentityMemo<MetricQuery>();
@@ -77,7 +82,8 @@ export function createEngine(deps: EngineDeps): Engine {
 
   // Small-cell suppression (src/privacy): protected metrics compile with hidden subject-count columns.
   const cellKeySecret = 'cellKeySecret' in deps ? deps.cellKeySecret : cellKeySecretFromEnv(process.env);
-  const compileProtected = protectedCompiler(graph, cellKeySecret !== undefined ? { cellKeySecret } : {});
+  const rollups = deps.rollups?.shapes.length ? deps.rollups : undefined;
+  const compileProtected = protectedCompiler(graph, { ...(cellKeySecret !== undefined ? { cellKeySecret } : {}), ...(rollups ? { rollups } : {}) });
   const compile = (input: MetricQueryInput): CompiledQuery => compileProtected(parseQuery(input)).compiled;
 
   // Classification by the semantic models the UNCHECKED plan reads (the caller's grants play no part).
@@ -123,6 +129,7 @@ export function createEngine(deps: EngineDeps): Engine {
     classify: (input) => classified.get(input, () => classifyNow(input)),
     async run(input: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
       const query = parseQuery(input);
+      await rollups?.ensureFresh();
       if (asksForecast(query)) return runForecast(graph, query, (history) => answer(history, options));
       return (await answer(query, options)).result;
     },
@@ -144,6 +151,7 @@ export function createEngine(deps: EngineDeps): Engine {
       throw mapWarehouseError(e);
     }
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    if (compiled.rollupCandidates) deps.onRollupDecision?.(compiled.rollupCandidates);
     const formatted = formatRows(rows, compiled.columns, graph.timeZone);
     // Before any cache sees the answer: every consumer (REST, CSV, GraphQL, CLI) gets the same withheld cells.
     const safe = plan.protectedColumns.length || plan.rounding.length || plan.rowThresholds.length ? suppressRows(formatted, rows, plan) : undefined;
@@ -156,6 +164,7 @@ export function createEngine(deps: EngineDeps): Engine {
         rowCount: (safe?.rows ?? formatted).length,
         durationMs,
         ...(plan.protectedColumns.length || plan.rowThresholds.length ? { suppressed: safe!.suppressed } : {}),
+        ...(rollups ? { rollup: compiled.rollup ?? null } : {}),
       },
     };
     const withheld = safe !== undefined && (safe.suppressed.length > 0 || safe.rows.length < formatted.length);

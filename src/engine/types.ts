@@ -1,4 +1,4 @@
-import type { CompiledQuery, MetricQuery, MetricQueryInput, OutputColumn } from '../core/query.js';
+import type { CompiledQuery, MetricQuery, MetricQueryInput, OutputColumn, RollupUse } from '../core/query.js';
 import type { DataSensitivity } from '../definitions/governance/data-sensitivity.js';
 import type { Definitions } from '../definitions/model.js';
 import type { SemanticGraph } from '../semantic-graph/index.js';
@@ -20,6 +20,8 @@ export interface QueryResultMeta {
   readonly suppressed?: readonly SuppressedCells[];
   /** Present when the query asked for `forecast` or `anomalies` (src/forecast): method, seasons, history and backtest. */
   readonly forecast?: ForecastMeta;
+  /** Set when rollups are declared: the rollup the answer was read from, or null (the raw tables). */
+  readonly rollup?: RollupUse | null;
 }
 
 /** HTTP caching hints set by the result cache; REST turns them into ETag and Cache-Control. */

@@ -5,6 +5,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { RequestHistogram } from './request-histogram.js';
 import type { SpeedLayerEvents } from '../cache/speed-layer.js';
+import type { RollupCandidateInfo } from '../core/query.js';
 
 export interface ServerMetrics {
   readonly registry: Registry;
@@ -12,6 +13,8 @@ export interface ServerMetrics {
   readonly speedLayerEvents: SpeedLayerEvents;
   /** One finished HTTP request: route pattern (not the URL: bounded label values), method, status. */
   observeRequest(route: string, method: string, status: number, seconds: number): void;
+  /** The rollups one query tried (engine onRollupDecision): a hit for the one used, a miss with its rule for the others. */
+  observeRollups(tried: readonly RollupCandidateInfo[]): void;
 }
 
 export interface ServerMetricsOptions {
@@ -56,6 +59,12 @@ export function createServerMetrics(opts: ServerMetricsOptions = {}): ServerMetr
   const queued = new Gauge({ name: 'maatstaf_warehouse_queue_depth', help: 'Warehouse queries waiting for a slot.', registers });
   const inFlight = new Gauge({ name: 'maatstaf_warehouse_queries_in_flight', help: 'Warehouse queries running now.', registers });
   for (const outcome of OUTCOMES) cacheLookups.inc({ outcome }, 0);
+  const rollupQueries = new Counter({
+    name: 'maatstaf_rollup_queries_total',
+    help: 'Queries per declared rollup tried: outcome hit (answered from it) or miss, with the first rule it failed (not-built, stale, time-grain, …).',
+    labelNames: ['rollup', 'outcome', 'rule'] as const,
+    registers,
+  });
 
   return {
     registry,
@@ -68,5 +77,8 @@ export function createServerMetrics(opts: ServerMetricsOptions = {}): ServerMetr
       },
     },
     observeRequest: (route, method, status, seconds) => requestSeconds.series(route, method, status).observe(seconds),
+    observeRollups: (tried) => {
+      for (const t of tried) rollupQueries.inc({ rollup: t.name, outcome: t.used ? 'hit' : 'miss', rule: t.rule ?? '' });
+    },
   };
 }

@@ -13,8 +13,8 @@
  * messages and suggestions are the same as without privacy.
  */
 import { MaatstafError } from '../core/errors.js';
-import type { CompiledQuery, MetricQuery } from '../core/query.js';
-import { compileQuery } from '../compiler/index.js';
+import type { CompiledQuery, MetricQuery, RollupCandidateInfo } from '../core/query.js';
+import { compileQuery as compileRaw, type RollupSource } from '../compiler/index.js';
 import { classifyData, type DataSensitivity } from '../definitions/governance/data-sensitivity.js';
 import { effectiveMinGroupSizes, ownRoundTo, usesCellKey } from '../definitions/governance/subject.js';
 import { parseFilter } from '../planner/filter-api.js';
@@ -137,9 +137,27 @@ function withSecret(full: CompiledQuery, secret: string | undefined): { sql: str
 
 const runParams = (bound: { run?: unknown[] }) => (bound.run ? { runParams: bound.run } : {});
 
+/**
+ * A rollup refused for a hidden subject count says so in the caller's terms: the count of persons
+ * behind each cell (what suppression decides on) is a distinct count, stored only at the rollup's
+ * own grouping; at any other grouping the raw tables answer.
+ */
+function personalReason(c: RollupCandidateInfo): RollupCandidateInfo {
+  const hidden = c.rule === 'distinct-needs-exact-grouping' || c.rule === 'metric-not-in-rollup' ? /metric '(__subjects__|__cellkey__|__masked__)([^']*)'/.exec(c.reason ?? '') : null;
+  if (!hidden) return c;
+  const metric = hidden[2]!;
+  return {
+    ...c,
+    rule: 'personal-needs-exact-grouping',
+    reason: `personal metric '${metric}': its suppression needs the count of persons per final cell, a distinct count the rollup ${c.rule === 'metric-not-in-rollup' ? 'does not store for this query' : 'holds only at exactly its own grouping'}`,
+  };
+}
+
 export interface ProtectOptions {
   /** The cell-key secret (cell-key.ts); undefined: queries of cell-key metrics are refused. */
   readonly cellKeySecret?: string;
+  /** Declared rollups (src/planner/rollups): every compile may read one; suppression runs on the final cells alike. */
+  readonly rollups?: RollupSource;
 }
 
 export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions = {}): ProtectedCompiler {
@@ -149,6 +167,12 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
   // Built on first use: engines whose definitions protect nothing never pay for it.
   const withSubjects = () =>
     (subjectGraph ??= buildSemanticGraph(withSubjectMetrics(graph.definitions), { timeColumnTypes: (m, d) => graph.timeColumnType(m, d) }));
+
+  // Every compile may be answered from a rollup; a protected query's hidden subject counts are
+  // metrics like any other there (distinct counts: only at a rollup's exact grouping).
+  const compileQuery = (g: SemanticGraph, q: Parameters<typeof compileRaw>[1]) => compileRaw(g, q, options.rollups ? { rollups: options.rollups } : {});
+  /** The rollup fields of the compile whose SQL runs. */
+  const rollupOf = (c: CompiledQuery) => ({ ...(c.rollup ? { rollup: c.rollup } : {}), ...(c.rollupCandidates ? { rollupCandidates: c.rollupCandidates.map(personalReason) } : {}) });
 
   return (query) => {
     const base = compileQuery(graph, query);
@@ -174,7 +198,7 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
         );
       }
       const bound = withSecret(full, options.cellKeySecret);
-      const compiled = { sql: bound.sql, params: bound.shown, columns: base.columns, models: full.models };
+      const compiled = { sql: bound.sql, params: bound.shown, columns: base.columns, models: full.models, ...rollupOf(full) };
       return { compiled, protectedColumns: [], rounding: [], perturbed: [], ratios: [], keyColumns, sensitivity, rowThresholds, ...runParams(bound), ...(limit !== undefined ? { limit } : {}), ...(offset ? { offset } : {}) };
     }
     const rounding = metrics.flatMap((column) => {
@@ -209,7 +233,7 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
     const hidden = [...protectedColumns.map((p) => p.subjects), ...inputs, ...keys, ...sortKeys];
     const full = compileQuery(withSubjects(), { ...unlimited, metrics: [...metrics, ...hidden], orderBy });
     const bound = withSecret(full, options.cellKeySecret);
-    const compiled = { sql: bound.sql, params: bound.shown, columns: base.columns, models: full.models };
+    const compiled = { sql: bound.sql, params: bound.shown, columns: base.columns, models: full.models, ...rollupOf(full) };
     return {
       compiled,
       protectedColumns,

@@ -22,7 +22,8 @@ import type { AuditLog } from '../audit/types.js';
 import { createRedisTier } from '../cache/shared-tier.js';
 import { createSpeedLayer, type SpeedLayer } from '../cache/speed-layer.js';
 import type { Config } from '../config/config.js';
-import { loadEngine } from '../engine/load-engine.js';
+import { loadEngine, type LoadedEngine } from '../engine/load-engine.js';
+import { startRollupRefresher } from './rollup-refresher.js';
 import type { Engine } from '../engine/types.js';
 import type { ServerState } from '../http/state.js';
 import { createServerMetrics } from '../observability/metrics.js';
@@ -91,7 +92,10 @@ export async function createServer(config: Config, parts: ServerParts): Promise<
   const warehouse = speed.protectWarehouse(parts.warehouse);
 
   const state: ServerState = { warehouse, engine: undefined, definitionsError: undefined, cache: speed.layer(warehouse) };
-  const loaded = await loadEngine(config.metricsDir, warehouse);
+  const engineOptions = { onRollupDecision: metrics.observeRollups, ...(config.rollupSchema ? { rollupSchema: config.rollupSchema } : {}) };
+  const loaded = await loadEngine(config.metricsDir, warehouse, engineOptions);
+  // With a writable connection, rollups are refreshed on their schedule (serving itself never writes).
+  const rollupRefresher = config.rollupWriteUrl ? await startRollupRefresher(config, log, loaded.rollups) : undefined;
   if (loaded.engine) {
     state.engine = loaded.engine;
     log.info({ metricsDir: config.metricsDir, version: loaded.engine.definitions.version }, 'definitions loaded');
@@ -148,13 +152,14 @@ export async function createServer(config: Config, parts: ServerParts): Promise<
 
   // A new set of definitions, in the same order as at start. The cache is cleared first: its
   // answers were computed from the old definitions.
-  const putInService = async (engine: Engine): Promise<void> => {
+  const putInService = async (engine: Engine, next: LoadedEngine): Promise<void> => {
     speed.cache.clear();
+    rollupRefresher?.use(next.rollups);
     state.engine = engine;
     await policy?.(engine);
     rebuildGraphqlSchema(app, state.engine);
   };
-  const reload = () => reloadDefinitions(state, config.metricsDir, log, putInService);
+  const reload = () => reloadDefinitions(state, config.metricsDir, log, putInService, engineOptions);
 
   return {
     app,
@@ -163,6 +168,7 @@ export async function createServer(config: Config, parts: ServerParts): Promise<
     reload,
     watch: () => watchDefinitions(reload, config.metricsDir, log),
     async close() {
+      await rollupRefresher?.close();
       await app.close();
       // Queued audit entries are written before their database closes.
       await auditSetup?.close();

@@ -5,7 +5,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from 'pino';
-import { loadEngine } from '../engine/load-engine.js';
+import { loadEngine, type LoadEngineOptions, type LoadedEngine } from '../engine/load-engine.js';
 import type { Engine } from '../engine/types.js';
 import type { ServerState } from '../http/state.js';
 
@@ -19,7 +19,7 @@ type Log = Pick<Logger, 'info' | 'warn' | 'error'>;
  * Puts a newly loaded engine in service. The composition root (create-server.ts) passes its own:
  * clear the cache, put the new engine in service, re-read the access policy, rebuild the GraphQL schema.
  */
-export type PutInService = (engine: Engine) => void | Promise<void>;
+export type PutInService = (engine: Engine, loaded: LoadedEngine) => void | Promise<void>;
 
 /** Loads the folder into a new engine; when it loads, puts it in service (by default: as it is). */
 export async function reloadDefinitions(
@@ -29,10 +29,11 @@ export async function reloadDefinitions(
   putInService: PutInService = (engine) => {
     state.engine = engine;
   },
+  loadOptions: LoadEngineOptions = {},
 ): Promise<ReloadOutcome> {
   let loaded: Awaited<ReturnType<typeof loadEngine>>;
   try {
-    loaded = await loadEngine(metricsDir, state.warehouse);
+    loaded = await loadEngine(metricsDir, state.warehouse, loadOptions);
   } catch (e) {
     loaded = { error: (e as Error).message, warnings: [] };
   }
@@ -51,7 +52,7 @@ export async function reloadDefinitions(
   state.definitionsError = undefined;
   state.definitionsWarnings = undefined;
   try {
-    await putInService(engine);
+    await putInService(engine, loaded);
   } catch (e) {
     log.error({ err: e }, 'putting the reloaded definitions in service failed');
   }

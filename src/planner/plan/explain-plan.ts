@@ -114,6 +114,10 @@ function explainNode(n: PlanNode): string[] {
         `${n.id}: combine on [${n.keys.join(', ')}]`,
         ...n.inputs.map((i) => `  ${i.node} take [${i.take.map((t) => `${t.from === t.as ? t.as : `${t.from} as ${t.as}`}${t.fillNullsWith !== undefined ? ` fill ${t.fillNullsWith}` : ''}`).join(', ')}]`),
       ];
+    case 'rollup-source':
+      return [`${n.id}: rollup ${relation(n.relation)} where any of [${n.present.join(', ')}] > 0`, ...selectLines(n.select)];
+    case 'project':
+      return [`${n.id}: project ${n.input} by [${n.keys.join(', ')}]`, ...n.metrics.map((m) => `  ${m.name} = ${metricExpr(m.expr)}`)];
     case 'distinct':
       return [`${n.id}: distinct ${n.input} [${n.columns.join(', ')}]`];
     case 'order-limit':

@@ -308,6 +308,25 @@ export interface CombineNode extends NodeBase {
   readonly inputs: readonly CombineInput[];
 }
 
+/**
+ * Reads a rollup table (src/planner/rollups) like a source, keeping only rows where at least one
+ * of the `present` row-count columns is above zero: the cells where a queried metric has rows.
+ */
+export interface RollupSourceNode extends NodeBase {
+  readonly kind: 'rollup-source';
+  readonly relation: Relation;
+  readonly select: readonly SourceColumn[];
+  readonly present: readonly string[];
+}
+
+/** Several metric columns computed row by row from the input's columns; passes the keys through. */
+export interface ProjectNode extends NodeBase {
+  readonly kind: 'project';
+  readonly input: NodeId;
+  readonly keys: readonly string[];
+  readonly metrics: readonly { readonly name: string; readonly expr: MetricExpr }[];
+}
+
 /** Distinct rows of the columns (dimension-only queries). */
 export interface DistinctNode extends NodeBase {
   readonly kind: 'distinct';
@@ -341,6 +360,8 @@ export type PlanNode =
   | ComputeMetricNode
   | CombineNode
   | DistinctNode
+  | RollupSourceNode
+  | ProjectNode
   | OrderLimitNode;
 
 export interface QueryPlan {

@@ -3,7 +3,7 @@
  * strings (names from variables, `-` for descending order, filters), so the engine validates it
  * exactly as it validates REST bodies. GraphQL `null` means "not given".
  */
-import { GraphQLFloat, GraphQLInputObjectType, GraphQLInt, GraphQLString } from 'graphql/index.js';
+import { GraphQLBoolean, GraphQLFloat, GraphQLInputObjectType, GraphQLInt, GraphQLString } from 'graphql/index.js';
 import { AnomalySpecSchema, ForecastSpecSchema, MAX_LIMIT, MetricQuerySchema, TimeRangeSchema, type MetricQueryInput } from '../../../core/query.js';
 import type { MetricFilter } from '../../../engine/catalog.js';
 import type { SavedQueryParams } from '../../../engine/saved-queries.js';
@@ -53,6 +53,7 @@ export const QueryInputType = new GraphQLInputObjectType({
     offset: { type: GraphQLInt, ...doc(shape.offset) },
     forecast: { type: ForecastInputType, ...doc(shape.forecast) },
     anomalies: { type: AnomaliesInputType, ...doc(shape.anomalies) },
+    useRollups: { type: GraphQLBoolean, ...doc(shape.useRollups) },
   },
 });
 

@@ -65,6 +65,16 @@ const CacheOutcomeEnum = new GraphQLEnumType({
   },
 });
 
+const RollupUseType = new GraphQLObjectType({
+  name: 'RollupUse',
+  description: 'A declared rollup (rollups.yml) and the age of its build.',
+  fields: {
+    name: { type: nonNull(GraphQLString) },
+    builtAt: { type: nonNull(GraphQLString), description: 'ISO time of the build.' },
+    ageSeconds: { type: nonNull(GraphQLInt) },
+  },
+});
+
 export const QueryMetaType = new GraphQLObjectType<QueryMetaSource>({
   name: 'QueryMeta',
   fields: {
@@ -79,6 +89,7 @@ export const QueryMetaType = new GraphQLObjectType<QueryMetaSource>({
       description: 'Set when the query has metrics with a minimum group size: the cells withheld as null (empty: none).',
     },
     forecast: { type: JsonScalar, description: 'Set when the query asked for `forecast` or `anomalies`: method, seasons, history and backtest, as REST meta.forecast.' },
+    rollup: { type: RollupUseType, description: 'The declared rollup the answer was read from; null: from the raw tables (REST meta.rollup).' },
   },
 });
 

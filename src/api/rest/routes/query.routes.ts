@@ -97,7 +97,8 @@ export const queryRoutes: FastifyPluginAsyncZod<RestOptions> = async (app, { sta
       const engine = engineOf(state, request);
       const compiled = engine.compile(request.body);
       setQueryDeprecationHeaders(reply, engine, request.body.metrics);
-      return { sql: compiled.sql, params: [...compiled.params], columns: [...compiled.columns] };
+      const rollups = compiled.rollupCandidates ? { rollups: [...compiled.rollupCandidates] } : {};
+      return { sql: compiled.sql, params: [...compiled.params], columns: [...compiled.columns], ...rollups };
     },
   );
 };

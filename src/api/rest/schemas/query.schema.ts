@@ -60,6 +60,14 @@ export const ForecastMetaSchema = z
   })
   .meta({ id: 'ForecastMeta' });
 
+export const RollupUseSchema = z
+  .object({
+    name: z.string(),
+    builtAt: z.string().describe('ISO time of the build the answer was read from.'),
+    ageSeconds: z.number().int(),
+  })
+  .meta({ id: 'RollupUse' });
+
 export const QueryResultSchema = z
   .object({
     columns: z.array(ColumnSchema),
@@ -75,6 +83,9 @@ export const QueryResultSchema = z
         .optional()
         .describe('Present when the query has metrics with a minimum group size: the cells withheld as null (empty: none).'),
       forecast: ForecastMetaSchema.optional().describe('Present when the query asked for `forecast` or `anomalies` (README "Forecasts").'),
+      rollup: RollupUseSchema.nullable()
+        .optional()
+        .describe('Present when rollups are declared: the rollup the answer was read from, or null (the raw tables answered).'),
     }),
   })
   .meta({ id: 'QueryResult' });
@@ -84,6 +95,17 @@ export const CompileResultSchema = z
     sql: z.string(),
     params: z.array(z.unknown()).describe('Values for $1, $2, … in the SQL.'),
     columns: z.array(ColumnSchema),
+    rollups: z
+      .array(
+        z.object({
+          name: z.string(),
+          used: z.boolean(),
+          rule: z.string().optional().describe('The first rule the rollup failed (not-built, stale, time-grain, distinct-needs-exact-grouping, …).'),
+          reason: z.string().optional(),
+        }),
+      )
+      .optional()
+      .describe('Present when rollups store metrics of the query: each one tried, in order, until one answers.'),
   })
   .meta({ id: 'CompiledQuery' });
 
