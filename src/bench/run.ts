@@ -10,7 +10,8 @@
  * seeded at scale 1 into schema `maatstaf_bench_demo`) and replaces just that section of the file;
  * `--only worker` likewise the embedded warehouse's worker thread section (worker.bench.ts);
  * `--only plans` the plan-shape section (compiled vs hand-written SQL over ≥ 1 M report rows in
- * schema `maatstaf_bench_plans`, dropped afterwards; PostgreSQL only).
+ * schema `maatstaf_bench_plans`, dropped afterwards; PostgreSQL only);
+ * `--only forecast` the forecast section (forecast.bench.ts, on the same scale-1 demo as the spine).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -21,6 +22,7 @@ import { loadEngine } from '../engine/load-engine.js';
 import { openWarehouse } from '../warehouse/open.js';
 import { benchCompile, benchPlanParity, type BenchSection } from './engine.bench.js';
 import { benchCoalescing } from './cache.bench.js';
+import { benchForecast } from './forecast.bench.js';
 import { benchCachedHttp, benchUncachedLatency } from './http.bench.js';
 import { benchReplicas } from './replicas.bench.js';
 import { benchSpine } from './spine.bench.js';
@@ -36,7 +38,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     /** Cached requests for the memory check. */
     'memory-requests': { type: 'string', default: '1000000' },
-    /** `spine`, `worker` or `plans`: only that section. */
+    /** `spine`, `worker`, `plans` or `forecast`: only that section. */
     only: { type: 'string' },
     /** Runs per statement in the plan-shape section. */
     'plan-runs': { type: 'string', default: '7' },
@@ -64,6 +66,18 @@ async function seededWarehouse(url: string | undefined, schema: string, scale: n
     });
   }
   return wh;
+}
+
+/** The forecast section, on the demo at scale 1 (the time-spine section's schema on PostgreSQL). */
+async function forecastSection(url: string | undefined): Promise<BenchSection> {
+  const wh = await seededWarehouse(url, SPINE_SCHEMA, 1);
+  try {
+    const loaded = await loadEngine(values.metrics!, wh);
+    if (!loaded.engine) throw new Error(loaded.error);
+    return await benchForecast(loaded.engine, url ? 'PostgreSQL' : 'PGlite');
+  } finally {
+    await wh.close();
+  }
 }
 
 /** The time-spine section, on the demo at scale 1 (its own schema on PostgreSQL). */
@@ -100,7 +114,10 @@ async function main(): Promise<number> {
   const scale = url ? Number(values.scale) : 1;
   const sections: BenchSection[] = [];
   const loadAtStart = loadavg();
-  if (values.only !== undefined && !['spine', 'worker', 'plans'].includes(values.only)) throw new Error(`--only: unknown section '${values.only}' (known: spine, worker, plans)`);
+  if (values.only !== undefined && !['spine', 'worker', 'plans', 'forecast'].includes(values.only)) {
+    throw new Error(`--only: unknown section '${values.only}' (known: spine, worker, plans, forecast)`);
+  }
+  if (values.only === 'forecast') return finishOnly(await forecastSection(url), loadAtStart);
   if (values.only === 'spine') return finishOnly(await spineSection(url), loadAtStart);
   if (values.only === 'worker') return finishOnly(await benchWorker(values.metrics!), loadAtStart);
   if (values.only === 'plans') return finishOnly(await plansSection(url), loadAtStart);
@@ -133,6 +150,8 @@ async function main(): Promise<number> {
   }
   process.stderr.write('bench: time spine, every metric by day × one dimension\n');
   sections.push(await spineSection(url));
+  process.stderr.write('bench: forecasts\n');
+  sections.push(await forecastSection(url));
   process.stderr.write('bench: embedded warehouse in its own thread\n');
   sections.push(await benchWorker(values.metrics!));
   process.stderr.write('bench: plan shape, compiled vs hand-written SQL\n');

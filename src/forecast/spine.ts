@@ -39,12 +39,45 @@ export function keyOf(value: unknown): string | undefined {
 
 /** A key as the engine prints the grain: a date, or a local date-time with the zone's offset. */
 export function labelOf(key: string, grain: ForecastGrain, timeZone: string): string {
-  return grain === 'hour' ? localDateTimeWithOffset(key, timeZone) : key.slice(0, 10);
+  if (grain !== 'hour') return key.slice(0, 10);
+  const date = key.slice(0, 10);
+  if (clockChangesOn(date, timeZone)) return localDateTimeWithOffset(key, timeZone);
+  // One offset for the whole day: taken from its midnight (memoised with the day).
+  return `${key.slice(0, 10)}T${key.slice(11, 19)}${dayOffset(date, timeZone)}`;
 }
+
+const dayOffsets = new Map<string, string>();
+function dayOffset(date: string, timeZone: string): string {
+  const key = `${timeZone} ${date}`;
+  let found = dayOffsets.get(key);
+  if (found === undefined) {
+    if (dayOffsets.size > 100_000) dayOffsets.clear();
+    dayOffsets.set(key, (found = localDateTimeWithOffset(`${date} 00:00:00`, timeZone).slice(19)));
+  }
+  return found;
+}
+
+/**
+ * Whether a local day has a clock change (its midnight and 23:00 have different offsets): only
+ * then are its hours checked one by one (Intl is slow; two years of hours would take seconds).
+ */
+const changeDays = new Map<string, boolean>();
+function clockChangesOn(date: string, timeZone: string): boolean {
+  const key = `${timeZone} ${date}`;
+  let found = changeDays.get(key);
+  if (found === undefined) {
+    if (changeDays.size > 100_000) changeDays.clear();
+    found = localDateTimeWithOffset(`${date} 00:00:00`, timeZone).slice(19) !== localDateTimeWithOffset(`${date} 23:00:00`, timeZone).slice(19);
+    changeDays.set(key, found);
+  }
+  return found;
+}
+
+const hourExists = (key: string, timeZone: string) => !clockChangesOn(key.slice(0, 10), timeZone) || wallClockExists(key, timeZone);
 
 function step(t: Date, grain: ForecastGrain, timeZone: string): Date {
   let next = nextPeriod(t, grain);
-  while (grain === 'hour' && !wallClockExists(formatNaiveTime(next), timeZone)) next = nextPeriod(next, grain);
+  while (grain === 'hour' && !hourExists(formatNaiveTime(next), timeZone)) next = nextPeriod(next, grain);
   return next;
 }
 
@@ -76,7 +109,7 @@ export function historyKeys(
   if (first === undefined || endExclusive === undefined) return [];
   const keys: string[] = [];
   let t = periodStart(parseNaiveTime(first)!, grain);
-  if (grain === 'hour' && !wallClockExists(formatNaiveTime(t), timeZone)) t = step(t, grain, timeZone);
+  if (grain === 'hour' && !hourExists(formatNaiveTime(t), timeZone)) t = step(t, grain, timeZone);
   for (let key = formatNaiveTime(t); key < endExclusive; key = formatNaiveTime((t = step(t, grain, timeZone)))) {
     if (keys.length >= max) return undefined;
     keys.push(key);
