@@ -20,6 +20,8 @@ export interface ServerMetrics {
 export interface ServerMetricsOptions {
   /** Process metrics (CPU, memory, event loop); default on. */
   readonly processMetrics?: boolean;
+  /** The embedded warehouse's worker thread (src/warehouse/pglite-thread.ts), when the server has one. */
+  readonly embeddedThread?: { readonly stats: { readonly restarts: number } } | undefined;
 }
 
 export function createServerMetrics(opts: ServerMetricsOptions = {}): ServerMetrics {
@@ -65,6 +67,19 @@ export function createServerMetrics(opts: ServerMetricsOptions = {}): ServerMetr
     labelNames: ['rollup', 'outcome', 'rule'] as const,
     registers,
   });
+  const thread = opts.embeddedThread;
+  if (thread) {
+    let counted = 0;
+    new Counter({
+      name: 'maatstaf_embedded_warehouse_restarts_total',
+      help: 'Restarts of the embedded warehouse\'s worker thread (a statement timed out or was cancelled, the thread crashed, or a failed start was retried).',
+      registers,
+      collect() {
+        this.inc(thread.stats.restarts - counted);
+        counted = thread.stats.restarts;
+      },
+    });
+  }
 
   return {
     registry,

@@ -28,6 +28,7 @@ import type { Engine } from '../engine/types.js';
 import type { ServerState } from '../http/state.js';
 import { createServerMetrics } from '../observability/metrics.js';
 import { registerMetricsRoutes } from '../observability/metrics.routes.js';
+import { embeddedThreadOf } from '../warehouse/pglite-threaded.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { buildApp } from './app.js';
 import { parseCorsOrigins, type HardeningOptions } from './hardening.js';
@@ -85,7 +86,7 @@ export function hardeningFrom(config: Config): HardeningOptions {
 
 export async function createServer(config: Config, parts: ServerParts): Promise<MaatstafServer> {
   const log = parts.logger || pino({ level: 'silent' });
-  const metrics = createServerMetrics({ processMetrics: parts.processMetrics ?? true });
+  const metrics = createServerMetrics({ processMetrics: parts.processMetrics ?? true, embeddedThread: embeddedThreadOf(parts.warehouse) });
   const shared = config.redisUrl ? createRedisTier({ url: config.redisUrl, keepMs: config.cacheTtlMs + config.staleIfErrorMs, log }) : undefined;
   const speed = createSpeedLayer(config, metrics.speedLayerEvents, shared);
   // Every query waits for a warehouse slot; callers' engines answer through the result cache layer.

@@ -31,6 +31,11 @@ export interface ThreadedPgliteWarehouse extends Warehouse {
   readonly thread: Pick<PgliteThread, 'kill' | 'stats'>;
 }
 
+/** The embedded warehouse's thread, when `wh` runs PGlite in one (metrics, drills). */
+export function embeddedThreadOf(wh: Warehouse): ThreadedPgliteWarehouse['thread'] | undefined {
+  return 'thread' in wh ? (wh as ThreadedPgliteWarehouse).thread : undefined;
+}
+
 type KyselyPglite = Exclude<PGliteDialectConfig['pglite'], (...args: never[]) => unknown>;
 
 const toResult = <R>(res: ThreadResult): WarehouseResult<R> => ({ rows: res.rows as R[], fields: res.fields });

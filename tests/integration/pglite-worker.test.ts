@@ -172,6 +172,13 @@ describe('embedded warehouse in a worker thread', () => {
     expect(await rowsOf(BY_KIND)).toEqual(hand.map((r) => ({ fact__kind: r.fact__kind, amount_total: r.amount_total })));
   }, 60_000);
 
+  it('counts the thread\'s restarts on /internal/metrics', async () => {
+    const text = await (await fetch(`${base}/internal/metrics`)).text();
+    const counted = /^maatstaf_embedded_warehouse_restarts_total (\d+)$/m.exec(text);
+    expect(wh.thread.stats.restarts).toBeGreaterThanOrEqual(3);
+    expect(Number(counted?.[1])).toBe(wh.thread.stats.restarts);
+  });
+
   it('keeps every write committed before a restart', async () => {
     await wh.query(`CREATE TABLE kept (n integer)`);
     await wh.query(`INSERT INTO kept SELECT generate_series(1, 50)`);
