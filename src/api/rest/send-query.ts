@@ -17,6 +17,7 @@ import type { Engine, QueryStream } from '../../engine/types.js';
 import { clientGoneSignal } from '../../http/client-signal.js';
 import { requestIdsOf } from '../../http/request-id.js';
 import { csvHead, csvRows, type CsvOptions } from './formats/csv.js';
+import { withAskedOrder } from './column-order.js';
 import { formatOf, sendRows, setQueryDeprecationHeaders, type SendRowsOptions } from './reply.js';
 
 /** Runs (or streams) `query` on `engine` and sends the answer in the negotiated format. */
@@ -33,14 +34,14 @@ export async function sendQuery(
   const cached = engine.peek(query);
   if (cached) {
     setQueryDeprecationHeaders(reply, engine, metrics);
-    return sendRows(reply, request, cached, opts);
+    return sendRows(reply, request, withAskedOrder(cached, query), opts);
   }
   const signal = clientGoneSignal(request, reply);
   const ids = requestIdsOf(request);
   if (formatOf(request) === 'csv') {
     const stream = await engine.stream(query, { signal, ...ids });
     if (stream) {
-      const body = await csvBody(request, stream, signal, { bom: opts.bom ?? false, labels: opts.labels === true, formulaEscape: opts.formulaEscape !== false });
+      const body = await csvBody(request, withAskedOrder(stream, query), signal, { bom: opts.bom ?? false, labels: opts.labels === true, formulaEscape: opts.formulaEscape !== false });
       try {
         setQueryDeprecationHeaders(reply, engine, metrics);
         const name = (opts.filename ?? 'query').replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -56,7 +57,7 @@ export async function sendQuery(
   }
   const result = await engine.run(query, { signal, ...ids });
   setQueryDeprecationHeaders(reply, engine, metrics);
-  return sendRows(reply, request, result, opts);
+  return sendRows(reply, request, withAskedOrder(result, query), opts);
 }
 
 /** The CSV as a byte stream; resolves once the first batch is in (so its errors are still a problem+json). */

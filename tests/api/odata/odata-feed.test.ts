@@ -150,6 +150,23 @@ describe.each(ENGINES)('OData feed on %s', (engineName) => {
     expect((await get(`${url}&header=titles`).expect(400)).body.code).toBe('INVALID_QUERY');
   });
 
+  it('REST columns come in the order asked for (group-by items, then metrics), in JSON and CSV, with the same rows', async () => {
+    const asked = ['report__category', 'metric_time__year', 'reports_resolved', 'reports_received'];
+    const url = '/v1/query?metrics=reports_resolved,reports_received&groupBy=report__category,metric_time__year&orderBy=report__category,metric_time__year';
+    const json = (await get(url).expect(200)).body as { columns: { name: string }[]; rows: Record<string, unknown>[] };
+    expect(json.columns.map((c) => c.name)).toEqual(asked);
+    const csv = parseCsv((await get(`${url}&format=csv`).expect(200)).text);
+    expect(csv[0]).toEqual(asked);
+    expect(csv.slice(1)).toEqual(json.rows.map((r) => asked.map((c) => (r[c] === null ? '' : String(r[c])))));
+    // The engine's own order (time first) for the same question: the same rows.
+    const canonical = (await t.http().post('/v1/query').send({ metrics: ['reports_resolved', 'reports_received'], groupBy: ['metric_time__year', 'report__category'], orderBy: ['report__category', 'metric_time__year'] }).expect(200)).body;
+    expect(canonical.columns.map((c: { name: string }) => c.name)).toEqual(['metric_time__year', 'report__category', 'reports_resolved', 'reports_received']);
+    expect(canonical.rows).toEqual(json.rows);
+    // `metric_time` (no grain) asks for the column it resolves to.
+    const day = (await get('/v1/query?metrics=reports_received&groupBy=report__category,metric_time&limit=1').expect(200)).body;
+    expect(day.columns.map((c: { name: string }) => c.name)).toEqual(['report__category', 'metric_time__day', 'reports_received']);
+  });
+
   const refusals: [string, number, string][] = [
     ['$apply=groupby((report__category))', 501, 'NOT_IMPLEMENTED'],
     ['$expand=district', 501, 'NOT_IMPLEMENTED'],
