@@ -2,10 +2,14 @@
  * The cell-key method (consistent perturbation of counts; Australian Bureau of Statistics'
  * TableBuilder, 2021 UK census), for metrics with `meta.disclosure_control: cell_key`. Pure.
  *
- * 1. Record key of a subject: the first 28 bits of MD5(secret ‖ subject id), an integer in
- *    [0, 2^28) — computed IN SQL (identical on PGlite and PostgreSQL), keyed by a secret bound as
- *    a parameter (MAATSTAF_CELL_KEY_SECRET), so it is stable across queries and restarts without
- *    storing anything and cannot be recomputed without the secret.
+ * 1. Record key of a subject: the first 28 bits of HMAC-SHA256(secret, subject id), an integer in
+ *    [0, 2^28) — computed IN SQL (identical on PGlite and PostgreSQL), keyed by a secret
+ *    (MAATSTAF_CELL_KEY_SECRET), so it is stable across queries and restarts without storing
+ *    anything and cannot be recomputed without the secret. The HMAC is written out (RFC 2104)
+ *    with the core `sha256()` function: H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)); the two padded keys are
+ *    derived here from the secret and bound as ONE parameter (their hex, inner then outer), so
+ *    neither engine needs pgcrypto (an extension PGlite loads as a separate bundle and a
+ *    PostgreSQL warehouse owner would have to install).
  * 2. Cell key: the sum of the record keys of the DISTINCT subjects behind the cell, modulo 2^28
  *    (`SUM(DISTINCT record key)` in the same statement as the value).
  * 3. The published perturbation table maps (value, cell key) to a noise d: the cell key picks one
@@ -15,7 +19,7 @@
  * The same set of subjects always gets the same noise, however the cell is asked for; two cells
  * whose subjects differ by one person get independent-looking noise.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { MaatstafError } from '../core/errors.js';
 
 /** Record keys and cell keys lie in [0, CELL_KEY_RANGE). */
@@ -33,13 +37,34 @@ export const SECRET_TOKEN = '__maatstaf_cell_key_secret__';
 /** What `/v1/compile` shows in place of the secret among the parameters. */
 export const REDACTED_SECRET = '[MAATSTAF_CELL_KEY_SECRET]';
 
-/** The record key of `subjectSql`, as SQL (the secret is a bound parameter). */
-export const recordKeySql = (subjectSql: string): string =>
-  `CAST(CAST(('x' || SUBSTR(MD5(CAST(${SECRET_TOKEN} AS TEXT) || CAST(${subjectSql} AS TEXT)), 1, 7)) AS BIT(28)) AS INTEGER)`;
+/** SHA-256's block size: the HMAC key is padded (or first hashed) to this many bytes. */
+const BLOCK = 64;
+
+/**
+ * What the engine binds in place of SECRET_TOKEN: the hex of K ⊕ ipad followed by the hex of
+ * K ⊕ opad (RFC 2104), each BLOCK bytes. Equivalent to the secret for computing record keys, so it
+ * is never shown either.
+ */
+export function secretParam(secret: string): string {
+  const raw = Buffer.from(secret, 'utf8');
+  const key = Buffer.alloc(BLOCK);
+  (raw.length > BLOCK ? createHash('sha256').update(raw).digest() : raw).copy(key);
+  const pad = (byte: number) => Buffer.from(key.map((b) => b ^ byte)).toString('hex');
+  return pad(0x36) + pad(0x5c);
+}
+
+/** The record key of `subjectSql`, as SQL: HMAC-SHA256 with the padded keys of the bound parameter. */
+export function recordKeySql(subjectSql: string): string {
+  const pads = `CAST(${SECRET_TOKEN} AS TEXT)`;
+  const inner = `DECODE(SUBSTR(${pads}, 1, ${2 * BLOCK}), 'hex')`;
+  const outer = `DECODE(SUBSTR(${pads}, ${2 * BLOCK + 1}, ${2 * BLOCK}), 'hex')`;
+  const hmac = `SHA256(${outer} || SHA256(${inner} || CONVERT_TO(CAST(${subjectSql} AS TEXT), 'UTF8')))`;
+  return `CAST(CAST(('x' || SUBSTR(ENCODE(${hmac}, 'hex'), 1, 7)) AS BIT(28)) AS INTEGER)`;
+}
 
 /** The same record key computed in JavaScript (tests and documentation). */
 export function recordKey(secret: string, subject: string): number {
-  return parseInt(createHash('md5').update(secret + subject, 'utf8').digest('hex').slice(0, 7), 16);
+  return parseInt(createHmac('sha256', secret).update(subject, 'utf8').digest('hex').slice(0, 7), 16);
 }
 
 /** The noise for one cell. */
@@ -78,9 +103,9 @@ export function checkSecret(secret: string | undefined): string {
   return secret;
 }
 
-/** Replaces the secret token by a new parameter: the SQL and params to show, and the params to run. */
+/** Replaces the secret token by a new parameter (secretParam): the SQL and params to show, and the params to run. */
 export function bindSecret(sql: string, params: readonly unknown[], secret: string): { sql: string; shown: unknown[]; run: unknown[] } {
   if (!sql.includes(SECRET_TOKEN)) return { sql, shown: [...params], run: [...params] };
   const placeholder = `$${params.length + 1}`;
-  return { sql: sql.split(SECRET_TOKEN).join(placeholder), shown: [...params, REDACTED_SECRET], run: [...params, secret] };
+  return { sql: sql.split(SECRET_TOKEN).join(placeholder), shown: [...params, REDACTED_SECRET], run: [...params, secretParam(secret)] };
 }

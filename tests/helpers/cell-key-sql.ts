@@ -3,7 +3,7 @@
  * rows: a count as the demo publishes it with its default secret. Independent of the engine's code:
  * the record key, the cell key and the perturbation table are spelled out here.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { DEMO_CELL_KEY_SECRET } from '../../src/privacy/cell-key.js';
 
 const TABLE = 'ARRAY[-2, -1, -1, 0, 0, 0, 0, 1, 1, 2]';
@@ -11,8 +11,15 @@ const TABLE = 'ARRAY[-2, -1, -1, 0, 0, 0, 0, 1, 1, 2]';
 const NOISE = [-2, -1, -1, 0, 0, 0, 0, 1, 1, 2];
 const RANGE = 268435456; // 2^28
 
-/** The record key of a subject, computed here with node:crypto (independent of the engine's SQL). */
-export const recordKeyJs = (subject: string): number => parseInt(createHash('md5').update(DEMO_CELL_KEY_SECRET + subject).digest('hex').slice(0, 7), 16);
+/** The record key of a subject, computed here with node:crypto's HMAC (independent of the engine's SQL). */
+export const recordKeyJs = (subject: string): number => parseInt(createHmac('sha256', DEMO_CELL_KEY_SECRET).update(subject, 'utf8').digest('hex').slice(0, 7), 16);
+
+/** RFC 2104 by hand: the demo secret (shorter than 64 bytes) zero-padded and XORed with ipad / opad. */
+const padHex = (byte: number) => {
+  const key = Buffer.alloc(64);
+  Buffer.from(DEMO_CELL_KEY_SECRET, 'utf8').copy(key);
+  return Buffer.from(key.map((b) => b ^ byte)).toString('hex');
+};
 
 /** `value` as published for the cell of these subjects (duplicates counted once in the cell key). */
 export function publishedCount(value: number, subjects: readonly string[]): number {
@@ -22,7 +29,8 @@ export function publishedCount(value: number, subjects: readonly string[]): numb
 }
 
 /** The record key of a subject (NULL for NULL: a row that does not contribute). */
-export const recordKeyHandSql = (subject: string): string => `('x' || substr(md5('${DEMO_CELL_KEY_SECRET}' || (${subject})::text), 1, 7))::bit(28)::int`;
+export const recordKeyHandSql = (subject: string): string =>
+  `('x' || substr(encode(sha256(decode('${padHex(0x5c)}', 'hex') || sha256(decode('${padHex(0x36)}', 'hex') || convert_to((${subject})::text, 'UTF8'))), 'hex'), 1, 7))::bit(28)::int`;
 
 /**
  * `count` (an aggregate expression) as published: plus the noise the table gives for the cell key

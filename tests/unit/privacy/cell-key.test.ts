@@ -1,7 +1,7 @@
 /** The cell-key method's published table and its load-time rules (src/privacy/cell-key.ts). */
 import { describe, expect, it } from 'vitest';
 import { parseDefinitionFiles } from '../../../src/definitions/index.js';
-import { bindSecret, CELL_KEY_RANGE, cellNoise, cellKeySecretFromEnv, DEMO_CELL_KEY_SECRET, PERTURBATION_SLOTS, perturb, REDACTED_SECRET } from '../../../src/privacy/cell-key.js';
+import { bindSecret, CELL_KEY_RANGE, cellNoise, cellKeySecretFromEnv, DEMO_CELL_KEY_SECRET, PERTURBATION_SLOTS, perturb, REDACTED_SECRET, secretParam } from '../../../src/privacy/cell-key.js';
 import { privacyDefinitionFiles } from '../../fixtures/privacy/fixture.js';
 
 describe('perturbation table', () => {
@@ -33,7 +33,17 @@ describe('secret', () => {
     const b = bindSecret('SELECT md5(CAST(__maatstaf_cell_key_secret__ AS TEXT)) WHERE x = $1', ['v'], 's3cret-s3cret-s3cret');
     expect(b.sql).toBe('SELECT md5(CAST($2 AS TEXT)) WHERE x = $1');
     expect(b.shown).toEqual(['v', REDACTED_SECRET]);
-    expect(b.run).toEqual(['v', 's3cret-s3cret-s3cret']);
+    expect(b.run).toEqual(['v', secretParam('s3cret-s3cret-s3cret')]);
+  });
+  it('binds the RFC 2104 padded keys of the secret (hex, inner then outer), never the secret itself', () => {
+    const pads = secretParam('s3cret-s3cret-s3cret');
+    expect(pads).toHaveLength(256);
+    expect(pads).not.toContain(Buffer.from('s3cret').toString('hex'));
+    // 's' (0x73) ⊕ 0x36 = 0x45, ⊕ 0x5c = 0x2f; the zero padding becomes 0x36… and 0x5c….
+    expect(pads.slice(0, 2)).toBe('45');
+    expect(pads.slice(126, 128)).toBe('36');
+    expect(pads.slice(128, 130)).toBe('2f');
+    expect(pads.slice(254)).toBe('5c');
   });
 });
 
