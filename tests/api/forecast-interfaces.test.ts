@@ -3,7 +3,11 @@
  * QueryInput and CSV give the same rows and meta.forecast; refusals carry the same codes; the
  * forecast spec is part of the cache key (a different horizon is a different answer, a repeat a hit).
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthenticator, hashApiKey } from '../../src/access/authn/index.js';
+import { loadAccessPolicy } from '../../src/access/load-policy.js';
 import type { MaatstafServer } from '../../src/server/create-server.js';
 import { csvCell } from '../../src/core/csv-cell.js';
 import { testServer } from '../helpers/server.js';
@@ -92,5 +96,63 @@ describe.each(ENGINES)('forecasts through every interface on %s', (engineName) =
       const gql = (await server.app.inject({ method: 'POST', url: '/graphql', payload: { query: GQL, variables: { input: body } } })).json<{ errors: { extensions: { code: string } }[] }>();
       expect(gql.errors[0]!.extensions.code).toBe(code);
     }
+  });
+});
+
+/** Two roles under an access policy: the Noord office's row rule gives its callers a forecast of their own rows only. */
+const POLICY = `
+version: 1
+anonymous_role: public
+roles:
+  public:
+    metrics:
+      allow: []
+  everyone:
+    metrics:
+      allow: ['*']
+  noord:
+    metrics:
+      allow: ['*']
+    row_filters:
+      - "{{ Dimension('pickup__office') }} = 'Noord'"
+`;
+const KEYS = { everyone: 'mst_forecast-test-everyone-0123456789abcdef', noord: 'mst_forecast-test-noord-0123456789abcdef' } as const;
+
+describe.each(ENGINES)('forecasts under an access policy on %s', (engineName) => {
+  let wh: TestWarehouse;
+  let server: MaatstafServer;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    wh = await openTestWarehouse(engineName);
+    const fixture = await openForecastFixture(wh);
+    close = fixture.close;
+    const file = join(fixture.metricsDir, 'access.yml');
+    await writeFile(file, POLICY);
+    const { policy } = await loadAccessPolicy(file, fixture.engine.graph);
+    const authn = createAuthenticator({ apiKeys: Object.entries(KEYS).map(([role, key]) => ({ name: role, hash: hashApiKey(key), roles: [role] })) });
+    server = await testServer(wh, { config: { metricsDir: fixture.metricsDir }, access: policy, authn });
+    await server.app.ready();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.close();
+    await close?.();
+    await wh?.dispose();
+  });
+
+  it('two roles get different forecasts: each fitted on the rows its row rule lets through (hand-written SQL)', async () => {
+    const body = { ...BODY, forecast: { horizon: 24, method: 'seasonal_naive', seasonalPeriods: [168] }, anomalies: undefined };
+    const as = async (role: keyof typeof KEYS) => (await server.app.inject({ method: 'POST', url: '/v1/query', payload: body, headers: { 'x-api-key': KEYS[role] } })).json<Body>();
+    const everyone = await as('everyone');
+    const noord = await as('noord');
+    const total = (b: Body) => b.rows.filter((r) => r['forecast'] === false).reduce((a, r) => a + (r['pickups'] as number), 0);
+    const count = async (where: string) => Number(((await wh.query(`SELECT count(*)::int AS n FROM fc_pickups ${where}`)).rows[0] as { n: number }).n);
+    expect(total(everyone)).toBe(await count(''));
+    expect(total(noord)).toBe(await count("WHERE office = 'Noord'"));
+    // Next Tuesday 10:00 is last Tuesday 10:00 of the rows each role may see.
+    const at = (b: Body) => b.rows.find((r) => r['metric_time__hour'] === '2024-04-08T10:00:00+02:00')!['pickups__forecast'];
+    const lastWeek = "picked_up_at AT TIME ZONE 'Europe/Amsterdam' >= '2024-04-01 10:00' AND picked_up_at AT TIME ZONE 'Europe/Amsterdam' < '2024-04-01 11:00'";
+    expect(at(everyone)).toBe(await count(`WHERE ${lastWeek}`));
+    expect(at(noord)).toBe(await count(`WHERE office = 'Noord' AND ${lastWeek}`));
+    expect(at(noord)).not.toBe(at(everyone));
   });
 });
