@@ -126,3 +126,16 @@ describe('createLimitedEngine', () => {
     expect(() => engine.compile({ metrics: ['a', 'b', 'c'] })).toThrow(/at most 2 metrics/);
   });
 });
+
+describe('forecast queries in the audit log', () => {
+  it('record the forecast and anomaly spec (defaults filled) with the query', async () => {
+    const { log, entries } = memoryAudit();
+    const engine = createAuditedEngine(fakeEngine(async () => result(2)), log, caller, { interface: 'rest', requestId: 'r1' });
+    await engine.run({ metrics: ['persoon'], groupBy: ['metric_time__day'], forecast: { horizon: 7, seasonalPeriods: [7] }, anomalies: {} });
+    expect(entries[0]!.entry.query).toMatchObject({
+      metrics: ['persoon'],
+      forecast: { horizon: 7, level: 0.9, method: 'auto', seasonalPeriods: [7] },
+      anomalies: { level: 0.99 },
+    });
+  });
+});
