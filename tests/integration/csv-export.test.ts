@@ -26,6 +26,7 @@ import { parseCsv } from '../api/helpers/csv-parse.js';
 import { engineFor } from '../api/helpers/demo-app.js';
 import { testServer } from '../helpers/server.js';
 import { ENGINES, type TestWarehouse, openTestWarehouse } from '../helpers/warehouses.js';
+import { createExportFactsTable } from '../helpers/export-facts.js';
 
 const DEFINITIONS = 'tests/fixtures/definitions/export';
 const FACTS = 50_000;
@@ -66,9 +67,7 @@ describe.each(ENGINES)('streamed CSV export on %s', (engineName) => {
 
   beforeAll(async () => {
     wh = await openTestWarehouse(engineName);
-    await wh.query(
-      'CREATE TABLE export_facts (fact_id integer PRIMARY KEY, happened_at date NOT NULL, kind text NOT NULL, code text NOT NULL, label text NOT NULL, note text NOT NULL, amount integer NOT NULL)',
-    );
+    await createExportFactsTable(wh);
     // `label` needs CSV quoting; `note` makes rows wide, so an export outgrows the socket buffers.
     await wh.query(
       `INSERT INTO export_facts

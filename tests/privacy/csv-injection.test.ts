@@ -19,6 +19,7 @@ import { parseCsv } from '../api/helpers/csv-parse.js';
 import { engineFor } from '../api/helpers/demo-app.js';
 import { cliEnv, runCli } from '../helpers/cli.js';
 import { ENGINES, openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
+import { createExportFactsTable } from '../helpers/export-facts.js';
 
 const DEFINITIONS = 'tests/fixtures/definitions/export';
 
@@ -62,9 +63,7 @@ describe.each(ENGINES)('CSV formula injection on %s (reproduction 9)', (engineNa
 
   beforeAll(async () => {
     wh = await openTestWarehouse(engineName);
-    await wh.query(
-      'CREATE TABLE export_facts (fact_id integer PRIMARY KEY, happened_at date NOT NULL, kind text NOT NULL, code text NOT NULL, label text NOT NULL, note text NOT NULL, amount integer NOT NULL)',
-    );
+    await createExportFactsTable(wh);
     for (const [i, [label]] of LABELS.entries()) {
       // kind = label: the saved query (by code and kind) exports the same cells.
       await wh.query("INSERT INTO export_facts VALUES ($1, DATE '2026-01-01', $3, $2, $3, 'n', $4)", [i + 1, `f${i + 1}`, label, AMOUNTS[i]]);

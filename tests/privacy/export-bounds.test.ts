@@ -20,6 +20,7 @@ import type { Warehouse } from '../../src/warehouse/warehouse.js';
 import { parseCsv } from '../api/helpers/csv-parse.js';
 import { engineFor } from '../api/helpers/demo-app.js';
 import { ENGINES, openTestWarehouse, type TestWarehouse } from '../helpers/warehouses.js';
+import { createExportFactsTable } from '../helpers/export-facts.js';
 
 const DEFINITIONS = 'tests/fixtures/definitions/export';
 const KEY = generateApiKey();
@@ -36,9 +37,7 @@ describe.each(ENGINES)('bounded exports on %s (reproduction 8)', (engineName) =>
 
   beforeAll(async () => {
     wh = await openTestWarehouse(engineName);
-    await wh.query(
-      'CREATE TABLE export_facts (fact_id integer PRIMARY KEY, happened_at date NOT NULL, kind text NOT NULL, code text NOT NULL, label text NOT NULL, note text NOT NULL, amount integer NOT NULL)',
-    );
+    await createExportFactsTable(wh);
     await wh.query(
       `INSERT INTO export_facts SELECT i, DATE '2026-01-01' + (c % 2), (ARRAY['a','b'])[1 + c % 2], 'f' || lpad(c::text, 3, '0'), 'l', 'n', i % 7 - 3
        FROM generate_series(1, 360) AS i, LATERAL (SELECT (i + 2) / 3 AS c) AS code`,

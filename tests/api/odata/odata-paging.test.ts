@@ -13,6 +13,7 @@ import { createSpeedLayer, DEFAULT_SPEED_LAYER, type SpeedLayer } from '../../..
 import { buildApp } from '../../../src/server/app.js';
 import { engineFor } from '../helpers/demo-app.js';
 import { ENGINES, openTestWarehouse, type TestWarehouse } from '../../helpers/warehouses.js';
+import { createExportFactsTable } from '../../helpers/export-facts.js';
 
 const DEFINITIONS = 'tests/fixtures/definitions/export';
 const SET = '/odata/amounts_by_code';
@@ -25,7 +26,7 @@ describe.each(ENGINES)('OData paging on %s', (engineName) => {
 
   beforeAll(async () => {
     wh = await openTestWarehouse(engineName);
-    await wh.query('CREATE TABLE export_facts (fact_id integer PRIMARY KEY, happened_at date NOT NULL, kind text NOT NULL, code text NOT NULL, label text NOT NULL, note text NOT NULL, amount integer NOT NULL)');
+    await createExportFactsTable(wh);
     await wh.query(
       `INSERT INTO export_facts SELECT i, DATE '2026-01-01' + (i % 365), (ARRAY['a','b','c'])[1 + i % 3], 'f' || lpad(i::text, 6, '0'), 'plain', '', i % 97
        FROM generate_series(1, ${facts}) AS i`,
