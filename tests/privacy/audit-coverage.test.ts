@@ -139,6 +139,16 @@ describe.each(ENGINES)('audit coverage on %s', (engineName) => {
     }
   });
 
+  it('OData reads are recorded as interface odata, with the caller and the filter the feed folded in', async () => {
+    await demo.http().get(`${ODATA_SET}?${ODATA_FILTER}`).set(COUNCIL).expect(200);
+    await demo.audit.flush();
+    const res = await demo.http().get('/v1/audit?interface=odata&limit=5').set({ 'x-api-key': 'demo-auditor' }).expect(200);
+    const entries = res.body.entries as { interface: string; callerId: string; metrics: string[]; query: { where: string[] } }[];
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries[0]).toMatchObject({ interface: 'odata', callerId: 'demo-council', metrics: ['benefit_cases_started'] });
+    expect(entries[0]!.query.where.join(' ')).toContain("<> 'Centrum'");
+  });
+
   describe('with the audit store down', () => {
     beforeAll(() => demo.setStoreDown(true));
     afterAll(() => demo.setStoreDown(false));

@@ -24,7 +24,7 @@ const AuditQuery = z
     from: instant.optional().describe('Entries at or after this time.').meta({ examples: ['2026-01-01'] }),
     to: instant.optional().describe('Entries before this time.').meta({ examples: ['2027-01-01T00:00:00+01:00'] }),
     outcome: z.enum(AUDIT_OUTCOMES).optional().describe('ok, denied or error.').meta({ examples: ['ok'] }),
-    interface: z.enum(AUDIT_INTERFACES).optional().describe('rest, graphql, csv or cli.').meta({ examples: ['rest'] }),
+    interface: z.enum(AUDIT_INTERFACES).optional().describe('rest, graphql, csv, odata or cli.').meta({ examples: ['rest'] }),
     cursor: z.coerce.number().int().min(1).optional().describe('`nextCursor` of the previous page.').meta({ examples: [1000] }),
     limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Entries per page (newest first).').meta({ examples: [50] }),
   })
