@@ -51,6 +51,7 @@ function inputsOf(n: PlanNode): string[] {
     case 'join':
       return [n.left, ...n.joins.map((j) => j.right)];
     case 'time-join':
+    case 'running-window':
       return [n.spine, n.rows];
     case 'custom-offset':
       return [n.input, n.periods];

@@ -13,7 +13,7 @@ import { renderFilter } from '../planner/filter-api.js';
 import { renderConversionJoin } from './render-conversion.js';
 import { orderLimitClauses } from './render-fused.js';
 import { renderCustomOffset, renderCustomPeriods } from './render-custom-offset.js';
-import { renderPeriodAgg, renderSemiAdditive, renderTimeBounds, renderTimeJoin } from './render-time-join.js';
+import { renderPeriodAgg, renderRunningWindow, renderSemiAdditive, renderTimeBounds, renderTimeJoin } from './render-time-join.js';
 import { aggregateSql, ident, metricExprSql, qualified, relationFragment as relationRef, sourceExprSql, type RenderContext } from './render-exprs.js';
 import { renderProject, renderRollupSource } from './render-rollup.js';
 import { idText, sql, type SqlFragment } from './sql-fragment.js';
@@ -151,6 +151,8 @@ export function renderNode(n: PlanNode, ctx: RenderContext): Sql {
     }
     case 'time-join':
       return renderTimeJoin(n);
+    case 'running-window':
+      return renderRunningWindow(n);
     case 'time-bounds':
       return renderTimeBounds(n);
     case 'time-floor': {

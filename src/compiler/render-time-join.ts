@@ -1,6 +1,6 @@
-/** SQL for time joins (cumulative windows, offsets), period aggregation and semi-additive rows (spec 5.5, 5.6, 6.2). */
+/** SQL for time joins (cumulative windows, offsets), running windows, period aggregation and semi-additive rows (spec 5.5, 5.6, 6.2). */
 import type { TimeGrain } from '../core/time.js';
-import { BOUNDS_END, BOUNDS_START, type GrainWindow, type PeriodAggNode, type SemiAdditiveNode, type TimeBoundsNode, type TimeJoinCondition, type TimeJoinNode } from '../planner/plan/plan-nodes.js';
+import { BOUNDS_END, BOUNDS_START, type GrainWindow, type PeriodAggNode, type RunningWindowNode, type SemiAdditiveNode, type TimeBoundsNode, type TimeJoinCondition, type TimeJoinNode } from '../planner/plan/plan-nodes.js';
 import { ident, qualified } from './render-exprs.js';
 import { sql, type SqlFragment } from './sql-fragment.js';
 
@@ -105,4 +105,33 @@ export function renderSemiAdditive(n: SemiAdditiveNode): Sql {
   const cols = sql.join(n.columns.map(ident), LIST);
   const inner = sql`SELECT${NL}  ${cols},${NL}  ${fn}(${ident(n.timeColumn)}) OVER (${partition}) AS ${ident(WINDOW_TIME)}${NL}FROM ${ident(n.input)}`;
   return sql`SELECT${NL}  ${cols}${NL}FROM (${NL}${inner}${NL}) AS ${ident('w')}${NL}WHERE ${ident(n.timeColumn)} = ${ident(WINDOW_TIME)}`;
+}
+
+/** Columns of the running-window union: 1 on rows (NULL on spine rows), and how many rows a frame holds (their values may be NULL). */
+const ROW = '__row';
+const IN_FRAME = '__in_frame';
+
+/**
+ * A running window over spine rows (one per key combination of the rows) and the rows' partial
+ * values in one time-ordered union; spine rows whose frame holds no value are dropped, as the inner
+ * time-join drops them. Spine and row at the same time are peers, so `CURRENT ROW` includes the row.
+ */
+export function renderRunningWindow(n: RunningWindowNode): Sql {
+  const t = ident(n.spineTime);
+  const others = n.others.map(ident);
+  const times = n.keep.includes(n.spineTime) ? n.keep : [...n.keep, n.spineTime];
+  const keys = n.others.length ? sql`${NL}CROSS JOIN (SELECT DISTINCT ${sql.join(others)} FROM ${ident(n.rows)}) AS ${ident('k')}` : sql``;
+  const spineRows = sql`SELECT ${sql.join([...times.map((c) => qualified('s', c)), ...n.others.map((c) => qualified('k', c))])}, NULL AS ${ident(n.value)}, NULL AS ${ident(ROW)}${NL}FROM ${ident(n.spine)} AS ${ident('s')}${keys}`;
+  const rowCols = [...times.map((c) => (c === n.spineTime ? sql`${ident(n.rowTime)} AS ${t}` : sql`NULL AS ${ident(c)}`)), ...others];
+  const rows = sql`SELECT ${sql.join(rowCols)}, ${ident(n.value)}, 1 AS ${ident(ROW)}${NL}FROM ${ident(n.rows)}`;
+  const partition = [...others, ...(n.frame.kind === 'to-date' && n.frame.grain ? [sql`DATE_TRUNC(${sql.lit(n.frame.grain)}, CAST(${t} AS TIMESTAMP))`] : [])];
+  // Rows lie in the trailing window when their time is after s - window: on the rows' grain that is
+  // at or after s - window + one row period (the window's grain nests the rows', so s - window is on it).
+  const start =
+    n.frame.kind === 'trailing' ? sql`(${intervalSql(n.frame.window)} - ${intervalSql({ count: 1, grain: n.frame.rowGrain })}) PRECEDING` : sql`UNBOUNDED PRECEDING`;
+  const frame = sql`(${partition.length ? sql`PARTITION BY ${sql.join(partition)} ` : sql``}ORDER BY ${t} RANGE BETWEEN ${start} AND CURRENT ROW)`;
+  const w = sql`OVER ${ident('f')}`;
+  const out = [...new Set([...n.keep, ...n.others])].map(ident);
+  const windowed = sql`SELECT ${sql.join(out)}, ${ident(ROW)}, ${sql.raw(n.agg.toUpperCase())}(${ident(n.value)}) ${w} AS ${ident(n.as)}, COUNT(${ident(ROW)}) ${w} AS ${ident(IN_FRAME)}${NL}FROM (${NL}${spineRows}${NL}UNION ALL${NL}${rows}${NL}) AS ${ident('u')}${NL}WINDOW ${ident('f')} AS ${frame}`;
+  return sql`SELECT${NL}  ${sql.join(n.columns.map(ident), LIST)}${NL}FROM (${NL}${windowed}${NL}) AS ${ident('w')}${NL}WHERE ${ident(ROW)} IS NULL AND ${ident(IN_FRAME)} > 0`;
 }

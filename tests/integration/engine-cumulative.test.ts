@@ -8,7 +8,7 @@ import type { MetricQueryInput } from '../../src/core/query.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MaatstafError } from '../../src/core/errors.js';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';
-import { fixtureGraph } from '../fixtures/engine/fixture.js';
+import { fixtureGraph, fixtureGraphWith } from '../fixtures/engine/fixture.js';
 import { expectNonEmptyQueryMatches, openFixtureWarehouse, runQuery } from '../fixtures/engine/harness.js';
 
 const graph = fixtureGraph();
@@ -19,6 +19,25 @@ const BASE = `p AS (SELECT (paid_at AT TIME ZONE 'Europe/Amsterdam')::date AS d,
 
 /** A daily cumulative series `v` over rows of `p` matching `cond` (days d, rows p). */
 const daily = (agg: string, cond: string, from = 'p') => `SELECT days.d, ${agg} AS v FROM days JOIN ${from} ON ${from}.d <= days.d AND ${cond} GROUP BY days.d`;
+
+/** A sum whose per-day partials can be NULL (no card payment that day): the running window must keep such days. */
+const NULL_PARTIALS = {
+  path: 'null-partials.yml',
+  text: `
+semantic_models:
+  - name: card_amounts
+    model: ref('fct_payments')
+    defaults: {agg_time_dimension: paid_at}
+    entities: [{name: card_payment, type: primary, expr: payment_id}]
+    # Local time as a naive timestamp (the fixture's column types list only its own models).
+    dimensions: [{name: paid_at, type: time, expr: "paid_at AT TIME ZONE 'Europe/Amsterdam'", type_params: {time_granularity: day}}]
+    measures: [{name: card_amount, agg: sum, expr: "CASE WHEN method = 'card' THEN amount END"}]
+metrics:
+  - name: card_amount_l2d
+    type: cumulative
+    type_params: {measure: card_amount, cumulative_type_params: {window: 2 days}}
+`,
+};
 
 describe.each(ENGINES)('cumulative metrics on %s', (engine) => {
   let wh: TestWarehouse;
@@ -51,6 +70,17 @@ describe.each(ENGINES)('cumulative metrics on %s', (engine) => {
     expect(Number(at('2024-03-01'))).toBe(120); // (1 Feb, 1 Mar]
     expect(Number(at('2024-03-30'))).toBe(50); // 30 Mar - 1 month = 29 Feb (leap day), excluded
     expect(Number(at('2024-03-31'))).toBe(110);
+  });
+
+  it('a running window keeps spine times whose window holds rows with NULL values only (NULL, as the join gives it)', async () => {
+    const rows = await expectNonEmptyQueryMatches(
+      wh,
+      fixtureGraphWith([NULL_PARTIALS]),
+      { metrics: ['card_amount_l2d'], groupBy: ['metric_time__day'] },
+      `WITH ${BASE}, s AS (${daily("SUM(CASE WHEN p.method = 'card' THEN p.amount END)", 'p.d > days.d - 2')})
+       SELECT to_char(d, 'YYYY-MM-DD') AS metric_time__day, v AS card_amount_l2d FROM s`,
+    );
+    expect(rows.filter((r) => r['card_amount_l2d'] === null).length).toBeGreaterThan(0);
   });
 
   it('period_agg last picks the value on the last day of each month', async () => {

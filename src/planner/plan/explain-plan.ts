@@ -89,6 +89,13 @@ function explainNode(n: PlanNode): string[] {
         `${n.id}: time-join ${n.spine} keep [${n.keep.join(', ')}]`,
         `  inner ${n.rows} on ${timeCondition(n.condition, `${n.spine}.${n.spineTime}`, `${n.rows}.${n.rowTime}`)} take [${n.take.join(', ')}]`,
       ];
+    case 'running-window': {
+      const frame = n.frame.kind === 'to-date' ? `to date${n.frame.grain ? ` per ${n.frame.grain}` : ''}` : `trailing ${n.frame.window.count} ${n.frame.window.grain}`;
+      return [
+        `${n.id}: running-window ${n.spine} keep [${n.keep.join(', ')}]`,
+        `  ${n.agg}(${n.rows}.${n.value}) by [${n.others.join(', ')}] over ${n.rows}.${n.rowTime} ${frame} as ${n.as}`,
+      ];
+    }
     case 'custom-periods':
       return [`${n.id}: custom-periods ${n.input} ${n.position}, ${n.period} of ${n.label} by ${n.time}`];
     case 'custom-offset':

@@ -7,7 +7,9 @@
  * Filters on aggregation-time items only constrain the output times (spine), others the input rows.
  * Without an aggregation-time item (all-time only, 3.10) the input is aggregated over all rows up
  * to the range's end. The spine is limited to the times the rows' window can reach (data bounds,
- * plan-spine-bounds.ts), and the rows are reduced per time before the join (preAggregate).
+ * plan-spine-bounds.ts), and the rows are reduced per time before the join (preAggregate). Where the
+ * partials re-aggregate (sum, min, max) and the condition is a frame (to date, all time, a trailing
+ * window on the rows' grain), a running window over spine rows and partials replaces the join (issue 24).
  */
 import { compareGrains, finestGrain, type TimeGrain } from '../../core/time.js';
 import type { Aggregation, SimpleAggregationDef } from '../../definitions/model.js';
@@ -17,7 +19,7 @@ import { formatNaiveTime, parseNaiveTime, periodStart, timeBefore } from '../res
 import { aggregationOf, finishAggregated, keyNames } from './plan-finish.js';
 import { metricTimeItem, planInputRows, simpleModel } from './plan-input-rows.js';
 import type { MetricOutput, MetricPlanContext } from './plan-metric-context.js';
-import type { AggregateColumn, NodeId, TimeJoinCondition } from './plan-nodes.js';
+import type { AggregateColumn, NodeId, RunningWindowNode, TimeJoinCondition } from './plan-nodes.js';
 import { planOutputSpine } from './plan-output-spine.js';
 import { planJoinBounds } from './plan-spine-bounds.js';
 import { isGeneratedSpine } from './plan-time-spine.js';
@@ -125,6 +127,69 @@ function periodJoinGrain(ctx: MetricPlanContext, condition: TimeJoinCondition, t
   return isGeneratedSpine(ctx.graph, [...timeKeys, base], ctx.timeRange) ? q : undefined;
 }
 
+/**
+ * The running-window frame that selects exactly the rows the join condition pairs with a spine
+ * time, for rows at `rowGrain`; undefined where there is none (offsets, trailing windows whose start
+ * is not on the rows' grain).
+ */
+function frameOf(condition: TimeJoinCondition, rowGrain: TimeGrain): RunningWindowNode['frame'] | undefined {
+  switch (condition.kind) {
+    case 'all-time':
+      return { kind: 'to-date' };
+    case 'grain-to-date':
+      return { kind: 'to-date', grain: condition.grain };
+    case 'trailing-window':
+      return nests(rowGrain, condition.window.grain) ? { kind: 'trailing', window: condition.window, rowGrain } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+interface WindowJoin {
+  readonly spine: { readonly node: NodeId; readonly keep: readonly string[] };
+  readonly time: string;
+  readonly rows: Reduced;
+  readonly rowGrain: TimeGrain;
+  readonly others: readonly string[];
+  readonly value: string;
+  /** Output keys, in order. */
+  readonly keys: readonly string[];
+  /** For the join: only the latest spine time of each group of these columns (see TimeJoinNode). */
+  readonly lastPerGroup?: readonly string[];
+}
+
+/**
+ * The metric per spine time and key: a running window over the partials when the aggregation
+ * re-aggregates (sum/min/max) and the condition is a frame — linear in spine times plus rows, where
+ * the join pairs every spine time with every row of its window (a year to date by day: 365 × ~180
+ * per-day partials per key) — else the time-join and an aggregate.
+ */
+function windowOrJoin(ctx: MetricPlanContext, agg: SimpleAggregationDef, condition: TimeJoinCondition, metric: string, j: WindowJoin): NodeId {
+  const { b } = ctx;
+  const frame = REAGGREGATED.has(agg.agg) ? frameOf(condition, j.rowGrain) : undefined;
+  if (frame) {
+    const node: Omit<RunningWindowNode, 'id'> = {
+      kind: 'running-window',
+      spine: j.spine.node,
+      spineTime: j.time,
+      keep: j.spine.keep,
+      rows: j.rows.node,
+      rowTime: j.time,
+      others: j.others,
+      value: j.value,
+      agg: agg.agg as RunningWindowNode['agg'],
+      frame,
+      as: metric,
+      columns: [...j.keys, metric],
+    };
+    return b.add(node, metric);
+  }
+  const take = [...j.others, j.value];
+  const last = j.lastPerGroup ? { lastPerGroup: j.lastPerGroup } : {};
+  const joined = b.add({ kind: 'time-join', spine: j.spine.node, spineTime: j.time, keep: j.spine.keep, rows: j.rows.node, rowTime: j.time, take, condition, ...last, columns: [...j.spine.keep, ...take] });
+  return b.add({ kind: 'aggregate', input: joined, groupBy: j.keys, aggregations: [j.rows.final(metric)], columns: [...j.keys, metric] }, metric);
+}
+
 export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativeMetric, inherited: readonly ResolvedFilter[]): MetricOutput {
   const { b, timeRange } = ctx;
   const input = metric.input.metric;
@@ -162,36 +227,19 @@ export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativ
     const perPeriod = preAggregate(ctx, agg, condition, floorAllTime(ctx, condition, agg, rows.node, at.name, period), others, at.name, rows.value);
     const bounds = planJoinBounds(b, rows.node, base.name, condition);
     const spine = planOutputSpine(ctx, timeKeys, base, [], { at, ...(bounds ? { bounds } : {}) });
-    const take = [...others, rows.value];
-    const joined = b.add({ kind: 'time-join', spine: spine.node, spineTime: at.name, keep: spine.keep, rows: perPeriod.node, rowTime: at.name, take, condition, columns: [...spine.keep, ...take] });
-    const node = b.add({ kind: 'aggregate', input: joined, groupBy: keys, aggregations: [perPeriod.final(metric.name)], columns: [...keys, metric.name] }, metric.name);
+    const node = windowOrJoin(ctx, agg, condition, metric.name, { spine, time: at.name, rows: perPeriod, rowGrain: period, others, value: rows.value, keys });
     return finishAggregated(ctx, agg, { node, column: metric.name, model, filters });
   }
 
   const rows = planInputRows(ctx, { metric: input, filters: rowFilters, items: [...otherKeys, base], ...constraint });
   const bounds = planJoinBounds(b, rows.node, base.name, condition);
   const spine = planOutputSpine(ctx, timeKeys, base, spineFilters, bounds ? { bounds } : {});
-  const take = [...others, rows.value];
   const periods = spine.keep.filter((c) => c !== base.name);
   const lastPerGroup = lastOnly && periods.length > 0;
   const reduced = preAggregate(ctx, agg, condition, floorAllTime(ctx, condition, agg, rows.node, base.name, baseGrain), others, base.name, rows.value);
-  let node = b.add({
-    kind: 'time-join',
-    spine: spine.node,
-    spineTime: base.name,
-    keep: spine.keep,
-    rows: reduced.node,
-    rowTime: base.name,
-    take,
-    condition,
-    ...(lastPerGroup ? { lastPerGroup: periods } : {}),
-    columns: [...spine.keep, ...take],
-  });
   const groupBy = [...new Set([...keys, base.name])];
-  node = b.add(
-    { kind: 'aggregate', input: node, groupBy, aggregations: [reduced.final(metric.name)], columns: [...groupBy, metric.name] },
-    metric.name,
-  );
+  const window = { spine, time: base.name, rows: reduced, rowGrain: baseGrain, others, value: rows.value, keys: groupBy, ...(lastPerGroup ? { lastPerGroup: periods } : {}) };
+  let node = windowOrJoin(ctx, agg, condition, metric.name, window);
   if (!keys.includes(base.name)) {
     node = b.add({ kind: 'period-agg', input: node, keys, orderBy: base.name, value: metric.name, as: metric.name, agg: metric.def.periodAgg, columns: [...keys, metric.name] }, metric.name);
   }

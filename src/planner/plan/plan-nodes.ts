@@ -246,6 +246,30 @@ export interface TimeJoinNode extends NodeBase {
 }
 
 /**
+ * Cumulative values as a running window over per-time partial results, instead of a time-join and
+ * an aggregate (sum/min/max only: their value over a window equals the same aggregation over
+ * partials). Each spine row, once per key combination of `others` found in `rows`, gets `agg` of
+ * the row values whose time lies in its frame — `to-date`: from the start of the spine time's
+ * `grain` period (or all history) up to it; `trailing`: the `window` ending at it, i.e. row times
+ * `> s - window` (`rowGrain` is the rows' time grain, nested in the window's) — and is dropped
+ * when no row lies there, exactly as the inner time-join drops it.
+ */
+export interface RunningWindowNode extends NodeBase {
+  readonly kind: 'running-window';
+  readonly spine: NodeId;
+  readonly spineTime: string;
+  /** Spine columns kept. */
+  readonly keep: readonly string[];
+  readonly rows: NodeId;
+  readonly rowTime: string;
+  readonly others: readonly string[];
+  readonly value: string;
+  readonly agg: 'sum' | 'min' | 'max';
+  readonly frame: { readonly kind: 'to-date'; readonly grain?: TimeGrain } | { readonly kind: 'trailing'; readonly window: GrainWindow; readonly rowGrain: TimeGrain };
+  readonly as: string;
+}
+
+/**
  * One value per group from a finer time series (cumulative period_agg, spec 5.5): a window over
  * the rows of each group ordered by `orderBy`, then distinct rows.
  */
@@ -351,6 +375,7 @@ export type PlanNode =
   | FilterNode
   | TimeConstraintNode
   | TimeJoinNode
+  | RunningWindowNode
   | CustomPeriodsNode
   | CustomOffsetNode
   | PeriodAggNode

@@ -163,3 +163,21 @@ describe('count rewriting and the limit on hand-built plans', () => {
     for (const bad of [1.5, -1, Number.NaN, 2 ** 60]) expect(() => compilePlan(plan('1', bad))).toThrow(/invalid limit/);
   });
 });
+
+describe('cumulative metrics as running windows (issue 24)', () => {
+  it('sums over a running window of per-day partials, no time join, for sum-based windows and grain-to-date', () => {
+    for (const metric of ['payments_l7d', 'payments_ytd']) {
+      const c = compile({ metrics: [metric], groupBy: ['metric_time__day', 'payment__method'] });
+      expect(c.sql).toContain('RANGE BETWEEN');
+      expect(c.sql).not.toMatch(/"time_join_\d+"/);
+    }
+    expect(compile({ metrics: ['payments_ytd'], groupBy: ['metric_time__day'] }).sql).toContain(`PARTITION BY DATE_TRUNC('year', CAST("metric_time__day" AS TIMESTAMP))`);
+    expect(compile({ metrics: ['payments_l7d'], groupBy: ['metric_time__day'] }).sql).toContain('(MAKE_INTERVAL(days => 7) - MAKE_INTERVAL(days => 1)) PRECEDING');
+  });
+
+  it('keeps the time join for distinct counts, which cannot be summed over partials', () => {
+    const c = compile({ metrics: ['payers_l30d'], groupBy: ['metric_time__day'] });
+    expect(c.sql).toMatch(/"time_join_\d+"/);
+    expect(c.sql).not.toContain('RANGE BETWEEN');
+  });
+});
