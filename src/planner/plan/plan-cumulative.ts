@@ -65,6 +65,8 @@ const REAGGREGATED = new Set<Aggregation>(['sum', 'min', 'max']);
 interface Reduced {
   readonly node: NodeId;
   readonly final: (as: string) => AggregateColumn;
+  /** The final aggregation when it re-aggregates the partials (a running window can compute it). */
+  readonly window?: RunningWindowNode['agg'];
 }
 
 /**
@@ -72,21 +74,25 @@ interface Reduced {
  * with every row in its window: sum/min/max of partial sums/minima/maxima give the same numbers
  * from far fewer rows. count_distinct keeps distinct values per time; over an all-time window a
  * value counts from its first time on, so it becomes a sum of first appearances per time (one row
- * per time and key instead of one per value — the distinct subjects of small-cell suppression).
+ * per time and key instead of one per value — the distinct subjects of small-cell suppression);
+ * sum_distinct (privacy cell keys) likewise, summing the values first seen at each time.
  * Other aggregations (average, percentile) need every row.
  */
 function preAggregate(ctx: MetricPlanContext, agg: SimpleAggregationDef, condition: TimeJoinCondition, rows: NodeId, others: readonly string[], time: string, value: string): Reduced {
   const { b } = ctx;
   const same = (as: string) => aggregationOf(agg, value, as);
   const by = [...others, time];
-  if (agg.agg === 'count_distinct' && condition.kind === 'all-time') {
+  if ((agg.agg === 'count_distinct' || agg.agg === 'sum_distinct') && condition.kind === 'all-time') {
+    // One row per key and value (its first time): per time, the values first seen then, each once.
     const first = b.add({ kind: 'aggregate', input: rows, groupBy: [...others, value], aggregations: [{ input: time, as: time, agg: 'min' }], columns: [...others, value, time] });
-    const node = b.add({ kind: 'aggregate', input: first, groupBy: by, aggregations: [{ input: value, as: value, agg: 'count_distinct' }], columns: [...by, value] });
-    return { node, final: (as) => ({ input: value, as, agg: 'sum' }) };
+    const perTime = agg.agg === 'count_distinct' ? 'count_distinct' : 'sum';
+    const node = b.add({ kind: 'aggregate', input: first, groupBy: by, aggregations: [{ input: value, as: value, agg: perTime }], columns: [...by, value] });
+    return { node, final: (as) => ({ input: value, as, agg: 'sum' }), window: 'sum' };
   }
   if (agg.agg === 'count_distinct') return { node: b.add({ kind: 'distinct', input: rows, columns: [...by, value] }), final: same };
   if (!REAGGREGATED.has(agg.agg)) return { node: rows, final: same };
-  return { node: b.add({ kind: 'aggregate', input: rows, groupBy: by, aggregations: [{ input: value, as: value, agg: agg.agg }], columns: [...by, value] }), final: same };
+  const node = b.add({ kind: 'aggregate', input: rows, groupBy: by, aggregations: [{ input: value, as: value, agg: agg.agg }], columns: [...by, value] });
+  return { node, final: same, window: agg.agg as RunningWindowNode['agg'] };
 }
 
 /**
@@ -96,7 +102,7 @@ function preAggregate(ctx: MetricPlanContext, agg: SimpleAggregationDef, conditi
  */
 function floorAllTime(ctx: MetricPlanContext, condition: TimeJoinCondition, agg: SimpleAggregationDef, rows: NodeId, column: string, grain: TimeGrain): NodeId {
   const start = ctx.timeRange?.start;
-  if (condition.kind !== 'all-time' || start === undefined || !REAGGREGATED.has(agg.agg) && agg.agg !== 'count_distinct') return rows;
+  if (condition.kind !== 'all-time' || start === undefined || (!REAGGREGATED.has(agg.agg) && agg.agg !== 'count_distinct' && agg.agg !== 'sum_distinct')) return rows;
   const floor = formatNaiveTime(periodStart(parseNaiveTime(start)!, grain));
   return ctx.b.add({ kind: 'time-floor', input: rows, column, start: floor, date: compareGrains(grain, 'day') >= 0, columns: ctx.b.columnsOf(rows) });
 }
@@ -159,15 +165,15 @@ interface WindowJoin {
 }
 
 /**
- * The metric per spine time and key: a running window over the partials when the aggregation
- * re-aggregates (sum/min/max) and the condition is a frame — linear in spine times plus rows, where
+ * The metric per spine time and key: a running window over the partials when they re-aggregate
+ * (sum/min/max partials; first appearances of distinct values over all time) and the condition is a frame — linear in spine times plus rows, where
  * the join pairs every spine time with every row of its window (a year to date by day: 365 × ~180
  * per-day partials per key) — else the time-join and an aggregate.
  */
-function windowOrJoin(ctx: MetricPlanContext, agg: SimpleAggregationDef, condition: TimeJoinCondition, metric: string, j: WindowJoin): NodeId {
+function windowOrJoin(ctx: MetricPlanContext, condition: TimeJoinCondition, metric: string, j: WindowJoin): NodeId {
   const { b } = ctx;
-  const frame = REAGGREGATED.has(agg.agg) ? frameOf(condition, j.rowGrain) : undefined;
-  if (frame) {
+  const frame = j.rows.window ? frameOf(condition, j.rowGrain) : undefined;
+  if (frame && j.rows.window) {
     const node: Omit<RunningWindowNode, 'id'> = {
       kind: 'running-window',
       spine: j.spine.node,
@@ -177,7 +183,7 @@ function windowOrJoin(ctx: MetricPlanContext, agg: SimpleAggregationDef, conditi
       rowTime: j.time,
       others: j.others,
       value: j.value,
-      agg: agg.agg as RunningWindowNode['agg'],
+      agg: j.rows.window,
       frame,
       as: metric,
       columns: [...j.keys, metric],
@@ -227,7 +233,7 @@ export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativ
     const perPeriod = preAggregate(ctx, agg, condition, floorAllTime(ctx, condition, agg, rows.node, at.name, period), others, at.name, rows.value);
     const bounds = planJoinBounds(b, rows.node, base.name, condition);
     const spine = planOutputSpine(ctx, timeKeys, base, [], { at, ...(bounds ? { bounds } : {}) });
-    const node = windowOrJoin(ctx, agg, condition, metric.name, { spine, time: at.name, rows: perPeriod, rowGrain: period, others, value: rows.value, keys });
+    const node = windowOrJoin(ctx, condition, metric.name, { spine, time: at.name, rows: perPeriod, rowGrain: period, others, value: rows.value, keys });
     return finishAggregated(ctx, agg, { node, column: metric.name, model, filters });
   }
 
@@ -239,7 +245,7 @@ export function planCumulative(ctx: MetricPlanContext, metric: ResolvedCumulativ
   const reduced = preAggregate(ctx, agg, condition, floorAllTime(ctx, condition, agg, rows.node, base.name, baseGrain), others, base.name, rows.value);
   const groupBy = [...new Set([...keys, base.name])];
   const window = { spine, time: base.name, rows: reduced, rowGrain: baseGrain, others, value: rows.value, keys: groupBy, ...(lastPerGroup ? { lastPerGroup: periods } : {}) };
-  let node = windowOrJoin(ctx, agg, condition, metric.name, window);
+  let node = windowOrJoin(ctx, condition, metric.name, window);
   if (!keys.includes(base.name)) {
     node = b.add({ kind: 'period-agg', input: node, keys, orderBy: base.name, value: metric.name, as: metric.name, agg: metric.def.periodAgg, columns: [...keys, metric.name] }, metric.name);
   }
