@@ -1,55 +1,58 @@
 /**
- * Dashboards: each saved query as KPI tiles — latest value, target, red/amber/green from direction
- * and target, a trend sparkline, and a link into the explorer with the saved query's state.
+ * Dashboards: each saved query as KPI tiles (dashboard-tiles.ts) — the value of one named period,
+ * target and red/amber/green, a trend sparkline, comparisons with their two periods, the busiest
+ * weekday × hour slot, the top group — and a link into the explorer with the saved query's state.
  */
 import { getJson, postJson } from './api.js';
 import { metricDetail } from './catalog.js';
+import { heatmapTile, rankingTile, valueTile } from './dashboard-tiles.js';
 import { h } from './dom.js';
-import { formatValue } from './format.js';
-import { labelOf, t } from './i18n.js';
+import { groupByLabel } from './format.js';
+import { t } from './i18n.js';
 import { metricsList } from './explorer.js';
 import { problemBox } from './problem-box.js';
 import { stateToParams } from './query-state.js';
-import { ragStatus } from './rag.js';
-import { sparkline } from './sparkline.js';
-import type { MetricQuery, MetricSummary, QueryResult, SavedQuery } from './types.js';
+import { grainOf, latestFact, todayIso } from './tile-facts.js';
+import type { MetricDetail, MetricQuery, MetricSummary, QueryResult, SavedQuery } from './types.js';
 
 const TIME_GRAIN = /^metric_time__(day|week|month|quarter|year)$/;
+const DOW = /__extract_dow$/;
+const HOUR = /__extract_hour$/;
+
+const resultsOf = (sq: SavedQuery) => getJson<QueryResult>(`/v1/saved-queries/${encodeURIComponent(sq.name)}/results`);
 
 /** The saved query itself when it is one time series; otherwise its metrics by month. */
 async function trendFor(sq: SavedQuery): Promise<{ result: QueryResult; timeColumn: string }> {
   const g = sq.query.groupBy;
-  if (g.length === 1 && TIME_GRAIN.test(g[0]!)) {
-    return { result: await getJson<QueryResult>(`/v1/saved-queries/${encodeURIComponent(sq.name)}/results`), timeColumn: g[0]! };
-  }
+  if (g.length === 1 && TIME_GRAIN.test(g[0]!)) return { result: await resultsOf(sq), timeColumn: g[0]! };
   const timeColumn = g.find((x) => TIME_GRAIN.test(x)) ?? 'metric_time__month';
   const q: MetricQuery = { metrics: sq.query.metrics, groupBy: [timeColumn], orderBy: [timeColumn], ...(sq.query.where?.length ? { where: sq.query.where } : {}) };
   return { result: await postJson<QueryResult>('/v1/query', q), timeColumn };
 }
 
-async function tile(metric: MetricSummary | undefined, name: string, result: QueryResult, timeColumn: string): Promise<HTMLElement> {
-  const detail = await metricDetail(name).catch(() => undefined);
-  const g = detail?.governance ?? {};
-  const format = g.format ?? metric?.format;
-  const values = result.rows.map((r) => (typeof r[name] === 'number' ? (r[name] as number) : null));
-  let lastIdx = values.length - 1;
-  while (lastIdx >= 0 && values[lastIdx] === null) lastIdx -= 1;
-  const latest = lastIdx >= 0 ? values[lastIdx]! : null;
-  const period = lastIdx >= 0 ? String(result.rows[lastIdx]![timeColumn] ?? '') : '';
-  const rag = ragStatus(latest, g.target, g.direction);
-  const ragText = { green: t().onTarget, amber: t().nearTarget, red: t().offTarget, none: t().noTarget }[rag];
-  const label = metric ? labelOf(metric) : name;
-  return h(
-    'li',
-    { class: `tile rag-${rag}`, 'data-metric': name, 'data-rag': rag },
-    h('h3', {}, label),
-    h('p', { class: 'tile-value' }, formatValue(latest, format)),
-    h('p', { class: 'tile-period' }, `${t().current}${period ? ` (${period})` : ''}`),
-    h('p', { class: 'tile-target' },
-      h('span', { class: `rag-dot rag-dot-${rag}`, 'aria-hidden': 'true' }),
-      g.target === undefined ? ragText : `${ragText} · ${t().target} ${formatValue(g.target, format)} (${(t() as unknown as Record<string, string>)[g.direction ?? ''] ?? g.direction ?? ''})`),
-    h('div', { class: 'tile-spark', title: t().trend }, sparkline(values)),
-  );
+async function tilesFor(sq: SavedQuery, metrics: MetricSummary[]): Promise<HTMLElement[]> {
+  const summary = (m: string) => metrics.find((x) => x.name === m);
+  const g = sq.query.groupBy;
+  const dow = g.find((x) => DOW.test(x));
+  const hour = g.find((x) => HOUR.test(x));
+  if (dow && hour && g.length === 2) {
+    const result = await resultsOf(sq);
+    return sq.query.metrics.slice(0, 4).map((m) => heatmapTile(summary(m), m, result.rows, dow, hour));
+  }
+  const today = todayIso();
+  const { result, timeColumn } = await trendFor(sq);
+  const lead = sq.query.metrics[0]!;
+  const anchor = latestFact(result.rows, timeColumn, lead, today)?.period;
+  const details = await Promise.all(sq.query.metrics.slice(0, 4).map((m) => metricDetail(m).catch((): MetricDetail | undefined => undefined)));
+  const tiles = sq.query.metrics.slice(0, 4).map((m, i) => valueTile(summary(m), m, details[i], { rows: result.rows, timeColumn, today, ...(anchor ? { anchor } : {}) }));
+  const category = g.find((x) => !x.startsWith('metric_time__'));
+  if (category) {
+    // The top group in the dashboard's period, from the saved query's own rows.
+    const rows = (await resultsOf(sq)).rows.filter((r) => !anchor || !(timeColumn in r) || (typeof r[timeColumn] === 'string' && (r[timeColumn] as string).slice(0, 10) === anchor));
+    const lower = details[0]?.governance.direction === 'lower_is_better';
+    tiles.push(rankingTile(summary(lead), lead, rows, category, groupByLabel(category, details[0]?.groupBy ?? []), anchor, grainOf(timeColumn), lower));
+  }
+  return tiles;
 }
 
 export async function renderDashboards(main: HTMLElement): Promise<void> {
@@ -72,9 +75,7 @@ export async function renderDashboards(main: HTMLElement): Promise<void> {
       h('p', {}, h('a', { href: `#/explore?${link}`, class: 'button secondary' }, `${t().openInExplorer}: ${sq.label ?? sq.name}`)));
     loaders.push(async () => {
       try {
-        const { result, timeColumn } = await trendFor(sq);
-        const tiles = await Promise.all(sq.query.metrics.slice(0, 4).map((m) => tile(metrics.find((x) => x.name === m), m, result, timeColumn)));
-        list.replaceChildren(...tiles);
+        list.replaceChildren(...(await tilesFor(sq, metrics)));
       } catch (err) {
         list.replaceChildren(h('li', { class: 'tile' }, problemBox(err)));
       }

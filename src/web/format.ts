@@ -15,9 +15,12 @@ export function formatValue(value: unknown, format?: string): string {
   }).format(value);
 }
 
-/** A group-by cell: weekday names for ISO day-of-week, dates as written, everything else as text. */
-export function formatGroupValue(value: unknown, column: Column): string {
-  if (value === null || value === undefined) return t().none;
+/**
+ * A group-by cell: weekday names for ISO day-of-week, dates as written, everything else as text. The
+ * null group (rows whose time or dimension is unknown) is named as such, never a blank or a dash.
+ */
+export function formatGroupValue(value: unknown, column: Pick<Column, 'kind' | 'grain'>): string {
+  if (value === null || value === undefined) return column.kind === 'time' ? t().unknownDate : t().unknownGroup;
   if (column.grain === 'extract_dow' && typeof value === 'number') return t().days[value - 1] ?? String(value);
   if (column.grain === 'extract_hour' && typeof value === 'number') return `${String(value).padStart(2, '0')}:00`;
   return String(value);
@@ -48,4 +51,21 @@ export function metricTimeLabel(): string {
 
 export function itemLabel(item: { name: string; label?: string; labelEn?: string }): string {
   return item.name === 'metric_time' ? metricTimeLabel() : labelOf(item);
+}
+
+/** A period start (`2025-12-01`) named in the locale at its grain: `dec 2025`, `K4 2025`, `8 dec 2025`. */
+export function formatPeriod(period: string, grain: string): string {
+  const [y, m, d] = period.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(y!, (m ?? 1) - 1, d ?? 1));
+  const fmt = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale(), { ...o, timeZone: 'UTC' }).format(date);
+  if (grain === 'year') return String(y);
+  if (grain === 'quarter') return `${t().quarterShort}${Math.floor(((m ?? 1) - 1) / 3) + 1} ${y}`;
+  if (grain === 'month') return fmt({ month: 'short', year: 'numeric' }).replace('.', '');
+  if (grain === 'week') return `${t().weekOf} ${fmt({ day: 'numeric', month: 'short', year: 'numeric' })}`;
+  return fmt({ day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** A relative change as a signed percentage in the locale (`−1,9 %` in Dutch). */
+export function formatChange(change: number): string {
+  return new Intl.NumberFormat(locale(), { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(change);
 }

@@ -7,6 +7,7 @@ import { h } from './dom.js';
 import { columnLabel, formatGroupValue, formatValue } from './format.js';
 import { t } from './i18n.js';
 import { problemBox } from './problem-box.js';
+import { nullGroupsLast } from './tile-facts.js';
 import { chooseChart, csvUrl, curlText, graphqlText } from './query-state.js';
 import type { GroupByItem, MetricQuery, MetricSummary, QueryResult } from './types.js';
 
@@ -18,6 +19,8 @@ export function resultView(result: QueryResult, query: MetricQuery, metrics: Met
     if (c.kind === 'metric') formats[c.name] = metrics.find((m) => m.name === c.name)?.format;
   }
   const kind = chooseChart(query.groupBy);
+  // The unknown group ("(geen datum)", "(onbekend)") after the known ones, in the table and the chart.
+  const rows = nullGroupsLast(result.rows, result.columns.filter((c) => c.kind !== 'metric').map((c) => c.name));
   const captionText = `${query.metrics.map((m) => labels[m] ?? m).join(', ')} — ${t().rows(result.rows.length)}`;
 
   const chartEl = h('div', {
@@ -41,7 +44,7 @@ export function resultView(result: QueryResult, query: MetricQuery, metrics: Met
     h(
       'tbody',
       {},
-      result.rows.map((r) =>
+      rows.map((r) =>
         h('tr', {}, result.columns.map((c) => {
           const v = r[c.name];
           const text = c.kind === 'metric' ? formatValue(v, formats[c.name]) : formatGroupValue(v, c);
@@ -104,7 +107,7 @@ export function resultView(result: QueryResult, query: MetricQuery, metrics: Met
     // ECharts is its own chunk: the catalogue and dashboards never download it.
     void import('./chart.js').then(({ renderChart }) =>
       requestAnimationFrame(() => {
-        if (chartEl.isConnected) renderChart(chartEl, { kind, columns: result.columns, rows: result.rows, labels, formats });
+        if (chartEl.isConnected) renderChart(chartEl, { kind, columns: result.columns, rows, labels, formats });
       }),
     );
   }
