@@ -1,7 +1,10 @@
 /** Query results for the terminal: an aligned text table, CSV (RFC 4180) or JSON. */
 import type { OutputColumn } from '../core/query.js';
 import type { QueryResult } from '../engine/types.js';
-import { csvCell, type CsvCellOptions } from '../core/csv-cell.js';
+import { randomUUID } from 'node:crypto';
+import type { CsvCellOptions } from '../core/csv-cell.js';
+import { toCsv } from '../api/rest/formats/csv.js';
+import { jsonBody } from '../api/rest/formats/json-body.js';
 
 export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -25,14 +28,18 @@ export function formatTable(result: Pick<QueryResult, 'columns' | 'rows'>): stri
   return `${out.join('\n')}\n(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`;
 }
 
-/** CSV like the REST API's (formulas neutralised unless `formulaEscape: false`), numbers rounded as in the table. */
+/**
+ * CSV byte for byte as the REST API writes it (the same writer: header, CRLF, quoting, full number
+ * precision, formulas neutralised unless `formulaEscape: false`). Only the table view rounds.
+ */
 export function formatCsv(result: Pick<QueryResult, 'columns' | 'rows'>, opts: CsvCellOptions = {}): string {
-  const names = result.columns.map((c) => c.name);
-  const field = (v: unknown) => csvCell(typeof v === 'number' && !Number.isInteger(v) ? Number(cell(v)) : v, opts);
-  const lines = [names.map(field).join(','), ...result.rows.map((row) => names.map((n) => field(row[n])).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
+  return toCsv(result.columns, result.rows, { formulaEscape: opts.formulaEscape !== false });
 }
 
+/**
+ * `table` for people; `csv` and `json` are the REST API's bytes for the same query (JSON: its body,
+ * `meta.queryId` this run's own id, plus a final newline), so scripts can switch between them.
+ */
 export function formatResult(result: QueryResult, format: OutputFormat, opts: CsvCellOptions = {}): string {
   switch (format) {
     case 'table':
@@ -40,6 +47,6 @@ export function formatResult(result: QueryResult, format: OutputFormat, opts: Cs
     case 'csv':
       return formatCsv(result, opts);
     case 'json':
-      return `${JSON.stringify({ columns: result.columns, rows: result.rows, meta: result.meta }, null, 2)}\n`;
+      return `${jsonBody(result, randomUUID())}\n`;
   }
 }

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWarehouse } from '../../src/warehouse/open.js';
 import { cliEnv, runCli } from '../helpers/cli.js';
+import { testServer } from '../helpers/server.js';
 
 describe('maatstaf compile / query (real CLI, embedded warehouse)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'maatstaf-query-'));
@@ -44,6 +46,40 @@ describe('maatstaf compile / query (real CLI, embedded warehouse)', () => {
     expect(body.rows).toEqual([{ metric_time__year: '2023-01-01', reports_received: expect.any(Number), reports_resolved: expect.any(Number) }]);
     expect(body.meta.rowCount).toBe(1);
   });
+
+  it('--format csv and json are the API’s bytes for the same query (only the table rounds)', async () => {
+    const query = { metrics: ['app_share', 'reports_received'], groupBy: ['metric_time__quarter', 'report__category'], orderBy: ['metric_time__quarter', 'report__category'] };
+    const args = ['query', '--metrics', query.metrics.join(','), '--group-by', query.groupBy.join(','), '--order-by', query.orderBy.join(',')];
+    const csv = await cli([...args, '--format', 'csv']);
+    const json = await cli([...args, '--format', 'json']);
+    const table = await cli(args);
+    expect([csv.code, json.code, table.code], csv.stderr + json.stderr).toEqual([0, 0, 0]);
+    // The same data folder served by the API (the CLI has exited: one process at a time).
+    const wh = await openWarehouse({ dataDir: join(dataDir, 'pgdata') });
+    const server = await testServer(wh, { config: { metricsDir: 'metrics' }, access: null });
+    try {
+      const apiCsv = await server.app.inject({ method: 'POST', url: '/v1/query?format=csv', payload: query });
+      expect(apiCsv.statusCode, apiCsv.body).toBe(200);
+      expect(csv.stdout).toBe(apiCsv.body);
+      // Unrounded shares are in it (the table view shows at most 6 decimals).
+      expect(csv.stdout).toMatch(/,0\.\d{7,},/);
+      const apiJson = await server.app.inject({ method: 'POST', url: '/v1/query', payload: query });
+      const { queryId, cache, ...apiMeta } = apiJson.json<{ meta: { queryId: string; cache: string } }>().meta;
+      expect([queryId, cache]).toEqual([expect.any(String), expect.stringMatching(/^(hit|miss)$/)]);
+      const cliBody = json.stdout.slice(0, -1);
+      const cliMeta = (JSON.parse(cliBody) as { meta: { queryId: string } }).meta;
+      // Byte for byte: the columns and rows part; the meta has the same fields in the same order, and
+      // the same values apart from what is per run: the id, the time taken and the cache outcome, and
+      // the SQL's hash (the API adds the anonymous row bound's LIMIT to the SQL).
+      expect(cliBody.slice(0, cliBody.indexOf('"meta":'))).toBe(apiJson.body.slice(0, apiJson.body.indexOf('"meta":')));
+      const perRun = { queryId: 'x', durationMs: 0, sqlHash: 'h' };
+      const apiInOrder = { queryId: 'x', ...apiMeta };
+      expect(JSON.stringify({ ...cliMeta, ...perRun })).toBe(JSON.stringify({ ...apiInOrder, ...perRun }));
+    } finally {
+      await server.close();
+      await wh.close();
+    }
+  }, 200_000);
 
   it('prints the engine error code, message and suggestions, exit 1', async () => {
     const r = await cli(['query', '--metrics', 'reports_recieved']);

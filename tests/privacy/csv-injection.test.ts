@@ -125,8 +125,8 @@ describe('csvCell', () => {
     }
     expect([csvCell(-5), csvCell(-0.25), csvCell(-1e21), csvCell(0)]).toEqual(['-5', '-0.25', '-1e+21', '0']);
     expect(csvCell('=1+1', { formulaEscape: false })).toBe('=1+1');
-    // The CLI's CSV: same rule, numbers rounded as in its table.
+    // The CLI's CSV: the same writer as the API's, numbers unrounded (only its table rounds).
     const cli = formatCsv({ columns: [{ name: 'label' }, { name: 'n' }] as never, rows: [{ label: '@cmd', n: -2.1234567 }] });
-    expect(cli).toBe(`label,n\r\n"'@cmd",-2.123457\r\n`);
+    expect(cli).toBe(`label,n\r\n"'@cmd",-2.1234567\r\n`);
   });
 });
