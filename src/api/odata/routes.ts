@@ -74,6 +74,8 @@ function contextUrl(request: FastifyRequest, set: ODataEntitySet, opts: ODataOpt
 interface Page {
   readonly rows: readonly Record<string, unknown>[];
   readonly more: boolean;
+  /** Rows of the answer (after $skip) sent by the earlier pages. */
+  readonly sentBefore: number;
   readonly count?: number;
 }
 
@@ -101,7 +103,7 @@ async function readPage(engine: Engine, request: FastifyRequest, reply: FastifyR
     if (!sameKey(rows[0], set.keys, token.key)) throw pageExpired();
     rows = rows.slice(1);
   }
-  return { rows: rows.slice(0, w.size), more: w.mayContinue && rows.length > w.size, ...(count !== undefined ? { count } : {}) };
+  return { rows: rows.slice(0, w.size), more: w.mayContinue && rows.length > w.size, sentBefore: token?.sent ?? 0, ...(count !== undefined ? { count } : {}) };
 }
 
 export function registerODataRoutes(app: FastifyInstance, state: ServerState, options: ODataRouteOptions): void {
@@ -138,7 +140,7 @@ export function registerODataRoutes(app: FastifyInstance, state: ServerState, op
     if (page.count !== undefined) body['@odata.count'] = page.count;
     body.value = page.rows.map(project(set, opts.select));
     const last = page.rows[page.rows.length - 1];
-    if (page.more && last) body['@odata.nextLink'] = nextLink(request, encodeSkipToken({ sent: (opts.skipToken ? decodeSkipToken(opts.skipToken, set.keys.length).sent : 0) + page.rows.length, key: keyOf(last, set.keys) }));
+    if (page.more && last) body['@odata.nextLink'] = nextLink(request, encodeSkipToken({ sent: page.sentBefore + page.rows.length, key: keyOf(last, set.keys) }));
     if (preferred !== undefined) reply.header('preference-applied', `odata.maxpagesize=${pageSize}`);
     return reply.type(JSON_TYPE).send(JSON.stringify(body));
   });
