@@ -77,7 +77,51 @@ export function csvUrl(origin: string, q: MetricQuery): string {
   if (q.timeRange?.end) p.set('end', q.timeRange.end);
   for (const o of q.orderBy ?? []) p.append('orderBy', o);
   p.set('format', 'csv');
+  // A byte-order mark, so Excel reads the UTF-8 (ë, €) right; Power BI ignores it.
+  p.set('bom', 'true');
   return `${origin}/v1/query?${p.toString()}`;
+}
+
+/** The OData feed (saved queries as tables) for Power BI's and Excel's OData connector. */
+export function odataUrl(origin: string): string {
+  return `${origin}/odata`;
+}
+
+const mText = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/**
+ * A ready Power Query M query: Web.Contents with a static base URL (so the Power BI Service can
+ * refresh it), the query in `Query` (a list value repeats the parameter) and the key in X-API-Key.
+ */
+export function powerQueryText(origin: string, q: MetricQuery): string {
+  const fields: string[] = [];
+  const list = (name: string, values: readonly string[]) => {
+    if (values.length) fields.push(`${name} = {${values.map(mText).join(', ')}}`);
+  };
+  list('metrics', q.metrics);
+  list('groupBy', q.groupBy);
+  list('where', q.where ?? []);
+  list('orderBy', q.orderBy ?? []);
+  if (q.timeRange?.start) fields.push(`start = ${mText(q.timeRange.start)}`);
+  if (q.timeRange?.end) fields.push(`end = ${mText(q.timeRange.end)}`);
+  fields.push('format = "csv"', 'bom = "true"');
+  return [
+    'let',
+    '    ApiKey = "…",   // your API key; better: a parameter, or Basic credentials on the data source',
+    '    Source = Web.Contents(',
+    `        ${mText(origin)},`,
+    '        [',
+    '            RelativePath = "v1/query",',
+    `            Query = [${fields.join(', ')}],`,
+    '            Headers = [#"X-API-Key" = ApiKey]',
+    '        ]',
+    '    ),',
+    '    Csv = Csv.Document(Source, [Delimiter = ",", Encoding = 65001, QuoteStyle = QuoteStyle.Csv]),',
+    '    Promoted = Table.PromoteHeaders(Csv, [PromoteAllScalars = true])',
+    'in',
+    '    Promoted',
+    '',
+  ].join('\n');
 }
 
 /** GraphQL input literal: JSON with bare keys. */

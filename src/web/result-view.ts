@@ -8,7 +8,7 @@ import { columnLabel, formatGroupValue, formatValue } from './format.js';
 import { t } from './i18n.js';
 import { problemBox } from './problem-box.js';
 import { nullGroupsLast } from './tile-facts.js';
-import { chooseChart, csvUrl, curlText, graphqlText } from './query-state.js';
+import { chooseChart, csvUrl, curlText, graphqlText, odataUrl, powerQueryText } from './query-state.js';
 import type { GroupByItem, MetricQuery, MetricSummary, QueryResult } from './types.js';
 
 export function resultView(result: QueryResult, query: MetricQuery, metrics: MetricSummary[], items: GroupByItem[]): HTMLElement {
@@ -87,6 +87,8 @@ export function resultView(result: QueryResult, query: MetricQuery, metrics: Met
     { class: 'actions', role: 'group', 'aria-label': 'Export' },
     h('button', { type: 'button', id: 'download-csv', onclick: () => void download() }, t().downloadCsv),
     h('button', { type: 'button', id: 'copy-url', onclick: () => void copy(csvUrl(origin, query)) }, t().copyUrl),
+    h('button', { type: 'button', id: 'copy-powerquery', onclick: () => void copy(powerQueryText(origin, query)) }, t().copyPowerQuery),
+    h('button', { type: 'button', id: 'copy-odata', onclick: () => void copy(odataUrl(origin)) }, t().copyOdata),
     h('button', { type: 'button', id: 'copy-graphql', onclick: () => void copy(graphqlText(query)) }, t().copyGraphql),
     h('button', { type: 'button', id: 'copy-curl', onclick: () => void copy(curlText(origin, query, Boolean(getApiKey()))) }, t().copyCurl),
   );

@@ -168,7 +168,33 @@ describe.skipIf(SKIP_E2E)('web app (headless Chromium)', () => {
     await page.click('#copy-url');
     const url = await page.locator('.copy-box').inputValue();
     expect(url.startsWith(`${base}/v1/query?`)).toBe(true);
-    expect(await (await fetch(url)).text()).toBe(apiCsv);
+    expect(new URL(url).searchParams.get('bom')).toBe('true');
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(new TextDecoder().decode(bytes.slice(3))).toBe(apiCsv);
+
+    // Power Query M: the same query, with the key in X-API-Key.
+    await page.click('#copy-powerquery');
+    const m = await page.locator('.copy-box').inputValue();
+    expect(m).toContain(`"${base}",`);
+    expect(m).toContain('Headers = [#"X-API-Key" = ApiKey]');
+    const record = /Query = \[(.*)\],\n/.exec(m)![1]!;
+    const params = new URLSearchParams();
+    for (const [, k, list, one] of record.matchAll(/(\w+) = (?:\{([^}]*)\}|"([^"]*)")/g)) {
+      for (const v of list !== undefined ? [...list.matchAll(/"([^"]*)"/g)].map((x) => x[1]!) : [one!]) params.append(k!, v);
+    }
+    const viaMUrl = `${base}/v1/${/RelativePath = "v1\/(\w+)"/.exec(m)![1]}?${params}`;
+    // The test app has no keys: anonymous answers, and a key in X-API-Key is checked (a wrong one is refused).
+    expect((await fetch(viaMUrl, { headers: { 'X-API-Key': 'not-a-key' } })).status).toBe(401);
+    const viaM = await fetch(viaMUrl);
+    expect(viaM.status).toBe(200);
+    expect(new TextDecoder().decode(new Uint8Array(await viaM.arrayBuffer()).slice(3))).toBe(apiCsv);
+
+    await page.click('#copy-odata');
+    const feed = await page.locator('.copy-box').inputValue();
+    expect(feed).toBe(`${base}/odata`);
+    const sets = (await (await fetch(feed)).json()) as { value: { name: string }[] };
+    expect(sets.value.map((v) => v.name)).toContain('pickup_peaks');
 
     await page.click('#copy-graphql');
     const gql = await page.locator('.copy-box').inputValue();

@@ -1,6 +1,6 @@
 /** The explorer's URL state and the texts it hands out (CSV URL, GraphQL, curl), and tile status. */
 import { describe, expect, it } from 'vitest';
-import { chooseChart, csvUrl, curlText, filterToWhere, graphqlText, stateFromParams, stateToParams, toQuery } from '../../../src/web/query-state.js';
+import { chooseChart, csvUrl, curlText, filterToWhere, graphqlText, powerQueryText, stateFromParams, stateToParams, toQuery } from '../../../src/web/query-state.js';
 import { ragStatus } from '../../../src/web/rag.js';
 
 const STATE = {
@@ -33,12 +33,21 @@ describe('explorer state', () => {
     expect(url.pathname).toBe('/v1/query');
     expect(url.searchParams.getAll('groupBy')).toEqual(STATE.groupBy);
     expect(url.searchParams.get('format')).toBe('csv');
+    expect(url.searchParams.get('bom')).toBe('true');
     expect(url.searchParams.get('start')).toBe('2025-01-01');
     expect(graphqlText(q)).toContain('query(input: { metrics: ["document_pickups"]');
     const curl = curlText('http://127.0.0.1:3000', q, true);
     expect(curl).toContain('$MAATSTAF_API_KEY');
     // The single quote in the value is closed, escaped and reopened for the shell.
     expect(curl).toContain(`O'\\''`);
+  });
+
+  it('writes Power Query M with the key in X-API-Key and every query part, quotes doubled', () => {
+    const m = powerQueryText('https://kpi.gemeente.nl', { metrics: ['a', 'b'], groupBy: ['metric_time__month'], where: [`{{ Dimension('x__y') }} = 'say "hi"'`], timeRange: { start: '2025-01-01' } });
+    expect(m).toContain('Headers = [#"X-API-Key" = ApiKey]');
+    expect(m).toContain('"https://kpi.gemeente.nl",');
+    expect(m).toContain('RelativePath = "v1/query"');
+    expect(m).toContain('Query = [metrics = {"a", "b"}, groupBy = {"metric_time__month"}, where = {"{{ Dimension(\'x__y\') }} = \'say ""hi""\'"}, start = "2025-01-01", format = "csv", bom = "true"]');
   });
 
   it('chooses the chart from the group-bys', () => {
