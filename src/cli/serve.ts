@@ -33,7 +33,7 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
   const auth = authFromConfig(config, process.env.NODE_ENV);
   const warehouse = await openServingWarehouse(
     config,
-    (setUp) => ensureEmbeddedDemo(setUp, log),
+    (setUp) => ensureEmbeddedDemo(setUp, log, { metricsDir: config.metricsDir, schema: config.rollupSchema }),
     (reason) => log.warn({ reason }, 'embedded warehouse thread restarted (a statement timed out, was cancelled or the thread crashed)'),
   );
   log.info({ warehouse: config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded:${config.dataDir}` }, 'warehouse ready');
