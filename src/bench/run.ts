@@ -11,7 +11,8 @@
  * `--only worker` likewise the embedded warehouse's worker thread section (worker.bench.ts);
  * `--only plans` the plan-shape section (compiled vs hand-written SQL over ≥ 1 M report rows in
  * schema `maatstaf_bench_plans`, dropped afterwards; PostgreSQL only);
- * `--only forecast` the forecast section (forecast.bench.ts, on the same scale-1 demo as the spine).
+ * `--only forecast` the forecast section (forecast.bench.ts, on the same scale-1 demo as the spine);
+ * `--only rollups` the rollups section (a dashboard question from its rollup vs raw, build and refresh times).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -28,6 +29,7 @@ import { benchReplicas } from './replicas.bench.js';
 import { benchSpine } from './spine.bench.js';
 import { benchWorker } from './worker.bench.js';
 import { benchPlans, multiplyReports, PLANS_SECTION_TITLE } from './plans.bench.js';
+import { benchRollups } from './rollups.bench.js';
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +46,8 @@ const { values } = parseArgs({
     'plan-runs': { type: 'string', default: '7' },
     /** Report rows the plan-shape section generates (at least). */
     'plan-rows': { type: 'string', default: '1000000' },
+    'rollup-rows': { type: 'string', default: '1000000' },
+    'rollup-runs': { type: 'string', default: '15' },
     /** Runs per query in the time-spine section. */
     'spine-runs': { type: 'string', default: '5' },
   },
@@ -109,15 +113,32 @@ async function plansSection(url: string | undefined): Promise<BenchSection> {
   }
 }
 
+/**
+ * The rollups section: on PostgreSQL the demo's reports multiplied past --rollup-rows in a scratch
+ * schema (dropped after); on the embedded warehouse the demo at scale 1.
+ */
+async function rollupsSection(url: string | undefined): Promise<BenchSection> {
+  const schema = 'maatstaf_bench_rollups';
+  const wh = await seededWarehouse(url, schema, 1);
+  try {
+    const reportRows = url ? await multiplyReports(wh, Number(values['rollup-rows'])) : (await wh.query<{ n: number }>('select count(*)::int as n from public_space_reports')).rows[0]!.n;
+    return await benchRollups(wh, { label: url ? 'PostgreSQL' : 'Embedded PGlite', metricsDir: values.metrics!, schema: `${schema}_r`, runs: Number(values['rollup-runs']), reportRows });
+  } finally {
+    if (url) await wh.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await wh.close();
+  }
+}
+
 async function main(): Promise<number> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   const scale = url ? Number(values.scale) : 1;
   const sections: BenchSection[] = [];
   const loadAtStart = loadavg();
-  if (values.only !== undefined && !['spine', 'worker', 'plans', 'forecast'].includes(values.only)) {
-    throw new Error(`--only: unknown section '${values.only}' (known: spine, worker, plans, forecast)`);
+  if (values.only !== undefined && !['spine', 'worker', 'plans', 'forecast', 'rollups'].includes(values.only)) {
+    throw new Error(`--only: unknown section '${values.only}' (known: spine, worker, plans, forecast, rollups)`);
   }
   if (values.only === 'forecast') return finishOnly(await forecastSection(url), loadAtStart);
+  if (values.only === 'rollups') return finishOnly(await rollupsSection(url), loadAtStart);
   if (values.only === 'spine') return finishOnly(await spineSection(url), loadAtStart);
   if (values.only === 'worker') return finishOnly(await benchWorker(values.metrics!), loadAtStart);
   if (values.only === 'plans') return finishOnly(await plansSection(url), loadAtStart);
@@ -156,6 +177,8 @@ async function main(): Promise<number> {
   sections.push(await benchWorker(values.metrics!));
   process.stderr.write('bench: plan shape, compiled vs hand-written SQL\n');
   sections.push(await plansSection(url));
+  process.stderr.write('bench: rollups vs raw\n');
+  sections.push(await rollupsSection(url));
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const header = [

@@ -9,7 +9,7 @@ import { openDemoEngine, type DemoEngine } from '../../helpers/demo-engine.js';
 import { sortedRows } from '../../helpers/rollups.js';
 import { ENGINES } from '../../helpers/warehouses.js';
 
-const SERVED = { reports_by_month_and_category: 'reports_daily', satisfaction_by_month: 'satisfaction_monthly' };
+const SERVED = { reports_by_month_and_category: 'reports_monthly', satisfaction_by_month: 'satisfaction_monthly' };
 
 describe.each(ENGINES)('demo rollups on %s', (engineName) => {
   let demo: DemoEngine;
