@@ -1,16 +1,16 @@
 /**
- * An engine as one caller sees it. `run` and `compile` authorise every query first (authorise.ts),
- * add the row filter and pass the caller's scope to the cache. The graph and definitions it
+ * An engine as one caller sees it. `run` and `compile` authorise every query first (authorise.ts)
+ * and pass the caller's row rule and scope to the layers below (the cache keys on both). The graph and definitions it
  * exposes are narrowed to what the caller may use, so every catalogue function (metric list,
  * metric detail, group-by items, dimension values, saved queries) and every suggestion built from
  * them only ever names what the caller may use. A metric outside the caller's grants looks exactly
  * like one that does not exist: queries answer 403 FORBIDDEN for both, catalogue reads 404
  * UNKNOWN_METRIC for both, with suggestions drawn from the caller's own metrics.
  */
-import { createJsonMemo } from '../cache/input-memo.js';
 import { MaatstafError, isMaatstafError } from '../core/errors.js';
+import { createJsonMemo } from '../core/json-memo.js';
 import { suggest } from '../core/suggest.js';
-import type { CompiledQuery, MetricQueryInput } from '../core/query.js';
+import type { CompiledQuery, MetricQueryInput, RowRule } from '../core/query.js';
 import type { Definitions, MetricDef } from '../definitions/model.js';
 import { savedQueryRequest } from '../engine/saved-queries.js';
 import type { Engine, PeekOptions, QueryClassification, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
@@ -60,19 +60,14 @@ export function createAccessView(inner: Engine, access: CallerAccess): Engine {
   const graph = restrictedGraph(inner.graph, access);
   // Pure in (access, graph, query): repeated queries (dashboards, cache hits) are checked once.
   const checked = createJsonMemo<AuthorisedQuery>();
-  const authorise = (query: MetricQueryInput): AuthorisedQuery => {
-    const a = checked.get('', query, () => authoriseQuery(access, inner.graph, query));
-    // Remembered from an equal query: without a row filter, hand back this request's own object
-    // (a repeated frozen query is the very object it was computed for: nothing to copy).
-    return a.rowFilter !== undefined || a.query === query ? a : { ...a, query };
-  };
-  // The caller's scope selects the cached answer: one options object per row limit (one, in practice)
-  // for every peek, not one per request.
-  const peekOptions = new Map<number | undefined, PeekOptions>();
-  const peekOptionsFor = (maxRows: number | undefined): PeekOptions => {
-    let found = peekOptions.get(maxRows);
-    if (!found) peekOptions.set(maxRows, (found = maxRows === undefined ? { scope: access.scope } : { scope: access.scope, maxRows }));
-    return found;
+  const authorise = (query: MetricQueryInput): AuthorisedQuery => checked.get('', query, () => authoriseQuery(access, inner.graph, query));
+  /**
+   * The options for the layer below: this caller's scope and row rule, never ones passed in (a
+   * row limit from outside is kept).
+   */
+  const below = <O extends PeekOptions>(options: O | undefined, a: AuthorisedQuery): O => {
+    const { rowRule: _passedIn, ...rest } = options ?? ({} as O);
+    return { ...rest, scope: access.scope, ...(a.rowRule ? { rowRule: a.rowRule } : {}) } as O;
   };
   let savedQueries: Definitions['savedQueries'] | undefined;
   // Saved queries the caller may run; computed on first use (a resolution per saved query).
@@ -96,7 +91,7 @@ export function createAccessView(inner: Engine, access: CallerAccess): Engine {
   const compile = (query: MetricQueryInput): CompiledQuery => {
     const a = authorise(query);
     try {
-      return inner.compile(a.query);
+      return inner.compile(query, a.rowRule ? { rowRule: a.rowRule } : {});
     } catch (e) {
       throw maskRowFilterError(e, a);
     }
@@ -112,13 +107,13 @@ export function createAccessView(inner: Engine, access: CallerAccess): Engine {
      */
     classify(query: MetricQueryInput): QueryClassification {
       const found = inner.classify(query);
-      let rowFilter: string | undefined;
+      let rowRule: RowRule | undefined;
       try {
-        rowFilter = authorise(query).rowFilter;
+        rowRule = authorise(query).rowRule;
       } catch {
-        rowFilter = undefined; // refused or invalid: nothing is added
+        rowRule = undefined; // refused or invalid: nothing is added
       }
-      return rowFilter === undefined ? found : { ...found, rowFilters: [...found.rowFilters, rowFilter] };
+      return rowRule === undefined ? found : { ...found, rowRule };
     },
     peek(query: MetricQueryInput, options?: PeekOptions): QueryResult | undefined {
       let a: AuthorisedQuery;
@@ -127,13 +122,12 @@ export function createAccessView(inner: Engine, access: CallerAccess): Engine {
       } catch {
         return undefined; // refused or invalid: run reports it (and the audit records a refusal)
       }
-      // The caller's own scope, never one passed in; a row limit from outside is kept.
-      return inner.peek(a.query, peekOptionsFor(options?.maxRows));
+      return inner.peek(query, below(options, a));
     },
     async run(query: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
       const a = authorise(query);
       try {
-        return await inner.run(a.query, { ...options, scope: access.scope });
+        return await inner.run(query, below(options, a));
       } catch (e) {
         throw maskRowFilterError(e, a);
       }
@@ -143,7 +137,7 @@ export function createAccessView(inner: Engine, access: CallerAccess): Engine {
       const a = authorise(query);
       let stream: QueryStream | undefined;
       try {
-        stream = await inner.stream(a.query, { ...options, scope: access.scope });
+        stream = await inner.stream(query, below(options, a));
       } catch (e) {
         throw maskRowFilterError(e, a);
       }

@@ -1,7 +1,8 @@
 /**
  * Authorises one query for a caller before it compiles: every metric (queried or named in a
  * `Metric()` filter), every group-by item and every item a filter reads must be granted, and the
- * row-level filter of the granting roles is added to the query.
+ * row-level filter of the granting roles becomes the query's row rule (a typed RowRule the layers
+ * below receive beside the query, never text appended to the caller's `where`).
  *
  * Semantics with several roles (union of grants): for each metric, the roles that may use it with
  * every item of the query are its candidates. Its row filter is the OR of the candidates' filters,
@@ -11,7 +12,7 @@
  * (their sub-query would read rows outside the caller's scope).
  */
 import { MaatstafError, isMaatstafError } from '../core/errors.js';
-import type { MetricQuery, MetricQueryInput } from '../core/query.js';
+import type { MetricQueryInput, RowRule } from '../core/query.js';
 import { suggest } from '../core/suggest.js';
 import { parseQuery } from '../engine/engine.js';
 import { parseFilter } from '../planner/filter-api.js';
@@ -32,21 +33,18 @@ export function forbiddenMetric(access: CallerAccess, name: string, path?: strin
 }
 
 export interface AuthorisedQuery {
-  /** The query to run: the caller's, with the row filter appended to `where` when one applies. */
-  readonly query: MetricQueryInput;
-  /** The row filter added (for the audit log); undefined when none. */
-  readonly rowFilter?: string;
-  /** Index of the row filter in `where` (errors there are the policy's, not the caller's). */
-  readonly rowFilterIndex?: number;
+  /** The row rule of the caller's roles for this query; undefined when none applies. */
+  readonly rowRule?: RowRule;
 }
 
-const whereList = (w: MetricQuery['where']): string[] => (w === undefined ? [] : typeof w === 'string' ? [w] : [...w]);
+const whereList = (w: string | readonly string[] | undefined): string[] => (w === undefined ? [] : typeof w === 'string' ? [w] : [...w]);
 
-/** Effective row filter of a set of candidate roles: undefined = unrestricted. */
-function combinedFilter(roles: readonly RoleGrant[]): string | undefined {
+/** Effective row rule of a set of candidate roles: undefined = unrestricted. */
+function combinedRule(roles: readonly RoleGrant[]): RowRule | undefined {
   if (roles.some((r) => r.rowFilter === undefined)) return undefined;
   const filters = [...new Set(roles.map((r) => r.rowFilter!))].sort();
-  return filters.length === 1 ? filters[0] : filters.map((f) => `(${f})`).join(' OR ');
+  const names = roles.map((r) => r.name).sort();
+  return { roles: names, filter: filters.length === 1 ? filters[0]! : filters.map((f) => `(${f})`).join(' OR ') };
 }
 
 interface Use {
@@ -110,32 +108,35 @@ export function authoriseQuery(access: CallerAccess, graph: SemanticGraph, input
     });
   }
 
-  const filters = new Set<string | undefined>();
+  // By filter text: roles with the same filter give the same rows.
+  const rules = new Map<string | undefined, RowRule | undefined>();
   for (const use of uses) {
     const roles = candidates(access, use);
     if (roles.length === 0) throw deniedItem(access, use);
-    if (!use.fromFilter) filters.add(combinedFilter(roles));
+    if (!use.fromFilter) {
+      const rule = combinedRule(roles);
+      rules.set(rule?.filter, rule);
+    }
   }
-  const [rowFilter, ...others] = [...filters];
+  const [rowRule, ...others] = [...rules.values()];
   if (others.length > 0) {
     throw new MaatstafError('FORBIDDEN', 'These metrics are visible to you for different sets of rows (row-level rules of your roles); query them separately.', {});
   }
-  if (rowFilter === undefined) return { query: input };
+  if (rowRule === undefined) return {};
   if (metricRefs.length > 0) {
     throw new MaatstafError('FORBIDDEN', 'Metric() filters are not available to callers with row-level restrictions.', { path: metricRefs[0]!.path });
   }
-  return { query: { ...input, where: [...where, rowFilter] }, rowFilter, rowFilterIndex: where.length };
+  return { rowRule };
 }
 
 /**
- * An error caused by the row filter (its dimension cannot be joined to these metrics) is the
- * policy's, and its text must not be shown: it becomes FORBIDDEN without details.
+ * An error caused by the row rule (its dimension cannot be joined to these metrics) is the
+ * policy's, and its text must not be shown: it becomes FORBIDDEN without details. The planner
+ * resolves the rule as its own filter (origin and path `rowRule`), so such errors carry that path.
  */
 export function maskRowFilterError(e: unknown, authorised: AuthorisedQuery): unknown {
-  if (authorised.rowFilterIndex === undefined || !isMaatstafError(e)) return e;
-  const path = `where[${authorised.rowFilterIndex}]`;
-  const hits = (p: string | undefined) => p !== undefined && (p === path || p.startsWith(`${path}.`) || p.startsWith(`${path}[`));
-  const mentions = hits(e.details.path) || (e.details.issues ?? []).some((i) => hits(i.path)) || e.message.includes(path);
-  if (!mentions) return e;
+  if (authorised.rowRule === undefined || !isMaatstafError(e)) return e;
+  const hits = (p: string | undefined) => p !== undefined && (p === 'rowRule' || p.startsWith('rowRule.') || p.startsWith('rowRule['));
+  if (!hits(e.details.path) && !(e.details.issues ?? []).some((i) => hits(i.path))) return e;
   return new MaatstafError('FORBIDDEN', 'The row-level rule of your role cannot be applied to this query (its metrics cannot be filtered by it).', {});
 }

@@ -12,9 +12,7 @@
 import type { Caller } from '../access/caller.js';
 import { isMaatstafError, MaatstafError } from '../core/errors.js';
 import { normaliseQuery, type MetricQueryInput } from '../core/query.js';
-import type { DataSensitivity } from '../definitions/governance/data-sensitivity.js';
 import type { Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
-import { createIdentityMemo } from '../core/frozen-input.js';
 import type { AuditEntryInput, AuditInterface, AuditLog, AuditOutcome } from './types.js';
 import { suppressedCellCount } from '../privacy/index.js';
 
@@ -44,7 +42,8 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
     const clientRequestId = options?.clientRequestId ?? meta.clientRequestId;
     const found = inner.classify(input);
     const level = found.sensitivity;
-    const rowFilters = [...new Set([...(meta.rowFilters ?? []), ...found.rowFilters])].sort();
+    // Stored as the rule's filter text (the audit entry's format); the rule itself is typed (RowRule).
+    const rowFilters = [...new Set([...(meta.rowFilters ?? []), ...(found.rowRule ? [found.rowRule.filter] : [])])].sort();
     const started = performance.now();
     const entry = (outcome: AuditOutcome, extra: Partial<AuditEntryInput>): AuditEntryInput => ({
       requestId,
@@ -138,11 +137,9 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
     return { ...found, batches: batches() };
   }
 
-  // A repeated (frozen) query is classified once.
-  const levels = createIdentityMemo<DataSensitivity>();
   /** Cached answers of public data need no entry; anything else goes through run (which writes it). */
   function peek(input: MetricQueryInput, options?: PeekOptions): QueryResult | undefined {
-    return levels.get(input, () => inner.classify(input).sensitivity) === 'public' ? inner.peek(input, options) : undefined;
+    return inner.classify(input).sensitivity === 'public' ? inner.peek(input, options) : undefined;
   }
 
   return {
@@ -150,7 +147,7 @@ export function createAuditedEngine(inner: Engine, audit: AuditLog, caller: Call
     graph: inner.graph,
     restricted: inner.restricted,
     // Compiling reads no data: nothing to record.
-    compile: (input) => inner.compile(input),
+    compile: (input, options) => inner.compile(input, options),
     run,
     stream,
     peek,

@@ -5,10 +5,20 @@
 import autocannon from 'autocannon';
 import { percentile } from './stats.js';
 
+/** One request of a sequence each connection sends in turn (a request mix). */
+export interface LoadRequest {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
 export interface LoadSpec {
   readonly url: string;
   readonly method: 'GET' | 'POST';
   readonly body?: string;
+  /** Instead of one request: this sequence, sent in turn by every connection. */
+  readonly requests?: readonly LoadRequest[];
   readonly connections: number;
   /** Run for this many seconds … */
   readonly seconds?: number;
@@ -30,12 +40,22 @@ export interface LoadResult {
   readonly timeouts: number;
 }
 
+function asAutocannonRequest(r: LoadRequest): autocannon.Request {
+  return {
+    method: r.method,
+    path: r.path,
+    headers: { ...r.headers, ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(r.body !== undefined ? { body: r.body } : {}),
+  };
+}
+
 export async function load(spec: LoadSpec): Promise<LoadResult> {
   const latencies: number[] = [];
   const options: autocannon.Options = {
     url: spec.url,
     method: spec.method,
     ...(spec.body !== undefined ? { body: spec.body, headers: { 'content-type': 'application/json' } } : {}),
+    ...(spec.requests ? { requests: spec.requests.map(asAutocannonRequest) } : {}),
     connections: spec.connections,
     pipelining: spec.pipelining ?? 1,
     ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.seconds ?? 5 }),

@@ -131,6 +131,8 @@ export interface MaatstafServerOptions {
   readonly metricsDir: string;
   /** Extra settings (MAATSTAF_CACHE_TTL_MS, REDIS_URL, …). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The rate limit at its default (true) or off (default: off, for sections that are not about it). */
+  readonly rateLimit?: boolean;
 }
 
 /** `maatstaf serve` on a free port, logging warnings only. */
@@ -145,16 +147,17 @@ export function startMaatstaf(opts: MaatstafServerOptions): Promise<ServerProces
     ...(opts.schema ? { MAATSTAF_SCHEMA: opts.schema } : {}),
     MAATSTAF_METRICS_DIR: opts.metricsDir,
     LOG_LEVEL: 'warn',
-    // A rate limit would measure 429s, not the server: every request comes from 127.0.0.1.
-    MAATSTAF_RATE_LIMIT_MAX: '0',
     ...opts.env,
   });
+  // Off unless asked for: where every request comes from one anonymous client on 127.0.0.1 it
+  // would measure 429s, not the server.
+  if (opts.rateLimit !== true) env.MAATSTAF_RATE_LIMIT_MAX = '0';
   // With the Node flags `npm start` and the Docker image use (young generation capped: bounded memory).
   return start('maatstaf serve', '../cli/main', env, ['serve'], '/readyz', SERVE_NODE_FLAGS);
 }
 
-/** The baseline: a bare Fastify route answering GET and POST /v1/query with the bytes in `bodyFile`. */
-export function startBareRoute(bodyFile: string): Promise<ServerProcess> {
+/** The baseline: a bare Fastify route answering GET and POST /v1/query as `planFile` says (bare-server.ts). */
+export function startBareRoute(planFile: string): Promise<ServerProcess> {
   // The same Node flags as maatstaf: the two differ only in what the route does.
-  return start('bare Fastify route', './bare-server', { ...process.env, BARE_BODY_FILE: bodyFile }, [], '/readyz', SERVE_NODE_FLAGS);
+  return start('bare Fastify route', './bare-server', { ...process.env, BARE_PLAN_FILE: planFile }, [], '/readyz', SERVE_NODE_FLAGS);
 }

@@ -24,7 +24,8 @@ import { openWarehouse } from '../warehouse/open.js';
 import { benchCompile, benchPlanParity, type BenchSection } from './engine.bench.js';
 import { benchCoalescing } from './cache.bench.js';
 import { benchForecast } from './forecast.bench.js';
-import { benchCachedHttp, benchUncachedLatency } from './http.bench.js';
+import { benchUncachedLatency } from './http.bench.js';
+import { benchRequestPath } from './request-path.bench.js';
 import { benchReplicas } from './replicas.bench.js';
 import { benchSpine } from './spine.bench.js';
 import { benchWorker } from './worker.bench.js';
@@ -40,7 +41,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     /** Cached requests for the memory check. */
     'memory-requests': { type: 'string', default: '1000000' },
-    /** `spine`, `worker`, `plans` or `forecast`: only that section. */
+    /** `spine`, `worker`, `plans`, `forecast` or `request-path` (issue 18): only that section (the request-path ones). */
     only: { type: 'string' },
     /** Runs per statement in the plan-shape section. */
     'plan-runs': { type: 'string', default: '7' },
@@ -48,6 +49,10 @@ const { values } = parseArgs({
     'plan-rows': { type: 'string', default: '1000000' },
     'rollup-rows': { type: 'string', default: '1000000' },
     'rollup-runs': { type: 'string', default: '15' },
+    /** Uncached requests timed on each side in the request-path section. */
+    'uncached-requests': { type: 'string', default: '400' },
+    /** `NAME=value,…`: extra settings of `maatstaf serve` in the request-path sections (with/without comparisons). */
+    'server-env': { type: 'string' },
     /** Runs per query in the time-spine section. */
     'spine-runs': { type: 'string', default: '5' },
   },
@@ -134,14 +139,19 @@ async function main(): Promise<number> {
   const scale = url ? Number(values.scale) : 1;
   const sections: BenchSection[] = [];
   const loadAtStart = loadavg();
-  if (values.only !== undefined && !['spine', 'worker', 'plans', 'forecast', 'rollups'].includes(values.only)) {
-    throw new Error(`--only: unknown section '${values.only}' (known: spine, worker, plans, forecast, rollups)`);
+  if (values.only !== undefined && !['spine', 'worker', 'plans', 'forecast', 'rollups', 'request-path'].includes(values.only)) {
+    throw new Error(`--only: unknown section '${values.only}' (known: spine, worker, plans, forecast, rollups, request-path)`);
   }
   if (values.only === 'forecast') return finishOnly(await forecastSection(url), loadAtStart);
   if (values.only === 'rollups') return finishOnly(await rollupsSection(url), loadAtStart);
   if (values.only === 'spine') return finishOnly(await spineSection(url), loadAtStart);
   if (values.only === 'worker') return finishOnly(await benchWorker(values.metrics!), loadAtStart);
   if (values.only === 'plans') return finishOnly(await plansSection(url), loadAtStart);
+  if (values.only === 'request-path') {
+    if (!url) throw new Error('--only request-path needs PostgreSQL (set BENCH_DATABASE_URL)');
+    // Each section replaced in place, with the command and machine.
+    return (await requestPathSections(url)).reduce((code, section) => Math.max(code, finishOnly(section, loadAtStart)), 0);
+  }
   process.stderr.write('bench: compile time\n');
   sections.push(await benchCompile(values.metrics!));
 
@@ -158,8 +168,8 @@ async function main(): Promise<number> {
       const http = { databaseUrl: url, schema: 'maatstaf_bench', metricsDir: values.metrics!, seconds: Number(values.seconds), memoryRequests: Number(values['memory-requests']) };
       process.stderr.write('bench: uncached API latency vs pg\n');
       sections.push(await benchUncachedLatency(http));
-      process.stderr.write(`bench: cached throughput (autocannon) and memory over ${http.memoryRequests} cached requests\n`);
-      sections.push(...(await benchCachedHttp(http)));
+      process.stderr.write(`bench: request path (dashboard mix) uncached and cached vs a like-for-like baseline, memory over ${http.memoryRequests} cached requests\n`);
+      sections.push(...(await requestPathSections(url)));
       process.stderr.write('bench: two replicas on one Redis\n');
       const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/14';
       sections.push(await benchReplicas({ databaseUrl: url, schema: 'maatstaf_bench', metricsDir: values.metrics!, redisUrl }));
@@ -198,6 +208,22 @@ async function main(): Promise<number> {
   const failures = sections.flatMap((s) => s.failures);
   for (const f of failures) process.stderr.write(`bench: WRONG RESULT: ${f}\n`);
   return failures.length ? 1 : 0;
+}
+
+/** The request-path sections (src/bench/request-path.bench.ts) on the demo at scale 1 (small dashboard queries). */
+async function requestPathSections(url: string): Promise<BenchSection[]> {
+  const wh = await seededWarehouse(url, SPINE_SCHEMA, 1);
+  await wh.close();
+  const serverEnv = values['server-env'] ? Object.fromEntries(values['server-env'].split(',').map((kv) => kv.split('=') as [string, string])) : undefined;
+  return benchRequestPath({
+    databaseUrl: url,
+    schema: SPINE_SCHEMA,
+    metricsDir: values.metrics!,
+    seconds: Number(values.seconds),
+    uncachedRequests: Number(values['uncached-requests']),
+    memoryRequests: Number(values['memory-requests']),
+    ...(serverEnv ? { serverEnv } : {}),
+  });
 }
 
 /** Writes one section into the file in place of its previous version (or appends it); other sections stay. */

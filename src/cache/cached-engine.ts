@@ -6,7 +6,7 @@ import { isMaatstafError } from '../core/errors.js';
 import type { MetricQueryInput } from '../core/query.js';
 import type { Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 import { createCoalescer, type Coalescer } from './coalesce.js';
-import { createJsonMemo } from './input-memo.js';
+import { createJsonMemo } from '../core/json-memo.js';
 import { PUBLIC_SCOPE, queryCacheKey } from './query-key.js';
 import type { DataVersion } from './refresh-keys.js';
 import type { CachedEntry, ResultCache } from './result-cache.js';
@@ -37,30 +37,18 @@ export interface CachedEngineOptions {
 /** Warehouse failures that an expired answer may cover (the query itself was fine). */
 const STALE_IF = new Set(['WAREHOUSE_UNAVAILABLE', 'STATEMENT_TIMEOUT', 'WAREHOUSE_BUSY']);
 
-/**
- * The answer for a cached entry. Hits of one entry within the same second of max-age get the same
- * object, so the layers above (JSON body, ETag) reuse their work per answer instead of per request.
- */
+/** The answer for a cached entry, with its cache outcome and HTTP freshness hints. */
 function withCache(entry: CachedEntry, cache: 'hit' | 'miss' | 'stale', maxAgeMs: number): QueryResult {
-  const maxAgeSeconds = Math.max(0, Math.floor(maxAgeMs / 1000));
-  let answers = answered.get(entry);
-  if (!answers) answered.set(entry, (answers = {}));
-  const last = answers[cache];
-  if (last?.freshness?.maxAgeSeconds === maxAgeSeconds) return last;
   const { result } = entry;
-  const answer: QueryResult = {
+  return {
     columns: result.columns,
     rows: result.rows,
     meta: { ...result.meta, cache },
-    freshness: { etag: `${result.meta.sqlHash}-${entry.dataHash}`, maxAgeSeconds },
+    freshness: { etag: `${result.meta.sqlHash}-${entry.dataHash}`, maxAgeSeconds: Math.max(0, Math.floor(maxAgeMs / 1000)) },
   };
-  answers[cache] = answer;
-  return answer;
 }
 
-const answered = new WeakMap<CachedEntry, Partial<Record<'hit' | 'miss' | 'stale', QueryResult>>>();
-
-/** Wraps `inner`; `compile`, `classify`, `definitions` and `graph` pass through unchanged. */
+/** Wraps `inner`; `compile`, `classify`, `definitions` and `graph` pass through unchanged. The key covers scope and row rule. */
 export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): Engine {
   const { cache } = opts;
   const scope = opts.scope ?? PUBLIC_SCOPE;
@@ -74,31 +62,33 @@ export function createCachedEngine(inner: Engine, opts: CachedEngineOptions): En
   const modelsRead = createJsonMemo<readonly string[]>();
   // Version strings per data version: reused, not rebuilt per request.
   const versions = new Map<string, string>();
-  const keyWith = (query: MetricQueryInput, data: string, scopeOf: string | undefined): string => {
+  const keyWith = (query: MetricQueryInput, data: string, options: PeekOptions | undefined): string => {
     let version = data ? versions.get(data) : inner.definitions.version;
     if (version === undefined) {
       if (versions.size >= 1024) versions.clear();
       versions.set(data, (version = `${inner.definitions.version}:${data}`));
     }
-    return queryCacheKey(query, version, scopeOf ?? scope);
+    return queryCacheKey(query, version, options?.scope ?? scope, options?.rowRule);
   };
-  const modelsOf = (query: MetricQueryInput) => modelsRead.get('', query, () => inner.compile(query).models);
+  // (The row rule may join another model: it is part of what is read.)
+  const modelsOf = (query: MetricQueryInput, options: PeekOptions | undefined) =>
+    modelsRead.get(options?.rowRule?.filter ?? '', query, () => inner.compile(query, options?.rowRule ? { rowRule: options.rowRule } : {}).models);
   const keyOf = async (query: MetricQueryInput, runOptions?: RunOptions): Promise<string> => {
     const { dataVersion } = opts;
-    return keyWith(query, dataVersion ? await dataVersion.forModels(modelsOf(query)) : '', runOptions?.scope);
+    return keyWith(query, dataVersion ? await dataVersion.forModels(modelsOf(query, runOptions)) : '', runOptions);
   };
   /** The key without waiting, or undefined when the data version needs a check first. */
   const keyNow = (query: MetricQueryInput, options?: PeekOptions): string | undefined => {
     const { dataVersion } = opts;
-    const data = dataVersion ? dataVersion.forModelsNow(modelsOf(query)) : '';
-    return data === undefined ? undefined : keyWith(query, data, options?.scope);
+    const data = dataVersion ? dataVersion.forModelsNow(modelsOf(query, options)) : '';
+    return data === undefined ? undefined : keyWith(query, data, options);
   };
 
   return {
     definitions: inner.definitions,
     graph: inner.graph,
     restricted: inner.restricted,
-    compile: (query) => inner.compile(query),
+    compile: (query, options) => inner.compile(query, options),
     // What a query reads does not depend on where its answer comes from.
     classify: (query) => inner.classify(query),
     /**

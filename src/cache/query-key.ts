@@ -3,22 +3,23 @@
  * get the same rows from the same definitions for the same caller.
  */
 import { createHash } from 'node:crypto';
-import { normaliseQuery, type MetricQueryInput } from '../core/query.js';
+import { normaliseQuery, type MetricQueryInput, type RowRule } from '../core/query.js';
 import { parseQuery } from '../engine/engine.js';
-import { createJsonMemo } from './input-memo.js';
+import { createJsonMemo } from '../core/json-memo.js';
 
 /** Access scope of callers without one (a later access-control issue fills it per caller). */
 export const PUBLIC_SCOPE = 'public';
 
 /**
- * sha256 (hex) of the normalised query, the definitions version and the caller's access scope.
- * Throws INVALID_QUERY (like the engine) when the query does not validate.
+ * sha256 (hex) of the normalised query, the definitions version, the caller's access scope and the
+ * row rule access adds. Throws INVALID_QUERY (like the engine) when the query does not validate.
  */
-export function queryCacheKey(input: MetricQueryInput, definitionsVersion: string, scope: string = PUBLIC_SCOPE): string {
+export function queryCacheKey(input: MetricQueryInput, definitionsVersion: string, scope: string = PUBLIC_SCOPE, rowRule?: RowRule): string {
+  const rule = rowRule?.filter ?? '';
   // Cache hits are the hot path: a query seen before skips validation, normalising and hashing.
-  return recentKeys.get(memoPrefix(definitionsVersion, scope), input, () =>
+  return recentKeys.get(memoPrefix(definitionsVersion, rule ? `${scope}\u0000${rule}` : scope), input, () =>
     createHash('sha256')
-      .update(JSON.stringify([definitionsVersion, scope, normaliseQuery(parseQuery(input))]))
+      .update(JSON.stringify([definitionsVersion, scope, normaliseQuery(parseQuery(input)), ...(rule ? [rule] : [])]))
       .digest('hex'),
   );
 }

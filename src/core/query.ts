@@ -114,6 +114,23 @@ export const MetricQuerySchema = z
 export type MetricQueryInput = z.input<typeof MetricQuerySchema>;
 export type MetricQuery = z.output<typeof MetricQuerySchema>;
 
+/**
+ * A row-level rule of the access policy: the caller sees only rows where `filter` holds. Never part
+ * of what a caller sends: the access layer (src/access) derives it from the caller's roles and hands
+ * it down as its own field (RunOptions.rowRule), so the planner resolves it apart from the caller's
+ * `where` (origin `rowRule`: its errors are the policy's), the cache keys on it and the audit log
+ * records it.
+ */
+export interface RowRule {
+  /** The roles the rule comes from (sorted); with several, a row any of them may see is visible. */
+  readonly roles: readonly string[];
+  /** MetricFlow filter text from the policy: the roles' own filters ANDed, several roles' ORed. */
+  readonly filter: string;
+}
+
+/** A validated query with the row rule the caller's access adds (absent: every row). */
+export type ConstrainedQuery = MetricQuery & { readonly rowRule?: RowRule };
+
 /** A name as every layer compares it: MetricFlow names are case-insensitive and surrounding blanks mean nothing. */
 export const canonicalName = (name: string): string => name.trim().toLowerCase();
 

@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
 import { MaatstafError } from '../core/errors.js';
-import { createIdentityMemo, freezeInput, isFrozenInput } from '../core/frozen-input.js';
-import { canonicalName, canonicalQuery, MetricQuerySchema, validationCodeAt, type CompiledQuery, type RollupCandidateInfo, type MetricQuery, type MetricQueryInput } from '../core/query.js';
+import { createJsonMemo } from '../core/json-memo.js';
+import { canonicalName, canonicalQuery, MetricQuerySchema, validationCodeAt, type CompiledQuery, type ConstrainedQuery, type RollupCandidateInfo, type MetricQuery, type MetricQueryInput, type RowRule } from '../core/query.js';
 import { compileQuery } from '../compiler/index.js';
 import { classifyData } from '../definitions/governance/data-sensitivity.js';
 import { protectedCompiler } from '../privacy/index.js';
@@ -19,7 +19,7 @@ import { asksForecast, runForecast, type HistoryAnswer } from './forecast-query.
 import { formatRows } from './format-values.js';
 import { createStreamer } from './stream-query.js';
 import type { RollupCatalog } from './rollups/rollup-catalog.js';
-import type { Engine, QueryClassification, QueryResult, RunOptions } from './types.js';
+import type { ConstraintOptions, Engine, QueryClassification, QueryResult, RunOptions } from './types.js';
 import { mapWarehouseError } from './warehouse-errors.js';
 
 export interface EngineDeps {
@@ -35,17 +35,8 @@ export interface EngineDeps {
   readonly onRollupDecision?: (tried: readonly RollupCandidateInfo[]) => void;
 }
 
-const parsedInputs = createIdentityMemo<MetricQuery>();
-
-/**
- * Zod-validates an untrusted query; the first problem becomes an INVALID_QUERY error with its path.
- * A frozen input (a repeated request) is validated once; its parsed query is frozen too.
- */
+/** Zod-validates an untrusted query; the first problem becomes an INVALID_QUERY error with its path. */
 export function parseQuery(input: unknown): MetricQuery {
-  return isFrozenInput(input) ? parsedInputs.get(input, () => freezeInput(validateQuery(input))) : validateQuery(input);
-}
-
-function validateQuery(input: unknown): MetricQuery {
   const parsed = MetricQuerySchema.safeParse(input);
   if (parsed.success) return canonicalQuery(parsed.data);
   const issue = parsed.error.issues[0]!;
@@ -84,27 +75,33 @@ export function createEngine(deps: EngineDeps): Engine {
   const cellKeySecret = 'cellKeySecret' in deps ? deps.cellKeySecret : cellKeySecretFromEnv(process.env);
   const rollups = deps.rollups?.shapes.length ? deps.rollups : undefined;
   const compileProtected = protectedCompiler(graph, { ...(cellKeySecret !== undefined ? { cellKeySecret } : {}), ...(rollups ? { rollups } : {}) });
-  const compile = (input: MetricQueryInput): CompiledQuery => compileProtected(parseQuery(input)).compiled;
+  /** The validated query with the access layer's row rule (planned apart from its `where`). */
+  const constrained = (input: MetricQueryInput, rowRule: RowRule | undefined): ConstrainedQuery => {
+    const query = parseQuery(input);
+    return rowRule ? { ...query, rowRule } : query;
+  };
+  const compile = (input: MetricQueryInput, options?: ConstraintOptions): CompiledQuery => compileProtected(constrained(input, options?.rowRule)).compiled;
 
   // Classification by the semantic models the UNCHECKED plan reads (the caller's grants play no part).
   const data = classifyData(definitions);
-  const classified = createIdentityMemo<QueryClassification>();
+  // Every layer classifies (audit on each run, cached answers included): a repeated query compiles once.
+  const classified = createJsonMemo<QueryClassification>();
   const classifyNow = (input: MetricQueryInput): QueryClassification => {
     let query: MetricQuery;
     try {
       query = parseQuery(input);
     } catch {
       const metrics = metricsAsSent(input);
-      return { metrics, models: [], sensitivity: data.classify([], metrics), rowFilters: [] };
+      return { metrics, models: [], sensitivity: data.classify([], metrics) };
     }
     const { metrics } = query;
     try {
       const plan = compileProtected(query);
-      return { query, metrics, models: plan.compiled.models, sensitivity: plan.sensitivity, rowFilters: [] };
+      return { query, metrics, models: plan.compiled.models, sensitivity: plan.sensitivity };
     } catch {
       // Refused by the privacy rules (still a read attempt of what it names) or not compilable at all.
       const models = modelsOrNone(() => compileQuery(graph, query).models);
-      return { query, metrics, models, sensitivity: data.classify(models, metrics), rowFilters: [] };
+      return { query, metrics, models, sensitivity: data.classify(models, metrics) };
     }
   };
 
@@ -112,7 +109,7 @@ export function createEngine(deps: EngineDeps): Engine {
     warehouse,
     timeZone: graph.timeZone,
     definitionsVersion: definitions.version,
-    plan: (input) => compileProtected(parseQuery(input)),
+    plan: (input, rowRule) => compileProtected(constrained(input, rowRule)),
     sqlHash,
     ...(deps.onWarehouseError ? { onWarehouseError: deps.onWarehouseError } : {}),
   });
@@ -126,7 +123,7 @@ export function createEngine(deps: EngineDeps): Engine {
     stream: (input, options) => (asksForecast(parseQuery(input)) ? Promise.resolve(undefined) : streamer(input, options)),
     // No result cache below the cache layer: every answer comes from `run`.
     peek: () => undefined,
-    classify: (input) => classified.get(input, () => classifyNow(input)),
+    classify: (input) => classified.get('', input, () => classifyNow(input)),
     async run(input: MetricQueryInput, options?: RunOptions): Promise<QueryResult> {
       const query = parseQuery(input);
       await rollups?.ensureFresh();
@@ -137,7 +134,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** The query's answer, with what small-cell protection withheld (a forecast needs to know). */
   async function answer(query: MetricQuery, options?: RunOptions): Promise<HistoryAnswer> {
-    const plan = compileProtected(query);
+    const plan = compileProtected(options?.rowRule ? { ...query, rowRule: options.rowRule } : query);
     const signal = options?.signal;
     const { compiled } = plan;
     const started = performance.now();

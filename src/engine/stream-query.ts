@@ -6,7 +6,7 @@
  * combinations, the limit after suppression) needs all rows.
  */
 import { isQueryCancelled, queryCancelledError } from '../core/cancellation.js';
-import type { CompiledQuery, MetricQueryInput } from '../core/query.js';
+import type { CompiledQuery, MetricQueryInput, RowRule } from '../core/query.js';
 import type { ProtectedQuery } from '../privacy/index.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { formatRows } from './format-values.js';
@@ -17,7 +17,7 @@ export interface StreamDeps {
   readonly warehouse: Warehouse;
   readonly timeZone: string;
   readonly definitionsVersion: string;
-  readonly plan: (input: MetricQueryInput) => ProtectedQuery;
+  readonly plan: (input: MetricQueryInput, rowRule: RowRule | undefined) => ProtectedQuery;
   readonly sqlHash: (compiled: CompiledQuery) => string;
   readonly onWarehouseError?: (err: unknown, compiled: CompiledQuery) => void;
 }
@@ -25,7 +25,7 @@ export interface StreamDeps {
 export function createStreamer(deps: StreamDeps) {
   return async function stream(input: MetricQueryInput, options: StreamOptions = {}): Promise<QueryStream | undefined> {
     const { warehouse } = deps;
-    const plan = deps.plan(input);
+    const plan = deps.plan(input, options.rowRule);
     if (!warehouse.stream || plan.protectedColumns.length > 0 || plan.rowThresholds.length > 0 || plan.rounding.length > 0 || plan.limit !== undefined || plan.offset !== undefined) return undefined;
     const { compiled } = plan;
     const { signal } = options;

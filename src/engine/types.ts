@@ -1,4 +1,4 @@
-import type { CompiledQuery, MetricQuery, MetricQueryInput, OutputColumn, RollupUse } from '../core/query.js';
+import type { CompiledQuery, MetricQuery, MetricQueryInput, OutputColumn, RollupUse, RowRule } from '../core/query.js';
 import type { DataSensitivity } from '../definitions/governance/data-sensitivity.js';
 import type { Definitions } from '../definitions/model.js';
 import type { SemanticGraph } from '../semantic-graph/index.js';
@@ -39,8 +39,17 @@ export interface QueryResult {
   readonly freshness?: QueryResultFreshness;
 }
 
+/** What the access layer adds to a query for the layers below it. */
+export interface ConstraintOptions {
+  /**
+   * The row rule of the caller's roles (src/access): the answer covers only those rows. Part of the
+   * cache key; planned as a filter of origin `rowRule`. Absent = every row.
+   */
+  readonly rowRule?: RowRule;
+}
+
 /** Per-call context an interface passes with a query. */
-export interface RunOptions {
+export interface RunOptions extends ConstraintOptions {
   /**
    * The caller's access scope (src/access): part of the cache key, so answers never cross roles.
    * Absent = the public scope.
@@ -55,7 +64,7 @@ export interface RunOptions {
 }
 
 /** Options of Engine.peek: what selects the cached answer, and the most rows an answer may have. */
-export interface PeekOptions extends Pick<RunOptions, 'scope'> {
+export interface PeekOptions extends Pick<RunOptions, 'scope' | 'rowRule'> {
   /** An answer with more rows is not handed out (and not counted as a hit): `run` refuses it. */
   readonly maxRows?: number;
 }
@@ -95,8 +104,8 @@ export interface QueryClassification {
    * counts as `internal`, as in the access policy).
    */
   readonly sensitivity: DataSensitivity;
-  /** Row rules the caller's roles add to this query (the access layer); empty when none or refused. */
-  readonly rowFilters: readonly string[];
+  /** The row rule the caller's roles add to this query (the access layer); absent when none or refused. */
+  readonly rowRule?: RowRule;
 }
 
 /**
@@ -109,7 +118,7 @@ export interface Engine {
   readonly graph: SemanticGraph;
   /** True when `graph` and `definitions` are narrowed to one caller's grants (the access layer and those above it). */
   readonly restricted: boolean;
-  compile(query: MetricQueryInput): CompiledQuery;
+  compile(query: MetricQueryInput, options?: ConstraintOptions): CompiledQuery;
   run(query: MetricQueryInput, options?: RunOptions): Promise<QueryResult>;
   /**
    * The same query streamed in batches, or undefined when it must be answered whole by `run`:

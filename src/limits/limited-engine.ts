@@ -13,7 +13,7 @@
 import { MaatstafError } from '../core/errors.js';
 import { rowBoundOf, withRowBound, type RowBound } from './row-bounds.js';
 import type { MetricQueryInput } from '../core/query.js';
-import type { Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
+import type { ConstraintOptions, Engine, PeekOptions, QueryResult, QueryStream, RunOptions, StreamOptions } from '../engine/types.js';
 
 export interface QueryLimits {
   readonly maxMetrics: number;
@@ -80,9 +80,9 @@ export function createLimitedEngine(inner: Engine, limits: QueryLimits, opts: { 
     checkRowCount(result, limits);
     return result;
   };
-  const compile = (input: MetricQueryInput) => {
+  const compile = (input: MetricQueryInput, options?: ConstraintOptions) => {
     checkQueryShape(input, limits);
-    return inner.compile(input);
+    return inner.compile(input, options);
   };
   const stream = async (input: MetricQueryInput, options?: StreamOptions): Promise<QueryStream | undefined> => {
     checkQueryShape(input, limits);

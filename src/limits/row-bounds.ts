@@ -6,7 +6,6 @@
  * is complete, more means it is refused (QUERY_LIMIT_EXCEEDED) without sending any of it.
  */
 import { MaatstafError } from '../core/errors.js';
-import { createIdentityMemo, freezeInput, isFrozenInput } from '../core/frozen-input.js';
 import type { MetricQueryInput } from '../core/query.js';
 import type { QueryLimits } from './limited-engine.js';
 
@@ -55,9 +54,6 @@ export function rowBoundOf(input: MetricQueryInput, limits: QueryLimits, anonymo
   return anon === undefined ? undefined : anonymousBound(anon);
 }
 
-// One bounded copy per frozen input (and bound), so the layers below keep their identity memos.
-const bounded = new Map<number, ReturnType<typeof createIdentityMemo<MetricQueryInput>>>();
-
 /**
  * The query with `limit` at most bound + 1 (its own smaller limit is kept; a non-number is left to
  * validation). With an `offset`, the rows reachable are offset + limit: a page beyond the bound is
@@ -71,10 +67,5 @@ export function withRowBound(input: MetricQueryInput, bound: RowBound): MetricQu
     return input;
   }
   if (given !== undefined && (typeof given !== 'number' || given <= bound.maxRows)) return input;
-  let memo = bounded.get(bound.maxRows);
-  if (!memo) bounded.set(bound.maxRows, (memo = createIdentityMemo<MetricQueryInput>()));
-  return memo.get(input, () => {
-    const out = { ...(input as object), limit: bound.maxRows + 1 } as MetricQueryInput;
-    return isFrozenInput(input) ? freezeInput(out) : out;
-  });
+  return { ...(input as object), limit: bound.maxRows + 1 } as MetricQueryInput;
 }

@@ -11,7 +11,7 @@ export const METRICS_PATH = '/internal/metrics';
 
 /** Call after buildApp and before ready/listen: the hook then covers every route. */
 export function registerMetricsRoutes(app: FastifyInstance, metrics: ServerMetrics): void {
-  // After every answer, without an onResponse hook stage (src/http/request-completion.ts).
+  // After every answer (the onResponse hook of src/http/request-completion.ts).
   onRequestCompleted(app, (request, reply) => {
     // Unmatched URLs share one label so scanners cannot blow up the label set.
     const route = routeInfo(request).url ?? 'unmatched';

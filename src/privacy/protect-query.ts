@@ -13,7 +13,7 @@
  * messages and suggestions are the same as without privacy.
  */
 import { MaatstafError } from '../core/errors.js';
-import type { CompiledQuery, MetricQuery, RollupCandidateInfo } from '../core/query.js';
+import type { CompiledQuery, ConstrainedQuery, MetricQuery, RollupCandidateInfo } from '../core/query.js';
 import { compileQuery as compileRaw, type RollupSource } from '../compiler/index.js';
 import { classifyData, type DataSensitivity } from '../definitions/governance/data-sensitivity.js';
 import { effectiveMinGroupSizes, ownRoundTo, usesCellKey } from '../definitions/governance/subject.js';
@@ -68,7 +68,8 @@ export interface ProtectedQuery {
   readonly rowThresholds: readonly RowThreshold[];
 }
 
-export type ProtectedCompiler = (query: MetricQuery) => ProtectedQuery;
+/** Compiles a query (with the access layer's row rule, when there is one) with its privacy protection. */
+export type ProtectedCompiler = (query: ConstrainedQuery) => ProtectedQuery;
 
 /** The output name an orderBy entry sorts on (`-name` descending), as the resolver reads it. */
 const orderColumn = (entry: string): string => entry.trim().toLowerCase().replace(/^-\s*/, '');

@@ -19,9 +19,8 @@ import { registerHealthRoutes } from './health.routes.js';
 import { registerHardening, type HardeningOptions } from './hardening.js';
 import { normaliseError, sendProblem } from '../http/problem.js';
 import type { ServerState } from '../http/state.js';
-import { lazyChildLoggerFactory } from '../http/lazy-logger.js';
-import { createQuerystringParser } from './querystring.js';
-import { RequestCompletion, rememberCompletion } from '../http/request-completion.js';
+import { childLoggerFactory } from '../http/child-logger.js';
+import { addRequestCompletion } from '../http/request-completion.js';
 import { serverRequestId } from '../http/request-id.js';
 import { registerWebRoutes, type WebRoutesOptions } from './web.routes.js';
 
@@ -86,13 +85,9 @@ export function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((add
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-  const completion = new RequestCompletion();
   const app = Fastify({
-    logController: completion,
-    // Always a logger (a silent one when none is given): Fastify then tells the log controller
-    // about every finished response, which the request metrics rely on (request-completion.ts).
     loggerInstance: opts.logger || pino({ level: 'silent' }),
-    childLoggerFactory: lazyChildLoggerFactory,
+    childLoggerFactory,
     bodyLimit: opts.bodyLimitBytes ?? 256 * 1024,
     // The request id is always the server's own (a client's x-request-id is logged beside it: request-id.ts).
     requestIdHeader: false,
@@ -104,11 +99,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ...httpServerTimeouts(opts.timeouts),
     clientErrorHandler: answerClientError,
     trustProxy: fastifyTrustProxy(opts.trustProxy ?? false),
-    routerOptions: { maxParamLength: 500, querystringParser: createQuerystringParser() },
+    routerOptions: { maxParamLength: 500, },
     // Malformed URLs (bad percent-encoding) never reach the error handler; answer them as problems too.
     frameworkErrors: (error: unknown, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, normaliseError(error)),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
-  rememberCompletion(app, completion);
+  // Before any route: the request metrics observe every response (request-completion.ts).
+  addRequestCompletion(app);
 
   // Every request starts anonymous; authentication replaces it, or answers 401 once the other
   // onRequest hooks (helmet, CORS, rate limit) ran. Registered first, so they all see the caller.

@@ -8,12 +8,9 @@
  */
 import compress from '@fastify/compress';
 import type { FastifyInstance } from 'fastify';
-import { COMPRESSION_MIN_BYTES } from '../api/rest/send-parts.js';
 
 export async function registerCompression(app: FastifyInstance, minBytes: number): Promise<void> {
   if (minBytes <= 0) return;
-  // Read by the cached-answer fast path, which must leave such answers to the plugin.
-  app.decorate(COMPRESSION_MIN_BYTES, minBytes);
   await app.register(compress, {
     global: true,
     threshold: minBytes,

@@ -1,7 +1,6 @@
 /**
- * A cached answer is written by maatstaf itself (src/api/rest/send-parts.ts), not by Fastify's send:
- * it must still carry every header the hooks set (security, CORS, rate limit, request id) and the
- * cache validators, and revalidation must still answer 304.
+ * A cached answer must carry every header the hooks set (security, CORS, rate limit, request id)
+ * and the cache validators, and revalidation must still answer 304.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWarehouse } from '../helpers/warehouses.js';

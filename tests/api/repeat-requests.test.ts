@@ -1,7 +1,6 @@
 /**
- * Repeated requests are parsed and validated once (src/api/rest/request-memo.ts, frozen inputs):
- * what a dashboard sends over and over must still get exactly the answer a first request gets,
- * errors included, and the shared (frozen) query objects must never break a route.
+ * Repeated requests (what a dashboard sends over and over) must get exactly the answer a first
+ * request gets, errors included, from the result cache after the first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestWarehouse } from '../helpers/warehouses.js';

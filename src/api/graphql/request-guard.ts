@@ -51,9 +51,6 @@ export function valueNesting(value: unknown, stopAt: number): number {
 /** A preValidation hook for the `/graphql` routes. */
 export function requestGuard(limits: Pick<GraphqlLimits, 'maxQueryLength'>): preValidationAsyncHookHandler {
   return async (request) => {
-    // A repeated URL's parameters are one shared frozen object (src/server/querystring.ts); mercurius's
-    // schema coerces them in place (Ajv), so its GET route gets a copy of its own.
-    if (request.method === 'GET' && request.query && Object.isFrozen(request.query)) request.query = { ...(request.query as object) };
     if (Array.isArray(request.body)) {
       throw new GraphqlRequestError('BATCHED_QUERIES_NOT_ALLOWED', 'Batched queries are not supported: send one operation per request.', {
         operations: request.body.length,

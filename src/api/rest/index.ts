@@ -11,7 +11,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { ServerState } from '../../http/state.js';
 import { swaggerOptions } from './openapi-options.js';
 import { addFormatNegotiation } from './reply.js';
-import { memoisedValidatorCompiler, useMemoisedJsonParser } from './request-memo.js';
+import { listSplittingValidatorCompiler } from './list-params.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { dimensionsRoutes } from './routes/dimensions.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
@@ -38,9 +38,7 @@ export async function registerRestApi(app: FastifyInstance, state: ServerState):
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (api) => {
-    // Repeated bodies and URLs are parsed and validated once (request-memo.ts).
-    useMemoisedJsonParser(api);
-    api.setValidatorCompiler(memoisedValidatorCompiler(validatorCompiler));
+    api.setValidatorCompiler(listSplittingValidatorCompiler(validatorCompiler));
     api.setSerializerCompiler(serializerCompiler);
     addFormatNegotiation(api);
     const opts = { state };

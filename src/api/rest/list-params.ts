@@ -1,11 +1,10 @@
 /**
  * URL list parameters for spreadsheet tools: `?metrics=a,b`, `?metrics=a&metrics=b` and a mix all
  * mean the same list. A route's querystring schema declares its list parameters (`withListParams`)
- * and the validator splits them just before validating (request-memo.ts), so the schemas can simply
- * say "array of strings". A repeated URL is one frozen parsed object (src/server/querystring.ts):
- * the validator remembers its answer, so its lists are split once. Being part of validation rather
- * than a preValidation hook, this costs no hook stage on every GET of a result.
+ * and the validator splits them just before validating (`listSplittingValidatorCompiler`), so the
+ * schemas can simply say "array of strings".
  */
+import type { FastifySchemaCompiler } from 'fastify';
 
 export interface ListParams {
   /** Split on commas. */
@@ -48,4 +47,13 @@ export function splitListParams(query: unknown, lists: ListParams): unknown {
     if (fresh[key] !== undefined && !Array.isArray(fresh[key])) fresh[key] = [fresh[key]];
   }
   return fresh;
+}
+
+/** `compile` whose querystring validators split the declared list parameters first. */
+export function listSplittingValidatorCompiler<S>(compile: FastifySchemaCompiler<S>): FastifySchemaCompiler<S> {
+  return (route) => {
+    const validate = compile(route) as (data: unknown) => unknown;
+    const lists = route.httpPart === 'querystring' ? listParamsOf(route.schema) : undefined;
+    return (lists ? (data: unknown) => validate(splitListParams(data, lists)) : validate) as ReturnType<FastifySchemaCompiler<S>>;
+  };
 }

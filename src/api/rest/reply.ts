@@ -11,9 +11,8 @@ import { routeInfo } from '../../http/route-info.js';
 import { appendOnRequestHook } from '../../http/route-hooks.js';
 import type { ServerState } from '../../http/state.js';
 import { toCsv } from './formats/csv.js';
-import { jsonBody, jsonParts } from './formats/json-body.js';
+import { jsonBody } from './formats/json-body.js';
 import { isResultFormat, negotiateFormat, type ResultFormat } from './formats/negotiate.js';
-import { canSendParts, sendParts } from './send-parts.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -84,27 +83,8 @@ export function setDeprecationHeaders(reply: FastifyReply, defs: readonly (Metri
 
 /** Deprecation headers for the metrics a query names. */
 export function setQueryDeprecationHeaders(reply: FastifyReply, engine: Engine, metrics: readonly string[] | undefined): void {
-  // Hot path of cached answers: a frozen list (a repeated request) already found current is not looked at again.
-  const frozenList = metrics && Object.isFrozen(metrics) ? metrics : undefined;
-  if (frozenList && currentLists.get(engine.graph)?.has(frozenList)) return;
-  const defs = (metrics ?? []).map((m) => engine.graph.metric(m));
-  // Skip re-reading the governance meta of metrics known current.
-  if (!defs.every((d) => d === undefined || notDeprecated.has(d))) {
-    setDeprecationHeaders(reply, defs);
-    if (deprecationNotice(defs.filter((d): d is MetricDef => d !== undefined))) return;
-    for (const d of defs) if (d) notDeprecated.add(d);
-  }
-  if (!frozenList) return;
-  let lists = currentLists.get(engine.graph);
-  if (!lists) currentLists.set(engine.graph, (lists = new WeakSet()));
-  lists.add(frozenList);
+  setDeprecationHeaders(reply, (metrics ?? []).map((m) => engine.graph.metric(m)));
 }
-
-/** Frozen metric lists with no deprecated metric, per graph (a caller's view of the definitions). */
-const currentLists = new WeakMap<Engine['graph'], WeakSet<readonly string[]>>();
-
-/** Metric definitions known not to be deprecated (definitions never change; a reload makes new ones). */
-const notDeprecated = new WeakSet<MetricDef>();
 
 export interface SendRowsOptions {
   /** CSV: prefix a UTF-8 BOM. */
@@ -132,13 +112,15 @@ export function sendRows(reply: FastifyReply, request: FastifyRequest, result: Q
       .header('content-disposition', `inline; filename="${name}.csv"`)
       .send(toCsv(result.columns, result.rows, { bom: opts.bom ?? false, labels: opts.labels === true, formulaEscape: opts.formulaEscape !== false }));
   }
+  return sendJson(reply, request, result);
+}
+
+/**
+ * A query result as JSON `{columns, rows, meta}`. Exported for the benchmark's baseline route
+ * (src/bench/bare-server.ts), which must serialise and write exactly as maatstaf does.
+ */
+export function sendJson(reply: FastifyReply, request: FastifyRequest, result: QueryResult): FastifyReply {
   // Serialised here rather than by the response schema: results can be large and need no checking.
-  // Answers from the result cache (they carry freshness) send their encoded rows on every hit as they are.
-  if (result.freshness !== undefined) {
-    const { head, tail, length } = jsonParts(result, request.id);
-    if (canSendParts(request, length)) return sendParts(reply, JSON_TYPE, head, tail, length);
-    return reply.type(JSON_TYPE).send(Buffer.concat([head, Buffer.from(tail)]));
-  }
   return reply.type(JSON_TYPE).send(jsonBody(result, request.id));
 }
 
@@ -147,23 +129,14 @@ export function sendRows(reply: FastifyReply, request: FastifyRequest, result: Q
  * hints; true when the client's If-None-Match already names this answer (Power BI, browsers).
  */
 function notModified(reply: FastifyReply, request: FastifyRequest, freshness: QueryResultFreshness): boolean {
-  const { etag, cacheControl } = validators(freshness, formatOf(request));
-  reply.header('etag', etag).header('cache-control', cacheControl);
+  const etag = `W/"${freshness.etag}-${formatOf(request)}"`;
+  reply.header('etag', etag).header('cache-control', `private, max-age=${freshness.maxAgeSeconds}`);
   const given = request.headers['if-none-match'];
   if (!given) return false;
   return given.split(',').some((t) => {
     const tag = t.trim();
     return tag === '*' || tag === etag || `W/${tag}` === etag;
   });
-}
-
-// Cached answers hand out one freshness object per entry and second: build its header values once.
-const headerValues = new WeakMap<QueryResultFreshness, Partial<Record<ResultFormat, { etag: string; cacheControl: string }>>>();
-
-function validators(freshness: QueryResultFreshness, format: ResultFormat): { etag: string; cacheControl: string } {
-  let byFormat = headerValues.get(freshness);
-  if (!byFormat) headerValues.set(freshness, (byFormat = {}));
-  return (byFormat[format] ??= { etag: `W/"${freshness.etag}-${format}"`, cacheControl: `private, max-age=${freshness.maxAgeSeconds}` });
 }
 
 /** The engine's readonly data as the response schema's (mutable) type; the data is unchanged. */

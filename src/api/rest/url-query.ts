@@ -1,5 +1,4 @@
 /** URL parameters (`?metrics=…&start=…`) → the query model the engine takes. */
-import { createIdentityMemo, freezeInput } from '../../core/frozen-input.js';
 import { forecastFromFlat, type MetricQueryInput } from '../../core/query.js';
 
 export interface UrlQueryParams {
@@ -21,13 +20,6 @@ export interface UrlQueryParams {
 
 /** `start`/`end` become `timeRange`; absent lists stay absent so the engine's defaults apply. */
 export function queryFromUrl(p: UrlQueryParams): MetricQueryInput {
-  // Validated parameters of a repeated URL are one frozen object (request-memo.ts): so is the query.
-  return fromFrozenParams.get(p, () => freezeInput(buildQuery(p)));
-}
-
-const fromFrozenParams = createIdentityMemo<MetricQueryInput>();
-
-function buildQuery(p: UrlQueryParams): MetricQueryInput {
   const timeRange = p.start !== undefined || p.end !== undefined ? { ...(p.start !== undefined ? { start: p.start } : {}), ...(p.end !== undefined ? { end: p.end } : {}) } : undefined;
   return {
     ...(p.metrics ? { metrics: [...p.metrics] } : {}),

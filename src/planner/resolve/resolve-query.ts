@@ -4,7 +4,7 @@
  * all of them in `details.issues`).
  */
 import type { QueryIssue } from '../../core/errors.js';
-import type { MetricQuery } from '../../core/query.js';
+import type { MetricQuery, RowRule } from '../../core/query.js';
 import { suggest } from '../../core/suggest.js';
 import { finestGrain, type TimeGrain } from '../../core/time.js';
 import type { SemanticGraph } from '../../semantic-graph/graph.js';
@@ -17,8 +17,9 @@ import type { ResolvedGroupBy, ResolvedMetric, ResolvedOrderBy, ResolvedQuery } 
 import { checkTimeRequirements } from './time-requirements.js';
 import { resolveTimeRange } from './time-range.js';
 
-/** The query fields resolution reads; a parsed MetricQuery fits. */
-export type QueryInput = Pick<MetricQuery, 'metrics' | 'groupBy' | 'orderBy'> & Partial<Pick<MetricQuery, 'where' | 'timeRange' | 'limit' | 'offset'>>;
+/** The query fields resolution reads; a parsed MetricQuery (with its access row rule) fits. */
+export type QueryInput = Pick<MetricQuery, 'metrics' | 'groupBy' | 'orderBy'> &
+  Partial<Pick<MetricQuery, 'where' | 'timeRange' | 'limit' | 'offset'>> & { readonly rowRule?: RowRule | undefined };
 
 function isIssue<T extends object>(x: T | QueryIssue): x is QueryIssue {
   return 'code' in x && 'message' in x;
@@ -88,6 +89,8 @@ export function resolveQuery(graph: SemanticGraph, query: QueryInput): ResolvedQ
   // Metric() references plan a sub-query per metric, joined to the rows (also of dimension-only queries).
   const resolveRef: MetricRefResolver = (name, path) => resolveMetricNode({ graph, issues, path }, name);
   const where = skipItems ? [] : resolveFilters(whereTexts, (i) => ({ path: `where[${i}]`, origin: `where[${i}]`, level: 'query' }), scope, issues, resolveRef);
+  // The access policy's row rule: a filter of its own origin, so its errors are recognised as the policy's.
+  if (query.rowRule && !skipItems) where.push(...resolveFilters([query.rowRule.filter], () => ({ path: 'rowRule', origin: 'rowRule', level: 'query' }), scope, issues, resolveRef));
 
   const metricPaths: string[] = [];
   const metrics = names.flatMap((name) => {

@@ -162,7 +162,7 @@ describe('grants and scope', () => {
       },
       stream: async () => undefined,
       peek: () => undefined,
-      classify: () => ({ metrics: [], models: [], sensitivity: 'public', rowFilters: [] }),
+      classify: () => ({ metrics: [], models: [], sensitivity: 'public' }),
     };
     return { engine, seen };
   };
@@ -196,16 +196,20 @@ describe('grants and scope', () => {
     expect(new Set(scopes).size).toBe(3);
   });
 
-  it('several roles: row filters of the granting roles are ORed; a role without one lifts it', async () => {
+  it('several roles: row filters of the granting roles are ORed into one typed row rule; a role without one lifts it', async () => {
     const { engine, seen } = recorder();
     await accessViewFor(engine, P, caller('a')).run({ metrics: ['benefit_cases_started'], where: ["{{ Dimension('benefit_case__age_band') }} = '18-27'"] });
     await accessViewFor(engine, P, caller('a', 'b')).run({ metrics: ['benefit_cases_started'] });
     await accessViewFor(engine, P, caller('a', 'full')).run({ metrics: ['benefit_cases_started'] });
-    expect(seen[0]!.query.where).toEqual(["{{ Dimension('benefit_case__age_band') }} = '18-27'", "{{ Dimension('district__district_name') }} = 'Molenwijk'"]);
-    expect(seen[1]!.query.where).toEqual([
-      "({{ Dimension('district__district_name') }} = 'Molenwijk') OR ({{ Dimension('district__district_name') }} = 'Vlietzoom')",
-    ]);
-    expect(seen[2]!.query.where).toBeUndefined();
+    // The caller's query reaches the engine as sent; the row rule comes beside it, typed.
+    expect(seen[0]!.query.where).toEqual(["{{ Dimension('benefit_case__age_band') }} = '18-27'"]);
+    expect(seen[0]!.options?.rowRule).toEqual({ roles: ['a'], filter: "{{ Dimension('district__district_name') }} = 'Molenwijk'" });
+    expect(seen[1]!.query.where).toBeUndefined();
+    expect(seen[1]!.options?.rowRule).toEqual({
+      roles: ['a', 'b'],
+      filter: "({{ Dimension('district__district_name') }} = 'Molenwijk') OR ({{ Dimension('district__district_name') }} = 'Vlietzoom')",
+    });
+    expect(seen[2]!.options?.rowRule).toBeUndefined();
   });
 
   it('a derived metric is granted only with every metric it is computed from', () => {

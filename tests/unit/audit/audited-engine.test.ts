@@ -25,7 +25,7 @@ function fakeEngine(run: (q: { metrics?: string[] }) => Promise<QueryResult>): E
     classify: (q) => {
       const metrics = q.metrics ?? [];
       const sensitivity = RANK[Math.max(0, ...metrics.map((m) => RANK.indexOf(SENSITIVITY[m] ?? 'public')))]!;
-      return { query: parseQuery(q), metrics, models: [], sensitivity, rowFilters: [] };
+      return { query: parseQuery(q), metrics, models: [], sensitivity };
     },
   };
 }

@@ -63,12 +63,14 @@ describe('engine layers', () => {
     const top = callerLayers(settings, base, wijkteam).at(-1)!.engine;
     const personal = top.classify({ metrics: [' BENEFIT_Cases_Started '], groupBy: ['metric_time__year'] });
     expect(personal).toMatchObject({ metrics: ['benefit_cases_started'], sensitivity: 'personal' });
-    expect(personal.rowFilters).toEqual(["{{ Dimension('district__district_name') }} = 'Molenwijk'"]);
+    // The row rule is typed: the roles it comes from and the policy's filter.
+    expect(personal.rowRule).toEqual({ roles: ['wijkteam_molenwijk'], filter: "{{ Dimension('district__district_name') }} = 'Molenwijk'" });
     // Without metrics: classified by the models read.
     expect(top.classify({ groupBy: ['benefit_case__age_band'] }).sensitivity).toBe('personal');
     expect(top.classify({ groupBy: ['district__district_name'] }).sensitivity).toBe('public');
     // A metric this caller may not use is still classified by what it is.
     const anonymous = callerLayers(settings, base, { id: 'anonymous', kind: 'anonymous', roles: [] }).at(-1)!.engine;
-    expect(anonymous.classify({ metrics: ['benefit_cases_ended'] })).toMatchObject({ sensitivity: 'personal', rowFilters: [] });
+    expect(anonymous.classify({ metrics: ['benefit_cases_ended'] })).toMatchObject({ sensitivity: 'personal' });
+    expect(anonymous.classify({ metrics: ['benefit_cases_ended'] }).rowRule).toBeUndefined();
   });
 });

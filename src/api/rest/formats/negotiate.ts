@@ -47,26 +47,8 @@ function quality(mediaType: string, ranges: readonly MediaRange[]): number {
   return best?.q ?? 0;
 }
 
-/**
- * Picks the response format; throws NOT_ACCEPTABLE when none of `offered` is acceptable. Answers
- * per Accept header are remembered per `offered` list (route configuration): clients send the same
- * few headers on every request.
- */
+/** Picks the response format; throws NOT_ACCEPTABLE when none of `offered` is acceptable. */
 export function negotiateFormat(accept: string | undefined, explicit: ResultFormat | undefined, offered: readonly ResultFormat[]): ResultFormat {
-  if (explicit !== undefined || accept === undefined || accept.length > 1000) return negotiate(accept, explicit, offered);
-  let byAccept = chosenFor.get(offered);
-  if (!byAccept) chosenFor.set(offered, (byAccept = new Map()));
-  const known = byAccept.get(accept);
-  if (known) return known;
-  const format = negotiate(accept, explicit, offered);
-  if (byAccept.size >= 256) byAccept.clear();
-  byAccept.set(accept, format);
-  return format;
-}
-
-const chosenFor = new WeakMap<readonly ResultFormat[], Map<string, ResultFormat>>();
-
-function negotiate(accept: string | undefined, explicit: ResultFormat | undefined, offered: readonly ResultFormat[]): ResultFormat {
   const available = offered.map((f) => MEDIA_TYPES[f]);
   if (explicit !== undefined) {
     if (offered.includes(explicit)) return explicit;

@@ -1,11 +1,11 @@
 /**
- * Memoisation by the JSON text of an input, for pure per-query work on the cache-hit path
- * (validation, normalising, hashing, access checks): a dashboard sends the same few queries over
- * and over, and each should cost that work once. Only plain JSON input (what JSON.parse makes) is
- * remembered, so the text stands for exactly that input; failures (throws) are never remembered.
+ * Memoisation by the JSON text of an input, for pure per-query work that is costly (access check
+ * with name resolution, classification by the compiled plan, cache key): a dashboard sends the same
+ * few queries over and over, and each should cost that work once. Only plain JSON input (what
+ * JSON.parse makes) is remembered, so the text stands for exactly that input; failures (throws)
+ * are never remembered.
  */
 import { LRUCache } from 'lru-cache';
-import { isFrozenInput } from '../core/frozen-input.js';
 
 /** Strings, finite numbers, booleans, null, arrays and plain objects of those. */
 export function isPlainJson(value: unknown): boolean {
@@ -22,32 +22,16 @@ export interface JsonMemo<O> {
   get(prefix: string, input: unknown, compute: () => O): O;
 }
 
-/**
- * A memo bounded by the characters of its keys (values are assumed small). Frozen inputs
- * (src/core/frozen-input.ts) are first looked up by identity, per prefix: no stringify at all.
- */
+/** A memo bounded by the characters of its keys (values are assumed small). */
 export function createJsonMemo<O extends NonNullable<unknown>>(maxChars = 4 * 1024 * 1024): JsonMemo<O> {
   const lru = new LRUCache<string, O>({ maxSize: maxChars, sizeCalculation: (_value, key) => key.length + 64 });
-  // Values stay in the LRU's bound too: an identity entry lives only as long as its input.
-  const byIdentity = new WeakMap<object, Map<string, O>>();
   return {
     get(prefix, input, compute) {
-      const frozen = isFrozenInput(input) ? input : undefined;
-      const perPrefix = frozen && byIdentity.get(frozen);
-      const seen = perPrefix?.get(prefix);
-      if (seen !== undefined) return seen;
       const text = isPlainJson(input) ? `${prefix}\u0000${JSON.stringify(input)}` : undefined;
       let value = text === undefined ? undefined : lru.get(text);
       if (value === undefined) {
         value = compute();
         if (text !== undefined) lru.set(text, value);
-      }
-      if (frozen) {
-        if (perPrefix) {
-          // Prefixes are versions and scopes: a handful per input; start over rather than grow.
-          if (perPrefix.size >= 16) perPrefix.clear();
-          perPrefix.set(prefix, value);
-        } else byIdentity.set(frozen, new Map([[prefix, value]]));
       }
       return value;
     },

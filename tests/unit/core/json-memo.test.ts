@@ -1,6 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
-import { createJsonMemo, isPlainJson } from '../../../src/cache/input-memo.js';
-import { freezeInput } from '../../../src/core/frozen-input.js';
+import { describe, expect, it } from 'vitest';
+import { createJsonMemo, isPlainJson } from '../../../src/core/json-memo.js';
 
 describe('createJsonMemo', () => {
   it('computes once per prefix and JSON text', () => {
@@ -11,25 +10,6 @@ describe('createJsonMemo', () => {
     expect(memo.get('a', { metrics: ['m'] }, compute)).toBe('v1');
     expect(memo.get('b', { metrics: ['m'] }, compute)).toBe('v2');
     expect(memo.get('a', { metrics: ['n'] }, compute)).toBe('v3');
-  });
-
-  it('finds a frozen input by identity per prefix, without stringifying it again', () => {
-    const memo = createJsonMemo<string>();
-    let runs = 0;
-    const compute = () => `v${++runs}`;
-    const input = freezeInput({ metrics: ['m'] });
-    expect(memo.get('a', input, compute)).toBe('v1');
-    const stringify = vi.spyOn(JSON, 'stringify');
-    try {
-      expect(memo.get('a', input, compute)).toBe('v1');
-      expect(stringify).not.toHaveBeenCalled();
-    } finally {
-      stringify.mockRestore();
-    }
-    expect(memo.get('b', input, compute)).toBe('v2');
-    // An equal plain input still finds the answer by its text.
-    expect(memo.get('a', { metrics: ['m'] }, compute)).toBe('v1');
-    expect(runs).toBe(2);
   });
 
   it('never remembers failures or input that is not plain JSON', () => {

@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { lazyChildLoggerFactory } from '../../../src/http/lazy-logger.js';
+import { childLoggerFactory } from '../../../src/http/child-logger.js';
 
 function capture(level: string) {
   const lines: Record<string, unknown>[] = [];
@@ -17,7 +17,7 @@ function capture(level: string) {
 
 async function appWith(level: string) {
   const { lines, logger } = capture(level);
-  const app = Fastify({ loggerInstance: logger, childLoggerFactory: lazyChildLoggerFactory as never, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: logger, childLoggerFactory: childLoggerFactory as never, disableRequestLogging: true });
   app.get('/', async (request) => {
     request.log.info({ step: 'info' }, 'hello');
     request.log.warn('careful');
@@ -28,7 +28,7 @@ async function appWith(level: string) {
   return { app, lines };
 }
 
-describe('lazyChildLoggerFactory', () => {
+describe('childLoggerFactory', () => {
   it('writes what a pino child writes: the request id on every line, enabled levels only', async () => {
     const { app, lines } = await appWith('warn');
     const res = await app.inject({ method: 'GET', url: '/' });
@@ -47,6 +47,14 @@ describe('lazyChildLoggerFactory', () => {
     const { app, lines } = await appWith('info');
     await app.inject({ method: 'GET', url: '/' });
     expect(lines.find((l) => l.msg === 'hello')).toMatchObject({ step: 'info', level: 30 });
+    await app.close();
+  });
+
+  it("binds a client's own x-request-id as clientRequestId beside the server's reqId", async () => {
+    const { app, lines } = await appWith('warn');
+    await app.inject({ method: 'GET', url: '/', headers: { 'x-request-id': 'dash-42' } });
+    expect(lines[0]).toMatchObject({ msg: 'careful', clientRequestId: 'dash-42' });
+    expect(lines[0]!.reqId).not.toBe('dash-42');
     await app.close();
   });
 });
