@@ -1,4 +1,5 @@
 /** What a metric reads: the metrics under it, semantic models, relations, expressions and filters. */
+import { tablesReadBy } from './expression-tables.js';
 import type { MetricDef, Relation } from '../definitions/model.js';
 import { metricClosure, metricInputs } from './metric-tree.js';
 import type { ModelNode } from './model-node.js';
@@ -25,7 +26,7 @@ export interface MetricLineage {
   /** The metric and every metric it depends on, each once. */
   readonly metrics: readonly string[];
   readonly semanticModels: readonly string[];
-  /** Relations as `database.schema.alias` / `schema.alias` / `alias`. */
+  /** Relations as `database.schema.alias` / `schema.alias` / `alias`: the models' tables and every table their expressions read (parsed). */
   readonly relations: readonly string[];
   readonly reads: readonly LineageRead[];
   readonly filters: readonly LineageFilter[];
@@ -55,6 +56,12 @@ export function metricLineage(
     if (timeDim) reads.push({ semanticModel: agg.semanticModel, role: 'agg_time_dimension', name: timeDim.name, expr: timeDim.expr.sql });
   }
   const semanticModels = [...models].sort();
-  const relations = [...new Set(semanticModels.map((m) => model(m)).filter((m) => m !== undefined).map((m) => relationName(m.def.relation)))];
+  // The models' tables, and every table an expression reads itself (a subquery on the calendar).
+  const relations = [
+    ...new Set([
+      ...semanticModels.map((m) => model(m)).filter((m) => m !== undefined).map((m) => relationName(m.def.relation)),
+      ...reads.flatMap((r) => tablesReadBy(r.expr)),
+    ]),
+  ];
   return { metric: name, metrics: defs.map((d) => d.name), semanticModels, relations, reads, filters };
 }
