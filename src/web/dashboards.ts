@@ -5,10 +5,11 @@
  */
 import { getJson, postJson } from './api.js';
 import { metricDetail } from './catalog.js';
+import { capacityView } from './capacity.js';
 import { heatmapTile, rankingTile, valueTile } from './dashboard-tiles.js';
 import { h } from './dom.js';
 import { groupByLabel } from './format.js';
-import { t } from './i18n.js';
+import { labelOf, t } from './i18n.js';
 import { metricsList } from './explorer.js';
 import { problemBox } from './problem-box.js';
 import { stateToParams } from './query-state.js';
@@ -76,6 +77,12 @@ export async function renderDashboards(main: HTMLElement): Promise<void> {
     loaders.push(async () => {
       try {
         list.replaceChildren(...(await tilesFor(sq, metrics)));
+        const g = sq.query.groupBy;
+        if (g.length === 2 && g.some((x) => DOW.test(x)) && g.some((x) => HOUR.test(x))) {
+          // Weekday × hour: next week's expected values for planning the desk (the API's forecast).
+          const m = metrics.find((x) => x.name === sq.query.metrics[0]);
+          list.after(await capacityView(sq.query.metrics[0]!, m ? labelOf(m) : sq.query.metrics[0]!, m?.format).catch((err: unknown) => problemBox(err)));
+        }
       } catch (err) {
         list.replaceChildren(h('li', { class: 'tile' }, problemBox(err)));
       }

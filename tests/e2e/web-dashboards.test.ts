@@ -84,6 +84,31 @@ describe.skipIf(SKIP_E2E)('dashboards and null groups (headless Chromium)', () =
     expect(await t.locator('.mini-heatmap span').count()).toBe(7 * new Set(known.map((r) => r.metric_time__extract_hour)).size);
   });
 
+  it("capacity: next week's expected pickups by weekday × hour, each cell the API's forecast with its interval", async () => {
+    const q = { metrics: ['document_pickups'], groupBy: ['metric_time__hour'], forecast: { horizon: 168 } };
+    const rows = (await json<{ rows: Rows }>('/v1/query', q)).rows.filter((r) => r.forecast === true);
+    expect(rows).toHaveLength(168);
+    const view = d.page.locator('section[data-saved-query="pickup_peaks"] [data-capacity="document_pickups"]');
+    await view.waitFor({ timeout: 60_000 });
+    expect(await view.getAttribute('data-from')).toBe(String(rows[0]!.metric_time__hour).slice(0, 10));
+    const cells = await view.locator('td[data-dow]').evaluateAll((tds) => tds.map((td) => [td.getAttribute('data-dow'), td.getAttribute('data-hour'), td.getAttribute('data-expected'), td.textContent]));
+    expect(cells.length).toBeGreaterThan(20);
+    for (const [dow, hour, expected, text] of cells) {
+      // The hour's row by hand: the ISO weekday of its local date and its wall-clock hour.
+      const r = rows.find((x) => {
+        const s = String(x.metric_time__hour);
+        const js = new Date(`${s.slice(0, 10)}T00:00:00Z`).getUTCDay();
+        return String(js === 0 ? 7 : js) === dow && String(Number(s.slice(11, 13))) === hour;
+      })!;
+      expect(expected).toBe(String(r.document_pickups__forecast));
+      const nf = new Intl.NumberFormat('nl-NL', { maximumFractionDigits: 0 });
+      expect(text).toBe(`${nf.format(r.document_pickups__forecast as number)} (${nf.format(r.document_pickups__lower as number)}–${nf.format(r.document_pickups__upper as number)})`);
+    }
+    const max = Math.max(...rows.map((r) => r.document_pickups__forecast as number));
+    expect(Math.max(...cells.map((c) => Number(c[2])))).toBe(max);
+    expect(await view.locator('.capacity-busiest').textContent()).toMatch(/^Drukst verwacht: \w+dag \d\d:00 \(/);
+  });
+
   it('a ranking tile ignores the unknown group', async () => {
     const sq = 'reports_per_1000_inhabitants_by_district';
     const rows = (await json<{ rows: Rows }>(`/v1/saved-queries/${sq}/results`)).rows;
