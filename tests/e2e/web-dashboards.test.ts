@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeSerious, SKIP_E2E } from './helpers/browser.js';
 import { openDemoBrowser, type DemoBrowser } from './helpers/demo-browser.js';
 
-type Rows = Record<string, string | number | null>[];
+type Rows = Record<string, string | number | boolean | null>[];
 const ARTIFACTS = 'tests/e2e/artifacts';
 const today = new Date().toISOString().slice(0, 10);
 
