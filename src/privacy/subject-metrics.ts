@@ -39,7 +39,7 @@ export const SUBJECT_PREFIX = '__subjects__';
 export const subjectMetricName = (metric: string): string => hiddenName(SUBJECT_PREFIX, metric);
 
 /** Output column name of the exact subject count of a keyed `metric` (the input of its perturbed one). */
-const exactSubjectsName = (metric: string): string => hiddenName('__exact__', metric);
+export const exactSubjectsName = (metric: string): string => hiddenName('__exact__', metric);
 
 const sqlOf = (e: ElementExpr): string => (e.column !== undefined ? `"${e.column.replace(/"/g, '""')}"` : `(${e.sql})`);
 

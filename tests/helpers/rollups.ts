@@ -30,7 +30,7 @@ export function rollupSetup(graph: SemanticGraph, wh: Warehouse, yaml: string, o
     engine,
     schema,
     build: async (b = {}) => {
-      const reports = await buildRollups({ catalog, write: wh, ...(b.names ? { names: b.names } : {}), ...(b.full ? { full: true } : {}), ...(opts.now ? { now: opts.now } : {}) });
+      const reports = await buildRollups({ catalog, write: wh, ...(b.names ? { names: b.names } : {}), ...(b.full ? { full: true } : {}), ...(opts.now ? { now: opts.now } : {}), ...(opts.cellKeySecret ? { cellKeySecret: opts.cellKeySecret } : {}) });
       await catalog.refresh();
       return reports;
     },

@@ -11,6 +11,7 @@ import { compileQuery } from '../../compiler/index.js';
 import type { TimeGrain } from '../../core/time.js';
 import { formatNaiveTime, parseNaiveTime, periodStart, timeBefore } from '../../planner/resolve/time-range.js';
 import { withRollupMetrics, type RollupShape } from '../../planner/rollups/index.js';
+import { bindSecret, cellKeySecretFromEnv, checkSecret, SECRET_TOKEN } from '../../privacy/cell-key.js';
 import { buildSemanticGraph } from '../../semantic-graph/index.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 import type { RollupCatalog } from './rollup-catalog.js';
@@ -27,6 +28,12 @@ export interface BuildOptions {
   /** Only rollups whose refresh rule says they are due (serve's scheduler). */
   readonly dueOnly?: boolean;
   readonly onProgress?: (line: string) => void;
+  /**
+   * The cell-key secret (default: as the engine takes it, src/privacy/cell-key.ts). A rollup of a
+   * keyed personal model stores each cell's key (a sum of HMAC record keys), so its build SQL needs
+   * the secret bound like a served query's; without one such a build fails with NOT_READY.
+   */
+  readonly cellKeySecret?: string;
   readonly now?: () => number;
 }
 
@@ -71,6 +78,13 @@ async function refreshStart(wh: Warehouse, table: string, grain: TimeGrain, coun
   return formatNaiveTime(timeBefore(periodStart(latest, grain), count - 1, grain));
 }
 
+/** The build SQL ready to run: the cell-key secret bound where the SQL hashes record keys. */
+function runnable(compiled: { readonly sql: string; readonly params: readonly unknown[] }, secret: string | undefined): { sql: string; params: unknown[] } {
+  if (!compiled.sql.includes(SECRET_TOKEN)) return { sql: compiled.sql, params: [...compiled.params] };
+  const bound = bindSecret(compiled.sql, compiled.params, checkSecret(secret));
+  return { sql: bound.sql, params: bound.run };
+}
+
 function selectSql(shape: RollupShape, sql: string): string {
   const cols = shape.build.columns.map((c) => `q.${quoteIdent(c.from)} AS ${quoteIdent(c.as)}`).join(', ');
   return `SELECT ${cols} FROM (${sql}) AS q`;
@@ -79,6 +93,7 @@ function selectSql(shape: RollupShape, sql: string): string {
 export async function buildRollups(opts: BuildOptions): Promise<BuildReport[]> {
   const { catalog, write } = opts;
   const now = opts.now ?? Date.now;
+  const secret = 'cellKeySecret' in opts ? opts.cellKeySecret : cellKeySecretFromEnv(process.env);
   const schema = quoteIdent(catalog.schema);
   const graph = buildSemanticGraph(withRollupMetrics(catalog.graph.definitions, catalog.shapes), {
     timeColumnTypes: (m, d) => catalog.graph.timeColumnType(m, d),
@@ -112,13 +127,13 @@ export async function buildRollups(opts: BuildOptions): Promise<BuildReport[]> {
     try {
       if (from !== undefined) {
         opts.onProgress?.(`${def.name}: refreshing the partitions from ${from.slice(0, 10)} …`);
-        const compiled = compileQuery(graph, { ...query, timeRange: { start: from } });
+        const compiled = runnable(compileQuery(graph, { ...query, timeRange: { start: from } }), secret);
         await write.query(`DELETE FROM ${table} WHERE k0 >= CAST($1 AS TIMESTAMP)`, [from]);
         await write.query(`INSERT INTO ${table} ${selectSql(shape, compiled.sql)}`, compiled.params);
         rows = Number((await write.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table} WHERE k0 >= CAST($1 AS TIMESTAMP)`, [from])).rows[0]!.n);
       } else {
         opts.onProgress?.(`${def.name}: full build …`);
-        const compiled = compileQuery(graph, query);
+        const compiled = runnable(compileQuery(graph, query), secret);
         const fresh = `${schema}.${quoteIdent(`${def.name}__new`)}`;
         await write.query(`DROP TABLE IF EXISTS ${fresh}`);
         await write.query(`CREATE TABLE ${fresh} AS ${selectSql(shape, compiled.sql)}`, compiled.params);

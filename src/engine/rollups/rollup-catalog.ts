@@ -9,7 +9,7 @@ import type { RollupSource } from '../../compiler/index.js';
 import { effectiveMinGroupSizes } from '../../definitions/governance/subject.js';
 import type { RollupDef } from '../../definitions/rollups/parse-rollups.js';
 import { shapeRollup, type RollupCandidate, type RollupShape, type RollupState } from '../../planner/rollups/index.js';
-import { cellKeyMetricName, subjectMetricName, withSubjectMetrics } from '../../privacy/subject-metrics.js';
+import { cellKeyMetricName, exactSubjectsName, subjectMetricName, withSubjectMetrics } from '../../privacy/subject-metrics.js';
 import { buildSemanticGraph, type SemanticGraph } from '../../semantic-graph/index.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 import { BUILDS_TABLE, quoteIdent } from './rollup-tables.js';
@@ -40,13 +40,16 @@ export interface RollupCatalogOptions {
   readonly now?: () => number;
 }
 
-/** The subject-count (and cell-key) metrics the privacy layer asks for beside a stored protected metric. */
+/**
+ * The subject-count metrics the privacy layer asks for beside a stored protected metric: of a keyed
+ * model the exact count and the cell key (its perturbed count is derived from those two), else the count.
+ */
 function privacyCompanions(graph: SemanticGraph): { graph: SemanticGraph; extra: (m: string) => string[] } {
   const ks = effectiveMinGroupSizes(graph.definitions);
   if (!ks.size) return { graph, extra: () => [] };
   const subjectGraph = buildSemanticGraph(withSubjectMetrics(graph.definitions), { timeColumnTypes: (m, d) => graph.timeColumnType(m, d) });
   const simple = (n: string) => subjectGraph.metric(n)?.type === 'simple';
-  return { graph: subjectGraph, extra: (m) => (ks.has(m) ? [subjectMetricName(m), cellKeyMetricName(m)].filter(simple) : []) };
+  return { graph: subjectGraph, extra: (m) => (ks.has(m) ? [subjectMetricName(m), exactSubjectsName(m), cellKeyMetricName(m)].filter(simple) : []) };
 }
 
 export function createRollupCatalog(opts: RollupCatalogOptions): RollupCatalog {
