@@ -147,7 +147,7 @@ export async function renderExplorer(main: HTMLElement, params: URLSearchParams,
   const form = h(
     'form',
     { id: 'explorer-form', class: 'explorer-form', novalidate: true },
-    h('fieldset', {}, h('legend', {}, t().metrics), field(t().metrics, metricSelect, 'Ctrl/⌘ + klik of spatie: meerdere kiezen / select several')),
+    h('fieldset', {}, h('legend', {}, t().metrics), field(t().metrics, metricSelect, t().multiSelectHint)),
     groupFs,
     filterFs,
     h('fieldset', {}, h('legend', {}, t().timeRange), h('div', { class: 'row' }, field(t().start, start), field(t().end, end))),

@@ -67,6 +67,12 @@ describe.skipIf(SKIP_E2E)('web app (headless Chromium)', () => {
     const js = await api(asset);
     expect(js.status).toBe(200);
     expect(js.headers.get('cache-control')).toContain('immutable');
+    // A favicon, a hashed asset like the scripts.
+    const icon = /<link rel="icon" type="image\/svg\+xml" href="(\/assets\/[^"]+\.svg)"/.exec(html)![1]!;
+    const iconRes = await api(icon);
+    expect(iconRes.status).toBe(200);
+    expect(iconRes.headers.get('content-type')).toMatch(/image\/svg\+xml/);
+    expect(await iconRes.text()).toContain('<svg');
     // Unknown paths still get the API's problem answer, not the page.
     expect((await api('/no-such-page')).status).toBe(404);
   });
@@ -226,6 +232,9 @@ describe.skipIf(SKIP_E2E)('web app (headless Chromium)', () => {
     await page.waitForSelector('#result-table');
     expect(await page.locator('#result-table thead th[data-column="document_pickups"]').textContent()).toBe('Document pickups');
     expect(await page.locator('#result-table tbody tr:first-child td').first().textContent()).toMatch(/day$/);
+    // Hints in the chosen language only (no "… / select several" mix).
+    expect(await page.locator('main').textContent()).toContain('Ctrl/⌘ + click or space: select several');
+    expect(await page.locator('main').textContent()).not.toContain('meerdere kiezen');
     expect(await axeSerious(page)).toEqual([]);
     await page.click('#lang-switch');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Verkenner');
