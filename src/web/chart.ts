@@ -2,7 +2,7 @@
  * Charts with Apache ECharts, imported piece by piece (echarts/core) to keep the bundle small.
  * Every chart has the same data in a table beside it (WCAG: a text alternative).
  */
-import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
@@ -12,7 +12,7 @@ import { t } from './i18n.js';
 import type { ChartKind } from './query-state.js';
 import type { Column, Row } from './types.js';
 
-echarts.use([BarChart, HeatmapChart, LineChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
+echarts.use([BarChart, HeatmapChart, LineChart, ScatterChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
 
 export interface ChartInput {
   readonly kind: ChartKind;
@@ -39,9 +39,13 @@ export function renderChart(el: HTMLElement, input: ChartInput): void {
   chart.on('finished', () => el.setAttribute('data-rendered', 'true'));
 }
 
+const FORECAST_PART = /__(forecast|lower|upper|anomaly)$/;
+
 function optionFor(input: ChartInput): echarts.EChartsCoreOption {
-  const dims = input.columns.filter((c) => c.kind !== 'metric');
-  const mets = input.columns.filter((c) => c.kind === 'metric');
+  // The forecast's own columns (m__forecast, m__lower, m__upper, m__anomaly, forecast) are drawn
+  // with their metric, not as metrics or group-bys of their own.
+  const dims = input.columns.filter((c) => c.kind !== 'metric' && c.name !== 'forecast');
+  const mets = input.columns.filter((c) => c.kind === 'metric' && !FORECAST_PART.test(c.name));
   const base = { color: PALETTE, animation: false, tooltip: { trigger: input.kind === 'heatmap' ? 'item' : 'axis' }, textStyle: { fontFamily: 'inherit' } };
   if (input.kind === 'heatmap') return heatmap(input, dims, mets[0]!, base);
   const x = dims[0];
@@ -64,14 +68,47 @@ function optionFor(input: ChartInput): echarts.EChartsCoreOption {
   }
   const type = input.kind === 'line' ? 'line' : 'bar';
   const fmt = input.formats[mets[0]?.name ?? ''];
+  const extra = type === 'line' && !rest.length ? forecastSeries(input, mets) : [];
   return {
     ...base,
     legend: { type: 'scroll', bottom: 0 },
     grid: { left: 8, right: 16, top: 16, bottom: 48, containLabel: true },
     xAxis: { type: 'category', data: keys, axisLabel: { color: '#333' } },
     yAxis: { type: 'value', axisLabel: { color: '#333', formatter: (v: number) => formatValue(v, fmt) } },
-    series: series.map((s) => ({ ...s, type, showSymbol: keys.length < 40, connectNulls: false })),
+    series: [...series.map((s) => ({ ...s, type, showSymbol: keys.length < 40, connectNulls: false })), ...extra],
   };
+}
+
+/**
+ * Per metric with a forecast: the interval as a band (lower, then upper − lower stacked on it), the
+ * forecast dashed from the last actual on, and anomalies as red triangles on the actuals.
+ */
+function forecastSeries(input: ChartInput, mets: Column[]): object[] {
+  const out: object[] = [];
+  const has = (n: string) => input.columns.some((c) => c.name === n);
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  mets.forEach((m, i) => {
+    if (!has(`${m.name}__forecast`)) return;
+    const label = input.labels[m.name] ?? m.name;
+    const future = input.rows.map((r) => r.forecast === true);
+    const lastActual = future.indexOf(true) - 1;
+    const lower = input.rows.map((r, j) => (future[j] ? num(r[`${m.name}__lower`]) : null));
+    const width = input.rows.map((r, j) => (future[j] && lower[j] !== null && num(r[`${m.name}__upper`]) !== null ? num(r[`${m.name}__upper`])! - lower[j]! : null));
+    const colour = PALETTE[i % PALETTE.length]!;
+    const stack = `band-${m.name}`;
+    out.push(
+      { name: `${label}: ${t().band}`, type: 'line', stack, data: lower, lineStyle: { opacity: 0 }, showSymbol: false, tooltip: { show: false } },
+      { name: `${label}: ${t().band}`, type: 'line', stack, data: width, lineStyle: { opacity: 0 }, areaStyle: { color: colour, opacity: 0.18 }, showSymbol: false },
+      {
+        name: t().forecastSeries(label), type: 'line', color: colour, showSymbol: false, lineStyle: { type: 'dashed', width: 2 },
+        data: input.rows.map((r, j) => (future[j] ? num(r[`${m.name}__forecast`]) : j === lastActual ? num(r[m.name]) : null)),
+      },
+    );
+    if (has(`${m.name}__anomaly`)) {
+      out.push({ name: `${label}: ${t().anomaly}`, type: 'scatter', symbol: 'triangle', symbolSize: 12, color: '#b3261e', data: input.rows.map((r) => (r[`${m.name}__anomaly`] === true ? num(r[m.name]) : null)) });
+    }
+  });
+  return out;
 }
 
 function heatmap(input: ChartInput, dims: Column[], metric: Column, base: object): echarts.EChartsCoreOption {

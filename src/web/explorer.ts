@@ -144,13 +144,15 @@ export async function renderExplorer(main: HTMLElement, params: URLSearchParams,
 
   const start = h('input', { id: 'time-start', type: 'date', value: draft.start });
   const end = h('input', { id: 'time-end', type: 'date', value: draft.end });
+  const showForecast = h('input', { id: 'show-forecast', type: 'checkbox', checked: Boolean(draft.forecast) });
   const form = h(
     'form',
     { id: 'explorer-form', class: 'explorer-form', novalidate: true },
     h('fieldset', {}, h('legend', {}, t().metrics), field(t().metrics, metricSelect, t().multiSelectHint)),
     groupFs,
     filterFs,
-    h('fieldset', {}, h('legend', {}, t().timeRange), h('div', { class: 'row' }, field(t().start, start), field(t().end, end))),
+    h('fieldset', {}, h('legend', {}, t().timeRange), h('div', { class: 'row' }, field(t().start, start), field(t().end, end)),
+      h('label', { class: 'check', for: 'show-forecast' }, showForecast, ` ${t().showForecast}`)),
     formError,
     h('button', { type: 'submit', id: 'run-query' }, t().run),
   );
@@ -161,7 +163,7 @@ export async function renderExplorer(main: HTMLElement, params: URLSearchParams,
       metricSelect.focus();
       return;
     }
-    const next: ExplorerState = { ...draft, start: start.value, end: end.value };
+    const next: ExplorerState = { ...draft, start: start.value, end: end.value, forecast: showForecast.checked };
     navigate(`#/explore?${stateToParams(next).toString()}`);
   });
   renderGroupBy();

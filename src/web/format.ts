@@ -37,6 +37,11 @@ export function groupByLabel(name: string, items: { name: string; label?: string
 }
 
 export function columnLabel(column: Column, metrics: MetricSummary[], items: { name: string; label?: string; labelEn?: string }[]): string {
+  const part = /^(.*)__(forecast|lower|upper|anomaly)$/.exec(column.name);
+  const base = part ? metrics.find((x) => x.name === part[1]) : undefined;
+  // The forecast's columns in the interface language (the API labels them in English).
+  if (part && base) return `${labelOf(base)} (${t().forecastParts[part[2]!]})`;
+  if (column.name === 'forecast' && column.dataType === 'boolean') return t().forecastParts.forecast!;
   if (column.kind === 'metric') {
     const m = metrics.find((x) => x.name === column.name);
     return m ? labelOf(m) : column.label || column.name;

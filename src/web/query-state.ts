@@ -15,9 +15,14 @@ export interface ExplorerState {
   readonly filters: readonly Filter[];
   readonly start: string;
   readonly end: string;
+  /** Show the API's forecast (with interval and anomalies) for a time series. */
+  readonly forecast?: boolean;
 }
 
 export const EMPTY_STATE: ExplorerState = { metrics: [], groupBy: [], filters: [], start: '', end: '' };
+
+/** Forecast horizon per grain: a season ahead where the grain has one. */
+const HORIZON: Record<string, number> = { hour: 168, day: 28, week: 13, month: 12, quarter: 4, year: 2 };
 
 /** `m=a&m=b&g=metric_time__month&f=dim~value&start=2025-01-01` */
 export function stateToParams(s: ExplorerState): URLSearchParams {
@@ -27,6 +32,7 @@ export function stateToParams(s: ExplorerState): URLSearchParams {
   for (const f of s.filters) for (const v of f.values) p.append('f', `${f.dimension}~${v}`);
   if (s.start) p.set('start', s.start);
   if (s.end) p.set('end', s.end);
+  if (s.forecast) p.set('fc', '1');
   return p;
 }
 
@@ -44,6 +50,7 @@ export function stateFromParams(p: URLSearchParams): ExplorerState {
     filters: [...filters].map(([dimension, values]) => ({ dimension, values })),
     start: p.get('start') ?? '',
     end: p.get('end') ?? '',
+    ...(p.get('fc') === '1' ? { forecast: true } : {}),
   };
 }
 
@@ -64,6 +71,11 @@ export function toQuery(s: ExplorerState): MetricQuery {
   if (where.length) q.where = where;
   if (s.start || s.end) q.timeRange = { ...(s.start ? { start: s.start } : {}), ...(s.end ? { end: s.end } : {}) };
   if (s.groupBy.length) q.orderBy = [...s.groupBy];
+  const grain = s.groupBy.map((g) => /^metric_time__(hour|day|week|month|quarter|year)$/.exec(g)?.[1]).find(Boolean);
+  if (s.forecast && grain) {
+    q.forecast = { horizon: HORIZON[grain]! };
+    q.anomalies = {};
+  }
   return q;
 }
 

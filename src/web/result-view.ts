@@ -28,6 +28,7 @@ export function resultView(result: QueryResult, query: MetricQuery, metrics: Met
     id: 'result-chart',
     role: 'img',
     'data-kind': kind,
+    'data-forecast': query.forecast ? 'true' : null,
     'aria-label': `${kind === 'heatmap' ? t().heatmapTitle(labels[query.metrics[0]!] ?? '') : captionText}. ${t().chartAlt}`,
   });
   const figure =

@@ -91,4 +91,7 @@ export interface MetricQuery {
   timeRange?: { start?: string; end?: string };
   orderBy?: string[];
   limit?: number;
+  /** The API's forecast option (README "Forecasts"); the browser forecasts nothing itself. */
+  forecast?: { horizon: number; level?: number };
+  anomalies?: { level?: number };
 }

@@ -136,4 +136,27 @@ describe.skipIf(SKIP_E2E)('dashboards and null groups (headless Chromium)', () =
     expect(await axeSerious(d.page)).toEqual([]);
     await d.page.screenshot({ path: `${ARTIFACTS}/explorer-nl.png`, fullPage: true });
   }, 90_000);
+
+  it('draws the forecast dashed with its band after the actuals, labelled in Dutch, from the API answer', async () => {
+    await d.page.goto(`${d.base}/#/explore?m=document_pickups&g=metric_time__month`);
+    await d.page.waitForSelector('#result-chart[data-kind="line"][data-rendered="true"]', { timeout: 60_000 });
+    expect(await d.page.locator('#result-chart path[stroke-dasharray]').count()).toBe(0);
+    await d.page.check('#show-forecast');
+    await d.page.click('#run-query');
+    await d.page.waitForSelector('#result-chart[data-forecast="true"][data-rendered="true"]', { timeout: 60_000 });
+    expect(d.page.url()).toContain('fc=1');
+    const q = { metrics: ['document_pickups'], groupBy: ['metric_time__month'], orderBy: ['metric_time__month'], forecast: { horizon: 12 }, anomalies: {} };
+    const rows = (await json<{ rows: Rows }>('/v1/query', q)).rows;
+    const future = rows.filter((r) => r.forecast === true);
+    expect(future).toHaveLength(12);
+    expect(await d.page.locator('#result-table tbody tr').count()).toBe(rows.length);
+    const fc = await d.page.locator('#result-table tbody td[data-column="document_pickups__forecast"]').evaluateAll((tds) => tds.map((td) => td.getAttribute('data-value')));
+    expect(fc).toEqual(rows.map((r) => (r.document_pickups__forecast === null ? '' : String(r.document_pickups__forecast))));
+    expect(await d.page.locator('#result-table thead th[data-column="document_pickups__lower"]').textContent()).toBe('Uitreikingen (ondergrens)');
+    // Dashed forecast line and a filled band in the SVG.
+    expect(await d.page.locator('#result-chart path[stroke-dasharray]').count()).toBeGreaterThan(0);
+    expect(await d.page.locator('#result-chart svg text').allTextContents()).toContain('Uitreikingen: prognose');
+    expect(await axeSerious(d.page)).toEqual([]);
+    await d.page.screenshot({ path: `${ARTIFACTS}/explorer-forecast-nl.png`, fullPage: true });
+  }, 90_000);
 });
