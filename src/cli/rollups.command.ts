@@ -8,6 +8,8 @@ import { Option, type Command } from 'commander';
 import { formatIssue } from '../core/errors.js';
 import { loadEngine } from '../engine/load-engine.js';
 import { buildRollups, type BuildReport } from '../engine/rollups/build-rollups.js';
+import { underSecret } from '../engine/rollups/rollup-key.js';
+import { cellKeySecretFromEnv } from '../privacy/cell-key.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { openWarehouse } from '../warehouse/open.js';
 import { CliExit } from './fail.js';
@@ -65,9 +67,10 @@ export function registerRollupsCommand(program: Command): void {
       if (!loaded.rollups) throw new CliExit(1, `definitions do not load:\n${loaded.error ?? ''}`);
       for (const issue of loaded.rollups.issues) process.stderr.write(`${formatIssue(issue)}\n`);
       const now = Date.now();
-      for (const { shape, state } of loaded.rollups.candidates()) {
+      // As serving sees them: a rollup built under another cell-key secret reads as changed.
+      for (const { shape, state } of underSecret(loaded.rollups, cellKeySecretFromEnv(process.env)).candidates()) {
         const age = state ? Math.round((now - state.builtAt) / 1000) : undefined;
-        const status = !state ? 'not built' : state.hash !== shape.hash ? 'definitions changed: rebuild' : age! > shape.def.maxAgeSeconds ? 'stale (past max_age)' : 'in use';
+        const status = !state ? 'not built' : state.hash !== shape.hash ? 'definitions or cell-key secret changed: rebuild' : age! > shape.def.maxAgeSeconds ? 'stale (past max_age)' : 'in use';
         process.stdout.write(`${shape.def.name.padEnd(28)} ${state ? new Date(state.builtAt).toISOString() : '-'.padEnd(24)}  ${status}\n`);
       }
     });

@@ -19,6 +19,7 @@ import { asksForecast, runForecast, type HistoryAnswer } from './forecast-query.
 import { formatRows } from './format-values.js';
 import { createStreamer } from './stream-query.js';
 import type { RollupCatalog } from './rollups/rollup-catalog.js';
+import { underSecret } from './rollups/rollup-key.js';
 import type { ConstraintOptions, Engine, QueryClassification, QueryResult, RunOptions } from './types.js';
 import { mapWarehouseError } from './warehouse-errors.js';
 
@@ -74,7 +75,7 @@ export function createEngine(deps: EngineDeps): Engine {
   // Small-cell suppression (src/privacy): protected metrics compile with hidden subject-count columns.
   const cellKeySecret = 'cellKeySecret' in deps ? deps.cellKeySecret : cellKeySecretFromEnv(process.env);
   const rollups = deps.rollups?.shapes.length ? deps.rollups : undefined;
-  const compileProtected = protectedCompiler(graph, { ...(cellKeySecret !== undefined ? { cellKeySecret } : {}), ...(rollups ? { rollups } : {}) });
+  const compileProtected = protectedCompiler(graph, { ...(cellKeySecret !== undefined ? { cellKeySecret } : {}), ...(rollups ? { rollups: underSecret(rollups, cellKeySecret) } : {}) });
   /** The validated query with the access layer's row rule (planned apart from its `where`). */
   const constrained = (input: MetricQueryInput, rowRule: RowRule | undefined): ConstrainedQuery => {
     const query = parseQuery(input);

@@ -67,6 +67,14 @@ export function recordKey(secret: string, subject: string): number {
   return parseInt(createHmac('sha256', secret).update(subject, 'utf8').digest('hex').slice(0, 7), 16);
 }
 
+/**
+ * A fingerprint of the secret for build records (rollups storing cell keys): an HMAC of a fixed
+ * label, so it tells builds of different secrets apart without revealing anything of the secret.
+ */
+export function secretFingerprint(secret: string): string {
+  return createHmac('sha256', secret).update('maatstaf rollup cell keys', 'utf8').digest('hex').slice(0, 16);
+}
+
 /** The noise for one cell. */
 export function cellNoise(value: number, cellKey: number): number {
   if (!Number.isInteger(value) || value <= UNPERTURBED_UP_TO) return 0;

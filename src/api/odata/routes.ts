@@ -95,8 +95,9 @@ async function readPage(engine: Engine, request: FastifyRequest, reply: FastifyR
   let count: number | undefined;
   if (opts.count) {
     const whole = (await run(engine, request, reply, query)).rows;
-    count = Math.max(0, Math.min(whole.length, set.request.limit ?? Infinity) - opts.skip);
-    if (opts.top !== undefined) count = Math.min(count, opts.top);
+    // OData URL conventions, $count: "ignores any $top, $skip … the total count of results across all pages"
+    // (Power BI reads it as the size of the set, not of the page).
+    count = Math.min(whole.length, set.request.limit ?? Infinity);
     rows = whole.slice(from, from + take);
   } else rows = (await run(engine, request, reply, pagedQuery(query, from, take))).rows;
   if (token) {

@@ -12,6 +12,7 @@ import type { TimeGrain } from '../../core/time.js';
 import { formatNaiveTime, parseNaiveTime, periodStart, timeBefore } from '../../planner/resolve/time-range.js';
 import { withRollupMetrics, type RollupShape } from '../../planner/rollups/index.js';
 import { bindSecret, cellKeySecretFromEnv, checkSecret, SECRET_TOKEN } from '../../privacy/cell-key.js';
+import { storedHash } from './rollup-key.js';
 import { buildSemanticGraph } from '../../semantic-graph/index.js';
 import type { Warehouse } from '../../warehouse/warehouse.js';
 import type { RollupCatalog } from './rollup-catalog.js';
@@ -111,7 +112,8 @@ export async function buildRollups(opts: BuildOptions): Promise<BuildReport[]> {
     const models = compileQuery(graph, query).models;
     const version = await dataVersion(write, catalog, models);
     const last = await lastBuild(write, catalog.schema, def.name);
-    if (opts.dueOnly && last && last.hash === shape.hash) {
+    const hash = storedHash(shape, secret);
+    if (opts.dueOnly && last && last.hash === hash) {
       const age = (now() - Number(last.built_ms)) / 1000;
       const scheduled = def.refresh.everySeconds !== undefined && age >= def.refresh.everySeconds;
       const changed = def.refresh.refreshKey && version !== last.data_version;
@@ -121,7 +123,7 @@ export async function buildRollups(opts: BuildOptions): Promise<BuildReport[]> {
       }
     }
     const table = `${schema}.${quoteIdent(def.name)}`;
-    const from = !opts.full && def.partitionGrain && last?.hash === shape.hash ? await refreshStart(write, table, def.partitionGrain, def.refresh.partitions) : undefined;
+    const from = !opts.full && def.partitionGrain && last?.hash === hash ? await refreshStart(write, table, def.partitionGrain, def.refresh.partitions) : undefined;
     let rows: number;
     await write.query('BEGIN');
     try {
@@ -147,7 +149,7 @@ export async function buildRollups(opts: BuildOptions): Promise<BuildReport[]> {
           'VALUES ($1, $2, to_timestamp($3 / 1000.0), $4, $5, $6, $7, $8, $9) ' +
           'ON CONFLICT (name) DO UPDATE SET hash = EXCLUDED.hash, built_at = EXCLUDED.built_at, time_zone = EXCLUDED.time_zone, data_version = EXCLUDED.data_version, ' +
           'definitions_version = EXCLUDED.definitions_version, mode = EXCLUDED.mode, row_count = EXCLUDED.row_count, duration_ms = EXCLUDED.duration_ms',
-        [def.name, shape.hash, now(), catalog.graph.timeZone, version, catalog.graph.definitions.version, from !== undefined ? 'incremental' : 'full', Number(rows), durationMs],
+        [def.name, hash, now(), catalog.graph.timeZone, version, catalog.graph.definitions.version, from !== undefined ? 'incremental' : 'full', Number(rows), durationMs],
       );
       await write.query('COMMIT');
       reports.push({ name: def.name, mode: from !== undefined ? 'incremental' : 'full', rows: Number(rows), durationMs, ...(from !== undefined ? { from } : {}) });

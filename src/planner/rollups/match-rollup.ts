@@ -99,7 +99,7 @@ function checkState(c: RollupCandidate, ctx: MatchContext): RollupMiss | undefin
   const { state, shape } = c;
   if (!state) return miss('not-built', 'the rollup has not been built (maatstaf rollups build)');
   if (state.timeZone !== ctx.timeZone) return miss('time-zone', `built in time zone ${state.timeZone}, the definitions use ${ctx.timeZone}`);
-  if (state.hash !== shape.hash) return miss('definitions-changed', 'the definitions or the declaration changed since the build: rebuild it');
+  if (state.hash !== shape.hash) return miss('definitions-changed', 'the definitions, the declaration or the cell-key secret changed since the build: rebuild it');
   const age = (ctx.now - state.builtAt) / 1000;
   if (age > shape.def.maxAgeSeconds) return miss('stale', `built ${Math.round(age)} s ago, max_age is ${shape.def.maxAgeSeconds} s`);
   return undefined;
