@@ -60,8 +60,10 @@ async function send(path: string, init: RequestInit): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path, init);
-  } catch {
-    throw new ApiError({ status: 0, code: 'NETWORK', detail: 'network error' });
+  } catch (err) {
+    // Cancelled by the reader: the server sees the connection close and cancels the query.
+    if (init.signal?.aborted) throw new ApiError({ status: 0, code: 'ABORTED' });
+    throw new ApiError({ status: 0, code: 'NETWORK', detail: String(err) });
   }
   if (!res.ok) await fail(res);
   return res;
@@ -80,8 +82,8 @@ export function getJson<T>(path: string, { cached = false } = {}): Promise<T> {
   return p;
 }
 
-export async function postJson<T>(path: string, body: unknown): Promise<T> {
-  const res = await send(path, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
+export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  const res = await send(path, { method: 'POST', headers: headers({ 'content-type': 'application/json' }), body: JSON.stringify(body), ...(signal ? { signal } : {}) });
   return (await res.json()) as T;
 }
 

@@ -2,7 +2,7 @@
  * The explorer: metrics, group-bys (grain or date part), filters with values from the API, a time
  * range. The state lives in the URL fragment, so a view is shared by copying the address.
  */
-import { getJson, postJson } from './api.js';
+import { ApiError, getJson, postJson } from './api.js';
 import { disposeChart } from './chart-slot.js';
 import { clear, field, h, option } from './dom.js';
 import { itemLabel } from './format.js';
@@ -44,6 +44,10 @@ function joinGroupBy(item: GroupByItem | undefined, grain: string): string {
   if (!item) return '';
   return item.kind === 'time' ? `${item.name}__${grain || item.defaultGrain || 'month'}` : item.name;
 }
+
+let running: AbortController | null = null;
+/** The last answer shown, kept while the reader tweaks the query. */
+let previous: HTMLElement | null = null;
 
 export async function renderExplorer(main: HTMLElement, params: URLSearchParams, navigate: Navigate): Promise<void> {
   disposeChart();
@@ -173,19 +177,49 @@ export async function renderExplorer(main: HTMLElement, params: URLSearchParams,
   main.replaceChildren(h('h1', {}, t().explorer), h('div', { class: 'explorer' }, form, resultRegion));
   if (!state.metrics.length) return;
 
-  resultRegion.append(h('p', { role: 'status' }, t().loading));
+  // One query at a time: a new one cancels the one still running (the server cancels it too).
+  running?.abort();
+  const controller = new AbortController();
+  running = controller;
+  const started = Date.now();
+  const elapsed = h('span', { class: 'elapsed' }, '0 s');
+  const status = h('div', { class: 'loading', role: 'status' }, `${t().loading} `, elapsed,
+    h('button', { type: 'button', id: 'cancel-query', class: 'secondary', onclick: () => controller.abort() }, t().cancel));
+  const timer = setInterval(() => {
+    elapsed.textContent = `${Math.round((Date.now() - started) / 1000)} s`;
+  }, 1000);
+  // The last answer stays in view (a dimmed, inert copy without ids) while the next one is on its way.
+  const stale = previous ? staleCopy(previous) : null;
+  resultRegion.append(status, stale ?? '');
   // Fetch the chart code while the query runs, not after it.
   void import('./chart.js');
   const query = toQuery(state);
   try {
-    const result = await postJson<QueryResult>('/v1/query', query);
-    resultRegion.replaceChildren(resultView(result, query, metrics, items));
+    const result = await postJson<QueryResult>('/v1/query', query, controller.signal);
+    previous = resultView(result, query, metrics, items);
+    resultRegion.replaceChildren(previous);
   } catch (err) {
+    if (err instanceof ApiError && err.problem.code === 'ABORTED') {
+      stale?.classList.remove('stale');
+      resultRegion.replaceChildren(h('p', { role: 'status', id: 'query-cancelled' }, t().cancelled), stale ?? '');
+      return;
+    }
     resultRegion.replaceChildren(problemBox(err, (wrong, suggestion) => {
       const swap = (xs: readonly string[]) => xs.map((x) => (x === wrong ? suggestion : x));
       navigate(`#/explore?${stateToParams({ ...state, metrics: swap(state.metrics), groupBy: swap(state.groupBy) }).toString()}`);
     }));
+  } finally {
+    clearInterval(timer);
+    if (running === controller) running = null;
   }
+}
+
+function staleCopy(view: HTMLElement): HTMLElement {
+  const copy = view.cloneNode(true) as HTMLElement;
+  for (const el of [copy, ...copy.querySelectorAll('[id]')]) el.removeAttribute('id');
+  copy.classList.add('stale');
+  copy.inert = true;
+  return copy;
 }
 
 async function loadValues(select: HTMLSelectElement, f: Filter, metrics: readonly string[]): Promise<void> {

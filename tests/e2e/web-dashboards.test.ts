@@ -159,4 +159,18 @@ describe.skipIf(SKIP_E2E)('dashboards and null groups (headless Chromium)', () =
     expect(await axeSerious(d.page)).toEqual([]);
     await d.page.screenshot({ path: `${ARTIFACTS}/explorer-forecast-nl.png`, fullPage: true });
   }, 90_000);
+
+  it('shows the elapsed time while a query runs and cancels it: the request is aborted, the last answer stays', async () => {
+    await d.page.goto(`${d.base}/#/explore?m=document_pickups&g=metric_time__month`);
+    await d.page.waitForSelector('#result-chart[data-kind="line"][data-rendered="true"]', { timeout: 60_000 });
+    // A slower query: hourly history with a week's forecast.
+    const failed = d.page.waitForEvent('requestfailed', { predicate: (r) => r.url().endsWith('/v1/query'), timeout: 30_000 });
+    await d.page.goto(`${d.base}/#/explore?m=document_pickups&g=metric_time__hour&fc=1`);
+    await d.page.locator('#cancel-query').click({ timeout: 10_000 });
+    expect((await failed).failure()?.errorText).toMatch(/ABORTED/i);
+    expect(await d.page.locator('#query-cancelled').textContent()).toBe('Geannuleerd; de server is met deze vraag gestopt.');
+    // The previous answer is still there to read (an inert copy).
+    expect(await d.page.locator('#result-region section.result').count()).toBe(1);
+    expect(await d.page.locator('#result-region .loading .elapsed').count()).toBe(0);
+  }, 90_000);
 });
