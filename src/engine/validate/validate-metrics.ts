@@ -8,6 +8,9 @@ import type { Warehouse } from '../../warehouse/warehouse.js';
 import type { Engine } from '../types.js';
 import { emptyPhase, findingAt, statusOf, type PhaseResult } from './findings.js';
 import { warehouseMessage } from './probe.js';
+import { REDACTED_SECRET, secretParam } from '../../privacy/cell-key.js';
+
+const EXPLAIN_SECRET = 'validate-explain-only-secret';
 
 type Compiled = { readonly ok: true; readonly query: MetricQueryInput; readonly compiled: CompiledQuery } | { readonly ok: false; readonly message: string };
 
@@ -39,7 +42,10 @@ export async function validateMetrics(engine: Engine, wh: Warehouse): Promise<Ph
       continue;
     }
     try {
-      await wh.query(`EXPLAIN ${res.compiled.sql}`, res.compiled.params);
+      // compile() shows the cell-key secret redacted; EXPLAIN folds the record-key hashing of that
+      // parameter, so it gets well-formed padded keys of a throw-away secret (no data is read).
+      const params = res.compiled.params.map((p) => (p === REDACTED_SECRET ? secretParam(EXPLAIN_SECRET) : p));
+      await wh.query(`EXPLAIN ${res.compiled.sql}`, params);
     } catch (e) {
       explainErrors++;
       phase.errors.push(findingAt(def.loc, 'METRIC_EXPLAIN', `metric '${def.name}': the warehouse rejects its SQL: ${warehouseMessage(e)}`));
