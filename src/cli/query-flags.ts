@@ -20,6 +20,8 @@ export interface QueryFlags {
   seasonalPeriods?: string;
   anomalies?: boolean;
   anomalyLevel?: string;
+  minMaxOnly?: boolean;
+  applyGroupBy?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -38,7 +40,9 @@ export function withQueryFlags(cmd: Command): Command {
     .addOption(new Option('--forecast-method <method>', 'auto (default), mstl, ets or seasonal_naive'))
     .addOption(new Option('--seasonal-periods <n,…>', 'season lengths in periods, comma-separated (default from the grain)'))
     .addOption(new Option('--anomalies', 'flag history rows outside the in-sample interval'))
-    .addOption(new Option('--anomaly-level <level>', 'interval level of the anomaly flags (default 0.99); implies --anomalies'));
+    .addOption(new Option('--anomaly-level <level>', 'interval level of the anomaly flags (default 0.99); implies --anomalies'))
+    .addOption(new Option('--min-max-only', 'one row: smallest and largest value of the single group-by item (no metrics)'))
+    .addOption(new Option('--no-apply-group-by', 'without metrics: one row per source row, duplicates kept'));
 }
 
 const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
@@ -58,6 +62,8 @@ export function queryFromFlags(flags: QueryFlags): MetricQueryInput {
     ...(timeRange ? { timeRange } : {}),
     orderBy: list(flags.orderBy),
     ...(limit !== undefined ? { limit } : {}),
+    ...(flags.minMaxOnly ? { minMaxOnly: true } : {}),
+    ...(flags.applyGroupBy === false ? { applyGroupBy: false } : {}),
     // Numbers as written (NaN for a typo): the engine reports a bad value with its error code.
     ...forecastFromFlat({
       forecastHorizon: num(flags.forecastHorizon),

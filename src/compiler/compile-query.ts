@@ -26,7 +26,9 @@ const info = (t: RollupTry): RollupCandidateInfo => ({ name: t.name, used: !t.fa
 export function compileQuery(graph: SemanticGraph, query: QueryInput & { readonly useRollups?: boolean }, options: CompileOptions = {}): CompiledQuery {
   const resolved = resolveQuery(graph, query);
   const raw = compilePlan(planQuery(graph, resolved));
-  const candidates = options.rollups ? relevantRollups(resolved, options.rollups.candidates()) : [];
+  // Rollups store distinct cells: they cannot give every row (applyGroupBy: false); minMaxOnly reads the raw values too.
+  const rowShaped = resolved.minMaxOnly || resolved.applyGroupBy === false;
+  const candidates = options.rollups && !rowShaped ? relevantRollups(resolved, options.rollups.candidates()) : [];
   if (!candidates.length) return raw;
   if (query.useRollups === false) {
     return { ...raw, rollupCandidates: candidates.map((c) => ({ name: c.shape.def.name, used: false, rule: 'disabled', reason: 'the query asks for useRollups: false' })) };

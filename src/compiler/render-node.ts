@@ -181,6 +181,8 @@ export function renderNode(n: PlanNode, ctx: RenderContext): Sql {
       return combine(n);
     case 'distinct':
       return sql`SELECT${NL}  ${columnsOf(n.columns)}${NL}FROM ${ident(n.input)}${NL}GROUP BY${NL}  ${columnsOf(n.columns)}`;
+    case 'min-max':
+      return sql`SELECT${NL}  MIN(${ident(n.column)}) AS ${ident(`${n.column}__min`)}${LIST}MAX(${ident(n.column)}) AS ${ident(`${n.column}__max`)}${NL}FROM ${ident(n.input)}`;
     case 'rollup-source':
       return renderRollupSource(n, ctx);
     case 'project':

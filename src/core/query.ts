@@ -108,6 +108,14 @@ export const MetricQuerySchema = z
       .optional()
       .describe('Rows to skip, after ordering and privacy protection (paging: order by every group-by item so pages are stable).'),
     useRollups: z.boolean().optional().describe('false: answer from the raw tables even when a declared rollup could (default true).'),
+    minMaxOnly: z
+      .boolean()
+      .optional()
+      .describe('true: one row with the smallest and largest value of the single group-by item (columns <item>__min, <item>__max); no metrics.'),
+    applyGroupBy: z
+      .boolean()
+      .optional()
+      .describe('false: a query without metrics returns one row per source row, duplicates kept (default true: distinct values).'),
   })
   .strict();
 
@@ -174,6 +182,8 @@ export function normaliseQuery(query: MetricQuery): Record<string, unknown> {
     ...(query.anomalies ? { anomalies: { level: query.anomalies.level } } : {}),
     ...(query.offset ? { offset: query.offset } : {}),
     ...(query.useRollups === false ? { useRollups: false } : {}),
+    ...(query.minMaxOnly ? { minMaxOnly: true } : {}),
+    ...(query.applyGroupBy === false ? { applyGroupBy: false } : {}),
   };
 }
 

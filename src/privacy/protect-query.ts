@@ -184,6 +184,15 @@ export function protectedCompiler(graph: SemanticGraph, options: ProtectOptions 
     if (metrics.length === 0) {
       const rowThresholds = dimensionOnlyThresholds(query, base.models, graph.definitions, data);
       if (!rowThresholds) return { compiled: base, protectedColumns: [], rounding: [], perturbed: [], ratios: [], keyColumns, sensitivity, rowThresholds: [] };
+      // One row per record, or the extreme values (one person's): no per-cell count can protect them.
+      if (query.applyGroupBy === false || query.minMaxOnly) {
+        throw new MaatstafError(
+          'PRIVACY_PROTECTED',
+          `${query.minMaxOnly ? 'minMaxOnly' : 'applyGroupBy: false'} is refused for queries reading personal data (${rowThresholds.map((t) => t.subjects.slice('__rows__'.length)).join(', ')}): ` +
+            'query distinct values (the default) or one of its metrics.',
+          { path: query.minMaxOnly ? 'minMaxOnly' : 'applyGroupBy' },
+        );
+      }
       // The same group-by, filters and order, counted per subject in the same statement; the limit after dropping.
       const { limit, offset, ...unlimited } = query;
       let full: CompiledQuery;

@@ -87,7 +87,7 @@ describe('OpenAPI document', () => {
 
   it('describes the POST body with the engine query model', () => {
     const body = doc.paths['/v1/query']!.post!.requestBody!.content['application/json']!;
-    expect(Object.keys(body.schema.properties)).toEqual(['metrics', 'groupBy', 'where', 'timeRange', 'orderBy', 'limit', 'forecast', 'anomalies', 'offset', 'useRollups']);
+    expect(Object.keys(body.schema.properties)).toEqual(['metrics', 'groupBy', 'where', 'timeRange', 'orderBy', 'limit', 'forecast', 'anomalies', 'offset', 'useRollups', 'minMaxOnly', 'applyGroupBy']);
     expect(body.schema.additionalProperties).toBe(false);
     expect(Object.keys(body.examples ?? {})).toContain('reportsByMonth');
   });

@@ -121,17 +121,18 @@ function groupByNames(c: TestCase): string[] {
 }
 
 function buildQuery(c: TestCase, engine: Engine, ctx: ReturnType<typeof checkQueryContext>): MetricQueryInput {
-  if (c.min_max_only) throw new MaatstafError('INVALID_QUERY', 'min_max_only queries are not part of the maatstaf query model');
-  if (c.apply_group_by === false) throw new MaatstafError('INVALID_QUERY', 'apply_group_by=false is not part of the maatstaf query model');
+  // MetricFlow's min_max_only / apply_group_by are the query model's minMaxOnly / applyGroupBy.
+  const rowShape = { ...(c.min_max_only ? { minMaxOnly: true } : {}), ...(c.apply_group_by === false ? { applyGroupBy: false } : {}) };
   const where = c.where_filter ? renderTemplate(c.where_filter, ctx) : undefined;
   const timeRange = c.time_constraint ? { start: c.time_constraint[0], end: c.time_constraint[1] } : undefined;
   if (c.saved_query_name) {
-    return savedQueryRunRequest(engine.definitions, c.saved_query_name, {
+    const request = savedQueryRunRequest(engine.definitions, c.saved_query_name, {
       ...(where ? { where } : {}),
       ...(timeRange ? { timeRange } : {}),
       ...(c.order_bys?.length ? { orderBy: [...c.order_bys] } : {}),
       ...(c.limit !== undefined ? { limit: c.limit } : {}),
     });
+    return { ...request, ...rowShape };
   }
   return {
     metrics: [...(c.metrics ?? [])],
@@ -140,6 +141,7 @@ function buildQuery(c: TestCase, engine: Engine, ctx: ReturnType<typeof checkQue
     ...(timeRange ? { timeRange } : {}),
     orderBy: [...(c.order_bys ?? [])],
     ...(c.limit !== undefined ? { limit: c.limit } : {}),
+    ...rowShape,
   };
 }
 

@@ -16,6 +16,15 @@ describe('maatstaf compile / query (real CLI, embedded warehouse)', () => {
     expect(seed.code, seed.stderr).toBe(0);
   }, 200_000);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  /** One row of hand-written SQL over the seeded embedded warehouse (closed again: one process at a time). */
+  const readDemo = async (sql: string) => {
+    const wh = await openWarehouse({ dataDir: join(dataDir, 'pgdata') });
+    try {
+      return (await wh.query<Record<string, unknown>>(sql)).rows[0]!;
+    } finally {
+      await wh.close();
+    }
+  };
 
   it('compile prints the SQL and its parameters', async () => {
     const r = await cli(['compile', '--metrics', 'reports_received', '--group-by', 'metric_time__month,report__category', '--start', '2024-01-01', '--end', '2024-03-31']);
@@ -25,6 +34,16 @@ describe('maatstaf compile / query (real CLI, embedded warehouse)', () => {
     expect(r.stdout).toMatch(/^-- \$1 = /m);
     const json = await cli(['compile', '--metrics', 'reports_received', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ sql: expect.stringMatching(/^(WITH|SELECT)\b/), params: expect.any(Array), columns: [{ name: 'reports_received' }] });
+  });
+
+  it('query --min-max-only and --no-apply-group-by answer like hand-written SQL (no metrics: --metrics "")', async () => {
+    const mm = await cli(['query', '--metrics', '', '--group-by', 'report__category', '--min-max-only', '--format', 'json']);
+    expect(mm.code, mm.stderr).toBe(0);
+    const hand = await readDemo(`SELECT MIN(category) AS lo, MAX(category) AS hi, COUNT(*)::int AS n FROM public_space_reports`);
+    expect(JSON.parse(mm.stdout).rows).toEqual([{ report__category__min: hand.lo, report__category__max: hand.hi }]);
+    const all = await cli(['query', '--metrics', '', '--group-by', 'report__category', '--no-apply-group-by', '--format', 'csv']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout.trimEnd().split('\r\n')).toHaveLength(1 + (hand.n as number));
   });
 
   it('query prints an aligned table, CSV or JSON', async () => {

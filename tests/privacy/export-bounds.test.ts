@@ -107,4 +107,14 @@ describe.each(ENGINES)('bounded exports on %s (reproduction 8)', (engineName) =>
     const want = (await wh.query<{ code: string }>("SELECT DISTINCT code FROM export_facts WHERE code <= 'f040' ORDER BY code")).rows.map((r) => [r.code]);
     expect(parseCsv(res.text)).toEqual([['fact__code'], ...want]);
   });
+
+  it('applyGroupBy: false (one row per record) is bounded like any dimension-only query; within the bound it lists every row', async () => {
+    expectBounded(await http().get('/v1/query?groupBy=fact__kind&applyGroupBy=false&format=csv').set(named()), 'MAATSTAF_DIMENSION_ONLY_MAX_ROWS', 60);
+    expectBounded(await http().post('/v1/query').set(named()).send({ groupBy: ['fact__kind'], applyGroupBy: false }), 'MAATSTAF_DIMENSION_ONLY_MAX_ROWS', 60);
+    // Three facts per code: 45 rows, of only two distinct kinds.
+    const res = await http().post('/v1/query').set(named()).send({ groupBy: ['fact__kind'], where: "{{ Dimension('fact__code') }} <= 'f015'", applyGroupBy: false }).expect(200);
+    const want = (await wh.query<{ kind: string }>("SELECT kind FROM export_facts WHERE code <= 'f015' ORDER BY kind")).rows.map((r) => r.kind);
+    expect(want.length).toBe(45);
+    expect((res.body.rows as { fact__kind: string }[]).map((r) => r.fact__kind).sort()).toEqual(want);
+  });
 });

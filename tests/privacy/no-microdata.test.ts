@@ -3,7 +3,8 @@
  * access policy: the council's and the Molenwijk team's dimension-only queries and dimension-value
  * lists over the personal models return only combinations of at least k = 10 persons by the
  * perturbed count (distinct persons plus the noise of their cell key, computed here with our own SQL), on REST JSON, CSV and GraphQL alike; anonymous callers are
- * refused; shapes that cannot be counted per person are refused with PRIVACY_PROTECTED.
+ * refused; shapes that cannot be counted per person are refused with PRIVACY_PROTECTED, and so are
+ * applyGroupBy: false (one row per record) and minMaxOnly (extreme values) over personal data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../api/helpers/csv-parse.js';
@@ -123,6 +124,39 @@ describe.each(ENGINES)('no microdata through queries without metrics on %s', (en
     const handAges = await sql(`SELECT b.age_band, ${published('b.client_pseudonym')} AS n FROM benefit_cases b JOIN districts d ON d.district_id = b.district_id
       WHERE d.district_name = 'Molenwijk' GROUP BY 1 ORDER BY 1`);
     expect(ages.body.values).toEqual(handAges.filter((h) => (h.n as number) >= K).map((h) => h.age_band));
+  });
+
+  it('applyGroupBy: false and minMaxOnly over personal data are refused on every interface and spelling; over public tables they answer', async () => {
+    const shapes = [
+      { groupBy: ['benefit_case__age_band'], applyGroupBy: false },
+      { groupBy: ['BENEFIT_CASE__Age_Band '], applyGroupBy: false },
+      // The personal model only in the filter: still one row per case.
+      { groupBy: ['district__district_name'], where: ["{{ Dimension('benefit_case__age_band') }} = '18-26'"], applyGroupBy: false },
+      { groupBy: ['benefit_case__start_date__day'], minMaxOnly: true },
+      { groupBy: ['district__district_name'], where: ["{{ Dimension('absence_report__gender') }} = 'F'"], minMaxOnly: true },
+    ];
+    for (const query of shapes) {
+      for (const role of ['council', 'wijkteam_molenwijk'] as const) {
+        const res = await demo.as(role).post('/v1/query', query).expect(403);
+        expect(res.body.code).toBe('PRIVACY_PROTECTED');
+        expect(res.body.rows).toBeUndefined();
+        const csv = await demo.as(role).post('/v1/query?format=csv', query).expect(403);
+        expect(csv.text).toContain('PRIVACY_PROTECTED');
+        const gql = await demo.gql(role, 'query($input: QueryInput!) { query(input: $input) { rows } }', { input: query });
+        expect(gql.errors?.[0]?.extensions.code).toBe('PRIVACY_PROTECTED');
+      }
+    }
+    const url = await demo.as('council').get('/v1/query').query({ groupBy: 'benefit_case__age_band', applyGroupBy: 'false' }).expect(403);
+    expect(url.body.code).toBe('PRIVACY_PROTECTED');
+    const urlMinMax = await demo.as('council').get('/v1/query').query({ groupBy: 'benefit_case__start_date__day', minMaxOnly: 'true' }).expect(403);
+    expect(urlMinMax.body.code).toBe('PRIVACY_PROTECTED');
+    // Public dimension tables: every row, and the extremes, as hand-written SQL gives them.
+    const rows = await demo.as('anonymous').post('/v1/query', { groupBy: ['district__district_name'], applyGroupBy: false }).expect(200);
+    const all = await sql(`SELECT district_name FROM districts ORDER BY 1`);
+    expect((rows.body.rows as Row[]).map((r) => r.district__district_name).sort()).toEqual(all.map((r) => r.district_name));
+    const mm = await demo.as('anonymous').post('/v1/query', { groupBy: ['district__district_name'], minMaxOnly: true }).expect(200);
+    const hand = await sql(`SELECT MIN(district_name) AS lo, MAX(district_name) AS hi FROM districts`);
+    expect(mm.body.rows).toEqual([{ district__district_name__min: hand[0]!.lo, district__district_name__max: hand[0]!.hi }]);
   });
 
   it('anonymous callers are refused (no personal grants); metric_time in such a query is refused with PRIVACY_PROTECTED', async () => {

@@ -16,6 +16,8 @@ export interface UrlQueryParams {
   readonly seasonalPeriods?: readonly number[] | undefined;
   readonly anomalies?: 'true' | 'false' | undefined;
   readonly anomalyLevel?: number | undefined;
+  readonly minMaxOnly?: 'true' | 'false' | undefined;
+  readonly applyGroupBy?: 'true' | 'false' | undefined;
 }
 
 /** `start`/`end` become `timeRange`; absent lists stay absent so the engine's defaults apply. */
@@ -29,6 +31,8 @@ export function queryFromUrl(p: UrlQueryParams): MetricQueryInput {
     ...(p.orderBy ? { orderBy: [...p.orderBy] } : {}),
     ...(p.limit !== undefined ? { limit: p.limit } : {}),
     ...(p.offset ? { offset: p.offset } : {}),
+    ...(p.minMaxOnly === 'true' ? { minMaxOnly: true } : {}),
+    ...(p.applyGroupBy === 'false' ? { applyGroupBy: false } : {}),
     ...forecastFromFlat({ ...p, anomalies: p.anomalies === 'true' }),
   };
 }

@@ -125,6 +125,8 @@ function explainNode(n: PlanNode): string[] {
       return [`${n.id}: rollup ${relation(n.relation)} where any of [${n.present.join(', ')}] > 0`, ...selectLines(n.select)];
     case 'project':
       return [`${n.id}: project ${n.input} by [${n.keys.join(', ')}]`, ...n.metrics.map((m) => `  ${m.name} = ${metricExpr(m.expr)}`)];
+    case 'min-max':
+      return [`${n.id}: min-max ${n.input} [${n.column}]`];
     case 'distinct':
       return [`${n.id}: distinct ${n.input} [${n.columns.join(', ')}]`];
     case 'order-limit':

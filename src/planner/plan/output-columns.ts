@@ -42,5 +42,9 @@ export function orderedItems(items: readonly ResolvedItem[]): ResolvedItem[] {
 }
 
 export function outputColumns(graph: SemanticGraph, q: ResolvedQuery): OutputColumn[] {
+  if (q.minMaxOnly) {
+    const column = itemColumn(graph, q.groupBy[0]!.item);
+    return [{ ...column, name: `${column.name}__min` }, { ...column, name: `${column.name}__max` }];
+  }
   return [...orderedItems(q.groupBy.map((g) => g.item)).map((i) => itemColumn(graph, i)), ...q.metrics.map((m) => metricColumn(m.def))];
 }

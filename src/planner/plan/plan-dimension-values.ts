@@ -3,7 +3,8 @@
  * the model that reaches them all with the fewest joins (FULL OUTER joins), with metric_time from
  * the time spine CROSS JOINed to that model's rows before the FULL OUTER joins (as MetricFlow does:
  * rows only another model has get no time, and a time range drops them); filters and the time
- * range apply before the DISTINCT.
+ * range apply before the DISTINCT. applyGroupBy: false keeps every row (no DISTINCT); minMaxOnly
+ * reduces the distinct values to their MIN and MAX (MetricFlow's min_max_only).
  */
 import { MaatstafError } from '../../core/errors.js';
 import type { SemanticGraph } from '../../semantic-graph/graph.js';
@@ -70,5 +71,10 @@ export function planDimensionValues(ctx: MetricPlanContext, q: ResolvedQuery): N
   if (q.timeRange && baseColumn) {
     node = b.add({ kind: 'time-constraint', input: node, column: baseColumn, start: q.timeRange.start, endExclusive: q.timeRange.endExclusive, columns });
   }
-  return b.add({ kind: 'distinct', input: node, columns: keys.map((k) => k.name) });
+  const names = keys.map((k) => k.name);
+  if (q.applyGroupBy === false) return b.add({ kind: 'project', input: node, keys: names, metrics: [], columns: names });
+  const distinct = b.add({ kind: 'distinct', input: node, columns: names });
+  if (!q.minMaxOnly) return distinct;
+  const column = names[0]!;
+  return b.add({ kind: 'min-max', input: distinct, column, columns: [`${column}__min`, `${column}__max`] });
 }

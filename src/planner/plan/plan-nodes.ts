@@ -357,6 +357,13 @@ export interface DistinctNode extends NodeBase {
   readonly input: NodeId;
 }
 
+/** One row: MIN and MAX of `column`, as `<column>__min`, `<column>__max` (minMaxOnly queries). */
+export interface MinMaxNode extends NodeBase {
+  readonly kind: 'min-max';
+  readonly input: NodeId;
+  readonly column: string;
+}
+
 /** The final SELECT: output columns in order, ORDER BY, LIMIT. */
 export interface OrderLimitNode extends NodeBase {
   readonly kind: 'order-limit';
@@ -368,6 +375,7 @@ export interface OrderLimitNode extends NodeBase {
 
 export type PlanNode =
   | SourceNode
+  | MinMaxNode
   | TimeSpineNode
   | TimeBoundsNode
   | TimeFloorNode

@@ -19,7 +19,7 @@ import { resolveTimeRange } from './time-range.js';
 
 /** The query fields resolution reads; a parsed MetricQuery (with its access row rule) fits. */
 export type QueryInput = Pick<MetricQuery, 'metrics' | 'groupBy' | 'orderBy'> &
-  Partial<Pick<MetricQuery, 'where' | 'timeRange' | 'limit' | 'offset'>> & { readonly rowRule?: RowRule | undefined };
+  Partial<Pick<MetricQuery, 'where' | 'timeRange' | 'limit' | 'offset' | 'minMaxOnly' | 'applyGroupBy'>> & { readonly rowRule?: RowRule | undefined };
 
 function isIssue<T extends object>(x: T | QueryIssue): x is QueryIssue {
   return 'code' in x && 'message' in x;
@@ -122,6 +122,7 @@ export function resolveQuery(graph: SemanticGraph, query: QueryInput): ResolvedQ
   if (offset !== undefined && (!Number.isInteger(offset) || offset < 0)) {
     issues.add({ code: 'INVALID_LIMIT', message: `offset must be a whole number ≥ 0, got ${offset}.`, path: 'offset' });
   }
+  checkRowShape(query, issues);
   issues.throwIfAny();
   return {
     metrics,
@@ -131,5 +132,20 @@ export function resolveQuery(graph: SemanticGraph, query: QueryInput): ResolvedQ
     orderBy,
     ...(limit !== undefined ? { limit } : {}),
     ...(offset ? { offset } : {}),
+    ...(query.minMaxOnly ? { minMaxOnly: true as const } : {}),
+    ...(query.applyGroupBy === false ? { applyGroupBy: false as const } : {}),
   };
+}
+
+/** minMaxOnly and applyGroupBy: false shape the rows of metric-less queries only (as in MetricFlow). */
+function checkRowShape(query: QueryInput, issues: IssueLog): void {
+  if (query.minMaxOnly) {
+    if (query.metrics.length) issues.add({ code: 'INVALID_QUERY', message: 'minMaxOnly takes no metrics.', path: 'minMaxOnly' });
+    if (query.groupBy.length !== 1) issues.add({ code: 'INVALID_QUERY', message: 'minMaxOnly takes exactly one group-by item.', path: 'groupBy' });
+    if (query.orderBy.length) issues.add({ code: 'INVALID_QUERY', message: 'minMaxOnly returns one row: drop orderBy.', path: 'orderBy' });
+    if (query.applyGroupBy === false) issues.add({ code: 'INVALID_QUERY', message: 'minMaxOnly and applyGroupBy: false exclude each other.', path: 'applyGroupBy' });
+  }
+  if (query.applyGroupBy === false && query.metrics.length) {
+    issues.add({ code: 'INVALID_QUERY', message: 'applyGroupBy: false applies to queries without metrics only.', path: 'applyGroupBy' });
+  }
 }

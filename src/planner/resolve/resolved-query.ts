@@ -140,4 +140,8 @@ export interface ResolvedQuery {
   readonly limit?: number;
   /** Rows skipped after ordering (0 or absent: none). */
   readonly offset?: number;
+  /** Metric-less only: one row with MIN and MAX of the single group-by item. */
+  readonly minMaxOnly?: true;
+  /** Metric-less only: false keeps one row per source row (no DISTINCT). */
+  readonly applyGroupBy?: false;
 }

@@ -54,6 +54,8 @@ export const QueryInputType = new GraphQLInputObjectType({
     forecast: { type: ForecastInputType, ...doc(shape.forecast) },
     anomalies: { type: AnomaliesInputType, ...doc(shape.anomalies) },
     useRollups: { type: GraphQLBoolean, ...doc(shape.useRollups) },
+    minMaxOnly: { type: GraphQLBoolean, ...doc(shape.minMaxOnly) },
+    applyGroupBy: { type: GraphQLBoolean, ...doc(shape.applyGroupBy) },
   },
 });
 

@@ -181,6 +181,8 @@ export const QueryStringSchema = z
       .meta({ examples: [[3]] }),
     anomalies: z.enum(['true', 'false']).optional().describe('true: add `<metric>__anomaly` flags on history rows.').meta({ examples: ['true'] }),
     anomalyLevel: z.coerce.number().optional().describe('anomalies.level (default 0.99); implies anomalies=true.').meta({ examples: [0.99] }),
+    minMaxOnly: z.enum(['true', 'false']).optional().describe(MetricQuerySchema.shape.minMaxOnly.description ?? 'true: MIN and MAX only.').meta({ examples: ['false'] }),
+    applyGroupBy: z.enum(['true', 'false']).optional().describe(MetricQuerySchema.shape.applyGroupBy.description ?? 'false: keep duplicates.').meta({ examples: ['true'] }),
     ...formatParams,
   })
   .strict();
