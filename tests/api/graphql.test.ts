@@ -158,7 +158,7 @@ describe.each(ENGINES)('GraphQL catalogue on %s', (engine) => {
 
   it('compiles like POST /v1/compile', async () => {
     const input = { metrics: ['app_share'], groupBy: ['district__district_name'], where: "{{ Dimension('report__priority') }} = 'urgent'", limit: 3 };
-    const { data } = await gql(demo, `query($input: QueryInput!) { compile(input: $input) { sql params columns { ${COLUMN} } } }`, { input });
+    const { data } = await gql(demo, `query($input: QueryInput!) { compile(input: $input) { sql params columns { ${COLUMN} } rollups { name used rule reason } } }`, { input });
     const res = await demo.http().post('/v1/compile').send(input).expect(200);
     expect(stripNulls(data.compile)).toEqual(res.body);
     expect(data.compile.params).toContain('urgent');

@@ -165,9 +165,17 @@ describe.skipIf(SKIP_E2E)('dashboards and null groups (headless Chromium)', () =
     await d.page.waitForSelector('#result-chart[data-kind="line"][data-rendered="true"]', { timeout: 60_000 });
     // A slower query: hourly history with a week's forecast.
     const failed = d.page.waitForEvent('requestfailed', { predicate: (r) => r.url().endsWith('/v1/query'), timeout: 30_000 });
+    // Held back in the browser for a few seconds, so the button is there to click however fast the
+    // server answers (on a loaded machine the click could otherwise race the answer).
+    const held = '**/v1/query';
+    await d.page.route(held, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      await route.continue().catch(() => {});
+    });
     await d.page.goto(`${d.base}/#/explore?m=document_pickups&g=metric_time__hour&fc=1`);
     await d.page.locator('#cancel-query').click({ timeout: 10_000 });
     expect((await failed).failure()?.errorText).toMatch(/ABORTED/i);
+    await d.page.unroute(held);
     expect(await d.page.locator('#query-cancelled').textContent()).toBe('Geannuleerd; de server is met deze vraag gestopt.');
     // The previous answer is still there to read (an inert copy).
     expect(await d.page.locator('#result-region section.result').count()).toBe(1);

@@ -1,6 +1,6 @@
 /** Output types for query results: the same columns, rows and meta as the REST JSON body. */
 import { GraphQLBoolean, GraphQLEnumType, GraphQLFloat, GraphQLInt, GraphQLObjectType, GraphQLString } from 'graphql/index.js';
-import type { CompiledQuery, OutputColumn } from '../../../core/query.js';
+import type { CompiledQuery, OutputColumn, RollupCandidateInfo } from '../../../core/query.js';
 import type { DimensionValuesPage } from '../../../engine/dimension-values.js';
 import type { QueryResult, QueryResultMeta } from '../../../engine/types.js';
 import type { SuppressedCells } from '../../../privacy/suppress.js';
@@ -114,6 +114,17 @@ export const QueryResultType = new GraphQLObjectType<QueryResultSource>({
   },
 });
 
+const RollupCandidateType = new GraphQLObjectType<RollupCandidateInfo>({
+  name: 'RollupCandidate',
+  description: 'A declared rollup tried for a query: used, or the first rule it failed.',
+  fields: {
+    name: { type: nonNull(GraphQLString) },
+    used: { type: nonNull(GraphQLBoolean) },
+    rule: { type: GraphQLString, description: 'The first rule the rollup failed (unset when used).' },
+    reason: { type: GraphQLString, description: 'That rule in words, with what to change.' },
+  },
+});
+
 export const CompiledQueryType = new GraphQLObjectType<CompiledQuery>({
   name: 'CompiledQuery',
   description: 'The SQL a query compiles to; nothing runs on the warehouse.',
@@ -121,6 +132,11 @@ export const CompiledQueryType = new GraphQLObjectType<CompiledQuery>({
     sql: { type: nonNull(GraphQLString) },
     params: { type: nonNull(JsonScalar), description: 'Values for $1, $2, … in the SQL.' },
     columns: { type: listOf(ColumnType) },
+    rollups: {
+      type: optionalListOf(RollupCandidateType),
+      description: 'The declared rollups in the order tried, each with the first rule it failed (null when none is declared), as REST.',
+      resolve: (c) => c.rollupCandidates,
+    },
   },
 });
 
