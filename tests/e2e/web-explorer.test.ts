@@ -9,11 +9,10 @@
  * engines in tests/api and tests/integration.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApp, openDemoWarehouse, type TestApp } from '../api/helpers/demo-app.js';
-import type { TestWarehouse } from '../helpers/warehouses.js';
-import { axeSerious, ensureWebBuild, launchChromium, SKIP_E2E } from './helpers/browser.js';
+import { axeSerious, SKIP_E2E } from './helpers/browser.js';
+import { openDemoBrowser, type DemoBrowser } from './helpers/demo-browser.js';
 
 const HEATMAP_QUERY = {
   metrics: ['document_pickups'],
@@ -23,34 +22,21 @@ const HEATMAP_QUERY = {
 const HEATMAP_HASH = '#/explore?m=document_pickups&g=metric_time__extract_dow&g=metric_time__extract_hour';
 
 describe.skipIf(SKIP_E2E)('web app (headless Chromium)', () => {
-  let wh: TestWarehouse;
-  let t: TestApp;
+  let demo: DemoBrowser;
   let base: string;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    await ensureWebBuild();
-    wh = await openDemoWarehouse('pglite');
-    t = await demoApp(wh);
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await launchChromium();
-    // bypassCSP only so the test can inject axe-core; the app itself runs under the server's CSP.
-    context = await browser.newContext({ acceptDownloads: true, bypassCSP: true, viewport: { width: 1400, height: 1000 }, locale: 'nl-NL' });
-    page = await context.newPage();
+    demo = await openDemoBrowser();
+    ({ base, context, page } = demo);
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-    await wh?.close();
+    await demo?.close();
   });
 
-  async function api(path: string, body?: unknown): Promise<Response> {
-    return fetch(`${base}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  }
+  const api = (path: string, body?: unknown): Promise<Response> => demo.api(path, body);
 
   it('serves the app at / with hashed, immutable assets and no inline script', async () => {
     const res = await api('/');
