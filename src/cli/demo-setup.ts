@@ -3,6 +3,8 @@ import { migrateWarehouse } from '../demo/migrate.js';
 import { isSeeded, seedDemo } from '../demo/seed.js';
 import { loadEngine } from '../engine/load-engine.js';
 import { buildRollups } from '../engine/rollups/build-rollups.js';
+import { underSecret } from '../engine/rollups/rollup-key.js';
+import { cellKeySecretFromEnv } from '../privacy/cell-key.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { createProgressReporter } from './progress.js';
 
@@ -21,7 +23,8 @@ async function ensureDemoRollups(warehouse: Warehouse, log: Logger, metricsDir: 
   const catalog = loaded?.rollups;
   if (!catalog?.shapes.length) return;
   const now = Date.now();
-  const names = catalog.candidates().flatMap(({ shape, state }) =>
+  // As serving sees the builds (a rollup storing cell keys matches only under the same secret).
+  const names = underSecret(catalog, cellKeySecretFromEnv(process.env)).candidates().flatMap(({ shape, state }) =>
     !state || state.hash !== shape.hash || now - state.builtAt > shape.def.maxAgeSeconds * 1000 ? [shape.def.name] : [],
   );
   if (!names.length) return;
